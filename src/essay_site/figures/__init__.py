@@ -1,0 +1,1 @@
+"""The ``figures`` MkDocs plugin: live Python figures placed in Markdown by name."""

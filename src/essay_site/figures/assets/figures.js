@@ -1,0 +1,189 @@
+// The generic browser layer of every figure: start the Python worker, wire the native
+// controls, paint what Python draws. No figure has code of its own here.
+//
+// DOM contract: each figure root has data-widget="<module>" and data-state, one of
+// static (pre-rendered), loading, live or error. After each painted frame the root
+// dispatches a "figure:frame" event.
+(() => {
+  "use strict";
+
+  const ASSETS = new URL("./", document.currentScript.src);
+  const PYODIDE = new URL("../pyodide/", ASSETS).href;
+  const MODULES = new URL("py/widgets/", ASSETS).href;
+  const STEPS = 3;
+
+  class Figure {
+    constructor(root, post) {
+      this.root = root;
+      this.post = post;
+      this.form = root.querySelector(".gm-figure__controls");
+      this.output = root.querySelector(".gm-figure__output");
+      this.alt = root.querySelector(".gm-figure__alt");
+      this.status = root.querySelector(".gm-figure__status");
+      this.bar = this.status.querySelector("progress");
+      this.text = this.status.querySelector("span");
+      this.ready = false;
+      this.busy = false;
+      this.pending = false;
+      this.form.addEventListener("submit", (event) => event.preventDefault());
+      this.form.addEventListener("input", () => this.request());
+      this.form.addEventListener("click", (event) => {
+        const button = event.target.closest("button[name]");
+        if (!button) return;
+        button.value = String(Number(button.value) + 1);
+        this.request();
+      });
+    }
+
+    get id() {
+      return this.root.id;
+    }
+
+    set state(value) {
+      this.root.dataset.state = value;
+    }
+
+    get state() {
+      return this.root.dataset.state;
+    }
+
+    // The controls' values, typed as Python should see them.
+    values() {
+      const state = {};
+      for (const element of this.form.elements) {
+        if (!element.name) continue;
+        if (element.type === "checkbox") state[element.name] = element.checked;
+        else if (element.type === "range" || element.type === "button") {
+          state[element.name] = Number(element.value);
+        } else state[element.name] = element.value;
+      }
+      return state;
+    }
+
+    showValues() {
+      for (const output of this.form.querySelectorAll("output")) {
+        const input = this.form.querySelector(`#${CSS.escape(output.htmlFor.value)}`);
+        if (input) output.value = `${input.value}${output.dataset.unit || ""}`;
+      }
+    }
+
+    // Ask Python for a frame; while one is being drawn, keep only the latest request.
+    request() {
+      this.showValues();
+      if (!this.ready) return;
+      if (this.busy) {
+        this.pending = true;
+        return;
+      }
+      this.busy = true;
+      this.post("render", { id: this.id, state: this.values() });
+    }
+
+    progress(step, label) {
+      if (this.state === "static") this.state = "loading";
+      if (this.state !== "loading") return;
+      this.bar.value = step;
+      this.text.textContent = `${label}… (step ${step} of ${STEPS})`;
+    }
+
+    live() {
+      this.ready = true;
+      this.bar.value = STEPS;
+      this.request();
+    }
+
+    paint({ html, alt }) {
+      this.output.innerHTML = html;
+      this.alt.textContent = alt;
+      this.busy = false;
+      if (this.state !== "live") {
+        this.state = "live";
+        this.status.removeAttribute("role");
+        this.text.textContent = "Live: Python is computing this figure in your browser.";
+      }
+      requestAnimationFrame(() => this.root.dispatchEvent(new CustomEvent("figure:frame")));
+      if (this.pending) {
+        this.pending = false;
+        this.request();
+      }
+    }
+
+    // Keep the last picture; say what went wrong where the figure is.
+    fail(message) {
+      this.busy = false;
+      this.pending = false;
+      this.state = "error";
+      this.status.setAttribute("role", "alert");
+      this.text.textContent = `This figure could not run: ${message} The picture shows its last state.`;
+    }
+  }
+
+  function start() {
+    const roots = [...document.querySelectorAll("[data-widget]")];
+    if (!roots.length) return;
+    let worker = null;
+    const post = (type, data) => worker.postMessage({ type, data });
+    const figures = new Map(roots.map((root) => [root.id, new Figure(root, post)]));
+    const waiting = () => [...figures.values()].filter((f) => f.state === "static" || f.state === "loading");
+    const failAll = (message) => waiting().forEach((figure) => figure.fail(message));
+
+    // A runtime that stops making progress (e.g. a .wasm served with the wrong type)
+    // must end in an error, never in an endless spinner.
+    const seconds = Math.max(...roots.map((root) => Number(root.dataset.timeout) || 60));
+    let watchdog = 0;
+    const arm = () => {
+      clearTimeout(watchdog);
+      if (!waiting().length) return;
+      watchdog = setTimeout(
+        () => failAll(`the Python runtime made no progress for ${seconds} s.`),
+        seconds * 1000,
+      );
+    };
+
+    const handlers = {
+      progress({ id, step, label }) {
+        (id ? [figures.get(id)] : figures.values()).forEach((f) => f.progress(step, label));
+      },
+      ready({ id }) {
+        figures.get(id).live();
+      },
+      frame(data) {
+        figures.get(data.id).paint(data);
+      },
+      error({ id, message, detail }) {
+        console.error(`Figure ${id || "runtime"}: ${detail || message}`);
+        if (id) figures.get(id).fail(message);
+        else failAll(message);
+      },
+    };
+
+    try {
+      worker = new Worker(new URL("worker.js", ASSETS));
+    } catch (error) {
+      failAll(`the Python worker could not start (${error.message}).`);
+      return;
+    }
+    worker.onmessage = ({ data: { type, data } }) => {
+      handlers[type](data);
+      arm();
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      failAll(`the Python worker failed (${event.message || "script error"}).`);
+    };
+    post("init", {
+      indexURL: PYODIDE,
+      moduleURL: MODULES,
+      figures: roots.map((root) => ({
+        id: root.id,
+        widget: root.dataset.widget,
+        packages: (root.dataset.packages || "").split(" ").filter(Boolean),
+      })),
+    });
+    figures.forEach((figure) => figure.progress(0, "Starting Python"));
+    arm();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

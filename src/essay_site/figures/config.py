@@ -1,0 +1,24 @@
+"""Options of the ``figures`` plugin."""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as opt
+
+from essay_site.pins import PYODIDE_PACKAGES_SOURCE
+
+
+class FiguresConfig(base.Config):
+    """Where figures live, where Pyodide's packages come from, how long to wait."""
+
+    # Figure modules, relative to mkdocs.yml; the folder is imported as the package ``widgets``.
+    widgets_dir = opt.Type(str, default="widgets")
+
+    # Any source of the official package files works: each file is checked against the lock.
+    package_source = opt.Type(str, default=PYODIDE_PACKAGES_SOURCE)
+
+    # Downloads are cached here (default: the user's cache folder), never in the repository.
+    cache_dir = opt.Optional(opt.Type(str))
+
+    # A runtime that makes no progress for this long is reported as failed, never left hanging.
+    runtime_timeout = opt.Type(int, default=60)

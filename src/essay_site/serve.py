@@ -1,0 +1,105 @@
+"""A static server for a built site on 127.0.0.1, used by the browser tests and the benchmark.
+
+It serves ``.wasm`` as ``application/wasm`` (Pyodide needs it), counts the bytes it
+sends, and can be told to misbehave for one path (wrong type, missing, corrupt, slow) so
+the tests can prove that a broken runtime ends in a clear error.
+"""
+
+from __future__ import annotations
+
+import gzip
+import mimetypes
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache, partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Literal
+
+Fault = Literal["wrong-type", "missing", "corrupt"]
+
+
+@dataclass
+class Served:
+    """One response: the file sent, its size in bytes, and when."""
+
+    file: Path
+    size: int
+    at: float
+
+
+@dataclass
+class SiteServer:
+    """A running server: its address, a log of what it sent, and the faults it injects."""
+
+    root: Path
+    url: str = ""
+    faults: dict[str, Fault] = field(default_factory=dict)
+    log: list[Served] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def sent_since(self, start: float, until: float | None = None) -> tuple[int, int]:
+        """Raw bytes sent between two ``time.monotonic()`` instants, and their gzip size."""
+        with self.lock:
+            chosen = [s for s in self.log if s.at >= start and (until is None or s.at <= until)]
+        return sum(s.size for s in chosen), sum(_gzip_size(s.file) for s in chosen)
+
+
+@cache
+def _gzip_size(file: Path) -> int:
+    """What a file weighs gzipped, as a server with compression on would send it."""
+    return len(gzip.compress(file.read_bytes(), 6))
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    site: SiteServer
+
+    def __init__(self, *args: Any, site: SiteServer, **kwargs: Any) -> None:
+        self.site = site
+        super().__init__(*args, directory=str(site.root), **kwargs)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Stay quiet: tests read the structured log instead."""
+
+    def do_GET(self) -> None:
+        """Serve a file, or the fault configured for its path."""
+        path = self.path.split("?", 1)[0]
+        fault = next((f for suffix, f in self.site.faults.items() if path.endswith(suffix)), None)
+        local = Path(self.translate_path(path))
+        if local.is_dir():
+            local = local / "index.html"
+        if fault == "missing" or not local.is_file():
+            self.send_error(404)
+            return
+        body = local.read_bytes()
+        kind = mimetypes.guess_type(local.name)[0] or "application/octet-stream"
+        if fault == "wrong-type":
+            kind = "text/plain"
+        elif fault == "corrupt":
+            body = body[: len(body) // 2]
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "max-age=3600")
+        self.end_headers()
+        self.wfile.write(body)
+        with self.site.lock:
+            self.site.log.append(Served(local, len(body), time.monotonic()))
+
+
+@contextmanager
+def serve(root: Path) -> Iterator[SiteServer]:
+    """Serve ``root`` on a free port of 127.0.0.1 until the block ends."""
+    site = SiteServer(root)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Handler, site=site))
+    site.url = f"http://127.0.0.1:{server.server_address[1]}/"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield site
+    finally:
+        server.shutdown()
+        server.server_close()
