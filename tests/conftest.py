@@ -1,0 +1,130 @@
+"""Shared fixtures: real ``mkdocs build`` runs, a local server and an offline Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Route, sync_playwright
+
+from essay_site.serve import Fault, SiteServer, serve
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    # Nothing may leave the machine: every host but 127.0.0.1 fails to resolve.
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+]
+
+
+def mkdocs_build(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
+    """Run a real, strict ``mkdocs build`` of ``project`` into ``site``."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def make_project(
+    tmp: Path, markdown: str, figures: dict[str, str] | None = None, options: str = ""
+) -> Path:
+    """A minimal MkDocs project using the real figures folder plus extra test figures."""
+    project = tmp / "project"
+    shutil.copytree(ROOT / "widgets", project / "widgets", ignore=shutil.ignore_patterns("__py*"))
+    for name, source in (figures or {}).items():
+        (project / "widgets" / f"{name}.py").write_text(source)
+    (project / "docs").mkdir()
+    (project / "docs" / "index.md").write_text(markdown)
+    plugin = "  - figures" + (f":\n{options}" if options else "")
+    (project / "mkdocs.yml").write_text(
+        "site_name: Test\ntheme:\n  name: material\n  font: false\n"
+        f"plugins:\n{plugin}\nmarkdown_extensions:\n  - md_in_html\n"
+    )
+    return project
+
+
+@pytest.fixture(scope="session")
+def essay_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real essay, built once with ``mkdocs build --strict``."""
+    site = tmp_path_factory.mktemp("essay") / "site"
+    result = mkdocs_build(ROOT, site)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@dataclass
+class Visit:
+    """A page opened on a local site, with everything that went wrong recorded."""
+
+    page: Page
+    server: SiteServer
+    external: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def visit(browser: Browser) -> Iterator[Callable[..., Visit]]:
+    """Open a built site in a fresh profile, blocking and counting off-machine requests."""
+    stack = ExitStack()
+
+    def open_site(site: Path, faults: dict[str, Fault] | None = None) -> Visit:
+        server = stack.enter_context(serve(site))
+        server.faults.update(faults or {})
+        browser_context = browser.new_context()
+        stack.callback(browser_context.close)
+        page = browser_context.new_page()
+        result = Visit(page, server)
+
+        def guard(route: Route) -> None:
+            if route.request.url.startswith(server.url):
+                route.continue_()
+            else:
+                result.external.append(route.request.url)
+                route.abort()
+
+        def console(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                result.errors.append(message.text)
+
+        browser_context.route("**/*", guard)
+        page.on("console", console)
+        page.on("pageerror", lambda error: result.errors.append(str(error)))
+        page.goto(server.url)
+        return result
+
+    with stack:
+        yield open_site

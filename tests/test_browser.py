@@ -1,0 +1,131 @@
+"""End to end in offline headless Chromium: the essay reads well, and failures stay contained."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from essay_site.serve import Fault
+from tests.conftest import Visit, make_project, mkdocs_build
+
+pytestmark = pytest.mark.browser
+
+#: Builds fine (its default state renders) but raises for any other state in the browser.
+RAISES_ON_INPUT = """
+from widgets._api import Frame, Slider
+CONTROLS = (Slider("k", "Fault level k", min=0, max=2, step=1, value=0),)
+def render(state):
+    if state["k"]:
+        raise RuntimeError(f"k={state['k']} is too much")
+    return Frame('<p class="calm">all is well</p>', "all is well")
+"""
+
+#: Imports under CPython, fails to import under Pyodide (as a figure with a browser-only bug).
+FAILS_IN_BROWSER = """
+import sys
+from widgets._api import Frame
+if sys.platform == "emscripten":
+    raise ImportError("this figure breaks in the browser")
+CONTROLS = ()
+def render(state):
+    return Frame('<p class="prerendered">drawn at build time</p>', "drawn at build time")
+"""
+
+FAULT_PAGE = """# Faults
+
+/// figure | raises_on_input
+///
+
+/// figure | fails_in_browser
+///
+
+/// figure | pixel_explosion
+///
+"""
+
+
+@pytest.fixture(scope="module")
+def fault_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site with two faulty figures beside a good one, and a short runtime timeout."""
+    tmp = tmp_path_factory.mktemp("faults")
+    figures = {"raises_on_input": RAISES_ON_INPUT, "fails_in_browser": FAILS_IN_BROWSER}
+    project = make_project(tmp, FAULT_PAGE, figures, options="      runtime_timeout: 8")
+    result = mkdocs_build(project, tmp / "site")
+    assert result.returncode == 0, result.stderr
+    return tmp / "site"
+
+
+def test_math_and_footnotes_render(essay_site: Path, visit: Callable[..., Visit]) -> None:
+    opened = visit(essay_site)
+    page = opened.page
+    expect(page.locator(".katex-display").first).to_be_visible()
+    assert page.locator(".katex-display").count() == 14
+    assert page.locator(".arithmatex .katex").count() > 60
+    assert page.locator(".katex-error").count() == 0
+    fonts = page.evaluate(
+        "document.fonts.ready.then(() => [...document.fonts].filter(f => f.status === 'loaded')"
+        ".map(f => f.family))"
+    )
+    assert "KaTeX_Main" in fonts
+    page.click('a[href="#fn:2"]')
+    expect(page.locator("#fn\\:2")).to_contain_text("Planck volume")
+    page.click('#fn\\:2 a.footnote-backref')
+    assert page.evaluate("location.hash") == "#fnref:2"
+    page.locator('[data-widget="pixel_explosion"][data-state="live"]').wait_for(timeout=60_000)
+    assert opened.external == []
+    assert opened.errors == []
+
+
+def test_one_broken_figure_leaves_the_others_live(
+    fault_site: Path, visit: Callable[..., Visit]
+) -> None:
+    opened = visit(fault_site)
+    page = opened.page
+    broken = page.locator('[data-widget="fails_in_browser"]')
+    expect(broken).to_have_attribute("data-state", "error", timeout=60_000)
+    expect(broken.locator(".gm-figure__status")).to_contain_text("breaks in the browser")
+    expect(broken.locator(".prerendered")).to_be_visible()
+    good = page.locator('[data-widget="pixel_explosion"]')
+    expect(good).to_have_attribute("data-state", "live")
+    page.fill("#pixel_explosion-n", "30")
+    expect(good.locator('[data-role="n"]')).to_have_text("30")
+
+    raising = page.locator('[data-widget="raises_on_input"]')
+    expect(raising).to_have_attribute("data-state", "live")
+    page.fill("#raises_on_input-k", "2")
+    expect(raising).to_have_attribute("data-state", "error")
+    expect(raising.locator(".gm-figure__status")).to_contain_text("k=2 is too much")
+    expect(raising.locator(".calm")).to_be_visible()
+    # The figure recovers when the reader goes back to a state it can draw.
+    page.fill("#raises_on_input-k", "0")
+    expect(raising).to_have_attribute("data-state", "live")
+    assert opened.external == []
+    assert all("Figure" in error for error in opened.errors), opened.errors
+
+
+@pytest.mark.parametrize(
+    ("path", "fault"),
+    [
+        ("pyodide.asm.wasm", "wrong-type"),
+        ("pyodide.asm.wasm", "corrupt"),
+        ("python_stdlib.zip", "corrupt"),
+        ("pyodide.asm.js", "missing"),
+        ("pyodide.js", "missing"),
+        ("worker.js", "missing"),
+    ],
+)
+def test_broken_runtime_ends_in_error_not_a_hang(
+    fault_site: Path, visit: Callable[..., Visit], path: str, fault: Fault
+) -> None:
+    opened = visit(fault_site, {path: fault})
+    figures = opened.page.locator("[data-widget]")
+    for index in range(figures.count()):
+        figure = figures.nth(index)
+        # The short timeout (8 s without progress) bounds even a runtime that hangs.
+        expect(figure).to_have_attribute("data-state", "error", timeout=60_000)
+        expect(figure.locator(".gm-figure__status")).to_have_attribute("role", "alert")
+        expect(figure.locator(".gm-figure__output")).not_to_be_empty()
+    assert opened.external == []

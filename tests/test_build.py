@@ -1,0 +1,213 @@
+"""Real ``mkdocs build --strict`` runs: the essay is faithful, and bad input fails clearly."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from essay_site.assets import cache_dir, npm_tarball
+from essay_site.pins import PYODIDE, PYODIDE_CORE_FILES
+from tests.conftest import ROOT, make_project, mkdocs_build
+
+MANUSCRIPT = ROOT.parent / "shared" / "manuscript" / "generative-models.txt"
+FOOTNOTE_MARK = re.compile(r"(?<=[a-z][.”?)])[1-9](?=\s|$)")
+#: The diagram's labels: the page sets them out per family, not in the flattened order.
+DIAGRAM = "Autoregressive Latent Variable Normalizing Flow"
+
+
+class _Text(HTMLParser):
+    """Visible text of a page, without footnote reference numbers or scripts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in {"script", "style", "sup"} or self.skip:
+            self.skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.skip:
+            self.skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(data)
+
+
+def words(text: str) -> list[str]:
+    """Word tokens: what must survive from manuscript to page, markup and math delimiters aside."""
+    return re.findall(r"\w+", text)
+
+
+def page_text(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    return " ".join(parser.parts)
+
+
+def manuscript_paragraphs() -> list[str]:
+    text = MANUSCRIPT.read_text(encoding="utf-8")
+    return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+@pytest.fixture(scope="module")
+def essay_html(essay_site: Path) -> str:
+    return (essay_site / "index.html").read_text(encoding="utf-8")
+
+
+def test_every_paragraph_of_the_manuscript_is_on_the_page(essay_html: str) -> None:
+    main = essay_html[essay_html.index("<article") : essay_html.index("</article>")]
+    page = " ".join(words(page_text(main)))
+    missing = []
+    for paragraph in manuscript_paragraphs():
+        if paragraph.startswith(DIAGRAM):
+            continue
+        for line in paragraph.splitlines():
+            # Footnotes are numbered list items in the manuscript: drop the number.
+            line = re.sub(r"^\s*(\d\.|•)\s", "", FOOTNOTE_MARK.sub("", line))
+            if " ".join(words(line)) not in page:
+                missing.append(line[:80])
+    assert missing == []
+
+
+def test_diagram_labels_are_all_there(essay_html: str) -> None:
+    labels = next(p for p in manuscript_paragraphs() if p.startswith(DIAGRAM))
+    budget = essay_html[essay_html.index('<div class="gm-budget"') :]
+    budget = budget[: budget.index("<h2")]
+    assert Counter(words(labels)) == Counter(words(page_text(budget)))
+
+
+def test_nine_footnotes_with_back_links(essay_html: str) -> None:
+    references = re.findall(r'<sup id="fnref:(\d)">', essay_html)
+    notes = re.findall(r'<li id="fn:(\d)">', essay_html)
+    backrefs = re.findall(r'class="footnote-backref" href="#fnref:(\d)"', essay_html)
+    assert references == notes == backrefs == [str(n) for n in range(1, 10)]
+
+
+def test_table_headings_and_math(essay_html: str) -> None:
+    assert re.findall(r"<th>(.*?)</th>", essay_html) == [
+        "Architecture",
+        "Bets you’re making",
+        "How it will fail",
+    ]
+    assert essay_html.count("<tr>") == 6
+    displays = MANUSCRIPT.read_text(encoding="utf-8").count("\n\\[")
+    assert essay_html.count('<div class="arithmatex">') == displays == 14
+    assert '<span class="arithmatex">' in essay_html
+    assert essay_html.count('class="admonition note"') == 2
+
+
+def test_nothing_is_loaded_from_another_host(essay_site: Path) -> None:
+    # Links to other sites are fine; anything the browser would fetch by itself is not.
+    fetched = re.compile(r'(?:src="|<link[^>]*href="|url\()["\']?(?:https?:)?//[^"\')]*')
+    offenders = [
+        f"{path.relative_to(essay_site)}: {match}"
+        for path in essay_site.rglob("*")
+        if path.suffix in {".html", ".css"}
+        for match in fetched.findall(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
+def test_only_the_packages_figures_import_are_copied(essay_site: Path) -> None:
+    runtime = sorted(p.name for p in (essay_site / "assets" / "pyodide").iterdir())
+    assert runtime == sorted(PYODIDE_CORE_FILES)
+
+
+def test_figure_is_prerendered_with_its_contract(essay_html: str) -> None:
+    figure = essay_html[essay_html.index('<figure class="gm-figure"') :]
+    figure = figure[: figure.index("</figure>")]
+    assert 'data-widget="pixel_explosion"' in figure
+    assert 'data-state="static"' in figure
+    assert 'aria-label="Controls of the figure"' in figure
+    assert '<input type="range" id="pixel_explosion-n" name="n"' in figure
+    assert "1,024" in figure
+    assert "Each pixel doubles the number of possible images." in figure.split("<figcaption>")[1]
+
+
+def test_unknown_figure_names_file_and_line(tmp_path: Path) -> None:
+    project = make_project(tmp_path, "# Title\n\nText.\n\n/// figure | no_such_thing\n///\n")
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert "docs/index.md:5: unknown figure 'no_such_thing'" in result.stderr
+    assert "pixel_explosion" in result.stderr
+
+
+def test_figure_that_raises_fails_the_build_naming_it(tmp_path: Path) -> None:
+    broken = (
+        "from widgets._api import Frame, Slider\n"
+        'CONTROLS = (Slider("k", "k", min=0, max=1, step=1, value=0),)\n'
+        "def render(state):\n    raise ZeroDivisionError('no frame today')\n"
+    )
+    project = make_project(tmp_path, "/// figure | broken\n///\n", {"broken": broken})
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert "figure 'broken' raised while pre-rendering: ZeroDivisionError: no frame today" in (
+        result.stderr
+    )
+
+
+def test_unclosed_figure_block(tmp_path: Path) -> None:
+    project = make_project(tmp_path, "text\n\n/// figure | pixel_explosion\ncaption\n")
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert "docs/index.md:3: figure block is never closed" in result.stderr
+
+
+NUMPY_WHEEL = "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"
+NUMPY_FIGURE = (
+    "import numpy as np\nfrom widgets._api import Frame\nCONTROLS = ()\n"
+    "def render(state):\n    return Frame(str(np.zeros(2)), 'zeros')\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"not numpy", f"{NUMPY_WHEEL}: sha256 "),
+        (None, f"{NUMPY_WHEEL}: not found in "),
+    ],
+)
+def test_bad_package_source_fails_the_build_naming_the_file(
+    tmp_path: Path, content: bytes | None, message: str
+) -> None:
+    source = tmp_path / "packages"
+    source.mkdir()
+    if content is not None:
+        (source / NUMPY_WHEEL).write_bytes(content)
+    # A cache of its own, holding only the pinned core, so no verified numpy hides the fault.
+    cache = tmp_path / "cache"
+    (cache / "npm").mkdir(parents=True)
+    shutil.copy2(npm_tarball(PYODIDE, cache_dir()), cache / "npm")
+    project = make_project(
+        tmp_path,
+        "/// figure | zeros\n///\n",
+        {"zeros": NUMPY_FIGURE},
+        options=f"      package_source: dir:{source}\n      cache_dir: {cache}",
+    )
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert message in result.stderr
+    if content is not None:
+        assert "does not match the official pyodide-lock.json" in result.stderr
+
+
+def test_figure_importing_a_package_pyodide_lacks_fails(tmp_path: Path) -> None:
+    # playwright imports under CPython here, but Pyodide has no such package.
+    figure = (
+        "import playwright\nfrom widgets._api import Frame\nCONTROLS = ()\n"
+        "def render(state):\n    return Frame('', '')\n"
+    )
+    project = make_project(tmp_path, "/// figure | remote\n///\n", {"remote": figure})
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert "figure 'remote': import 'playwright': Pyodide 0.27.7 has no such package" in (
+        result.stderr
+    )

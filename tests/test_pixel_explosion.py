@@ -1,0 +1,125 @@
+"""The pixel explosion: its arithmetic under CPython, and the live figure in Chromium."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from playwright.sync_api import expect
+
+from tests.conftest import Visit
+from widgets import _api, pixel_explosion
+from widgets.pixel_explosion import (
+    bar_fraction,
+    format_count,
+    free_parameters,
+    images,
+    overflow_bits,
+    passed_landmarks,
+)
+
+pixels = st.integers(min_value=0, max_value=pixel_explosion.MAX_PIXELS)
+
+
+def test_counts_of_the_essay() -> None:
+    # Two pixels: four states, three free parameters (the essay's own example).
+    assert images(2) == 4
+    assert free_parameters(2) == 3
+    assert free_parameters(3) == 7
+    assert images(784) == 2**784
+
+
+@given(pixels)
+def test_each_pixel_doubles_the_count(n: int) -> None:
+    assert images(n + 1) == 2 * images(n)
+    assert free_parameters(n) == images(n) - 1
+
+
+@given(pixels)
+def test_bar_fills_exactly_at_28(n: int) -> None:
+    fraction = bar_fraction(n)
+    assert 0 < fraction <= 1
+    assert (fraction == 1) == (n >= 28)
+    if n < 28:
+        assert fraction == pytest.approx(2.0 ** (n - 28))
+    assert overflow_bits(n) == max(n - 28, 0)
+
+
+def test_negative_pixels_are_refused() -> None:
+    with pytest.raises(ValueError, match="negative"):
+        images(-1)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0, "0"),
+        (1023, "1,023"),
+        (2**28, "268,435,456"),
+        (10**21 - 1, "999,999,999,999,999,999,999"),
+        (10**21, "1.00 × 10²¹"),
+        (2**784 - 1, "1.02 × 10²³⁶"),
+        (2**265, "5.93 × 10⁷⁹"),
+    ],
+)
+def test_format_count(value: int, text: str) -> None:
+    assert format_count(value) == text
+
+
+@given(st.integers(min_value=70, max_value=800))
+def test_scientific_notation_keeps_the_exponent_exact(n: int) -> None:
+    mantissa, power = format_count(2**n).split(" × 10")
+    exponent = int(power.translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")))
+    assert exponent == math.floor(n * math.log10(2))
+    assert 1 <= float(mantissa) < 10
+
+
+def test_atoms_landmark_is_the_essays_number() -> None:
+    # 2^265 is about 10^80 atoms, as the essay says.
+    assert math.isclose(265 * math.log10(2), 80, abs_tol=0.5)
+    assert [mark.bits for mark in passed_landmarks(300)] == [28, 265]
+
+
+def test_render_default_and_red_label() -> None:
+    default = _api.render(pixel_explosion)
+    assert 'data-role="images">1,024<' in default.html
+    assert "gm-px__label--over" not in default.html
+    over = _api.render(pixel_explosion, {"n": 28})
+    assert "gm-px__label--over" in over.html
+    assert "268,435,455" in over.alt
+
+
+def test_render_clamps_out_of_range_input() -> None:
+    frame = _api.render(pixel_explosion, {"n": "5000"})
+    assert f'data-role="n">{pixel_explosion.MAX_PIXELS}<' in frame.html
+
+
+@pytest.mark.browser
+def test_static_then_live_then_red(essay_site: Path, visit: Callable[..., Visit]) -> None:
+    opened = visit(essay_site)
+    page = opened.page
+    figure = page.locator('[data-widget="pixel_explosion"]')
+    # Complete before Python: the pre-rendered readouts are in the HTML the server sent.
+    assert figure.locator('[data-role="images"]').inner_text() == "1,024"
+    box_before = figure.bounding_box()
+    figure.and_(page.locator('[data-state="live"]')).wait_for(timeout=60_000)
+    assert figure.bounding_box() == box_before, "going live must not move the layout"
+    label = figure.locator('[data-role="bar-label"]')
+    colour_before = label.evaluate("e => getComputedStyle(e).color")
+    page.fill("#pixel_explosion-n", "28")
+    figure.locator(".gm-px__label--over").wait_for()
+    colour_after = label.evaluate("e => getComputedStyle(e).color")
+    red, green, blue = (int(c) for c in colour_after[4:-1].split(","))
+    assert colour_after != colour_before
+    assert red > 150 and green < 100 and blue < 100, colour_after
+    assert figure.locator('[data-role="parameters"]').inner_text() == "268,435,455"
+    # The keyboard drives the native slider too.
+    page.focus("#pixel_explosion-n")
+    page.keyboard.press("ArrowRight")
+    expect(figure.locator('[data-role="n"]')).to_have_text("29")
+    assert opened.external == []
+    assert opened.errors == []
