@@ -72,7 +72,7 @@ def test_math_and_footnotes_render(essay_site: Path, visit: Callable[..., Visit]
     assert "KaTeX_Main" in fonts
     page.click('a[href="#fn:2"]')
     expect(page.locator("#fn\\:2")).to_contain_text("Planck volume")
-    page.click('#fn\\:2 a.footnote-backref')
+    page.click("#fn\\:2 a.footnote-backref")
     assert page.evaluate("location.hash") == "#fnref:2"
     page.locator('[data-widget="pixel_explosion"][data-state="live"]').wait_for(timeout=60_000)
     assert opened.external == []

@@ -29,6 +29,7 @@ class Slider:
         step: Step between values; an integer step gives integer values.
         value: Default value, pre-rendered at build time.
         unit: Optional text shown after the current value.
+
     """
 
     name: str
@@ -44,7 +45,7 @@ class Slider:
         number = float(raw)
         number = min(max(number, self.min), self.max)
         if float(self.step).is_integer() and float(self.min).is_integer():
-            return int(round(number))
+            return round(number)
         return number
 
     def html(self, figure: str) -> str:
@@ -70,6 +71,7 @@ class Choice:
         label: Accessible name shown next to the menu.
         options: Pairs of (value, text shown to the reader).
         value: Default value.
+
     """
 
     name: str
@@ -108,6 +110,7 @@ class Toggle:
         name: Key of the boolean in the figure's state.
         label: Accessible name, shown on the chip.
         value: Default value.
+
     """
 
     name: str
@@ -138,6 +141,7 @@ class Button:
     Attributes:
         name: Key of the press count in the figure's state.
         label: The button's text and accessible name.
+
     """
 
     name: str
@@ -167,6 +171,7 @@ class Frame:
         html: Markup of the figure's picture (HTML or inline SVG); trusted figure code
             only, so any text from data must go through ``html.escape``.
         alt: A plain-text description of the same picture, for screen readers.
+
     """
 
     html: str
@@ -199,6 +204,7 @@ def render(module: ModuleType, raw: Mapping[str, Any] | None = None) -> Frame:
 
     Raises:
         TypeError: The module does not follow the figure interface.
+
     """
     controls = getattr(module, "CONTROLS", None)
     draw: Callable[[State], Frame] | None = getattr(module, "render", None)

@@ -153,7 +153,7 @@ class ArchiveSource:
         target = self.cache / "archives" / self.location.rsplit("/", 1)[-1]
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            with urllib.request.urlopen(self.location) as response:  # noqa: S310 (user's choice)
+            with urllib.request.urlopen(self.location) as response:
                 target.write_bytes(response.read())
         return target
 
@@ -221,6 +221,7 @@ class PyodideRuntime:
 
         Raises:
             AssetError: A module is neither in the standard library nor in the lock.
+
         """
         by_import = {
             module: name
@@ -245,7 +246,8 @@ class PyodideRuntime:
     def package_file(self, name: str) -> Path:
         """A package's file, from the cache or the source, verified against the lock."""
         entry = self.lock["packages"][name]
-        file_name, expected = entry["file_name"], entry["sha256"]
+        file_name: str = entry["file_name"]
+        expected: str = entry["sha256"]
         target = self.cache / f"pyodide-{self.lock['info']['version']}" / file_name
         if target.exists() and sha256_of(target) == expected:
             return target

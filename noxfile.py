@@ -1,0 +1,66 @@
+"""Developer tasks. `nox` alone runs lint and tests; `nox -s serve` previews the site."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import nox
+
+nox.options.sessions = ["lint", "tests"]
+nox.options.default_venv_backend = "venv"
+
+# MkDocs prints a banner about its future on every run; the builds here are strict enough.
+ENV = {"NO_MKDOCS_2_WARNING": "1"}
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+
+
+def ensure_chromium(session: nox.Session) -> None:
+    """Install Debian's Chromium for the browser tests when it is missing and we may."""
+    if CHROMIUM.exists():
+        return
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        session.error(f"{CHROMIUM} is missing: run `sudo apt-get install chromium` first")
+    env = {"DEBIAN_FRONTEND": "noninteractive"}
+    session.run("apt-get", "update", "-qq", external=True, env=env)
+    session.run("apt-get", "install", "-y", "-qq", "chromium", external=True, env=env)
+
+
+@nox.session
+def serve(session: nox.Session) -> None:
+    """Serve the site with live reload at http://127.0.0.1:8000/."""
+    session.install("-e", ".")
+    session.run("mkdocs", "serve", *session.posargs, env=ENV)
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    """Build the site into site/, strictly (warnings are errors)."""
+    session.install("-e", ".")
+    session.run("mkdocs", "build", "--strict", *session.posargs, env=ENV)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Model tests under CPython, real builds, and offline end-to-end tests in Chromium."""
+    ensure_chromium(session)
+    session.install("-e", ".[test]")
+    session.run("pytest", *session.posargs, env=ENV)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Ruff (lint and format) and mypy in strict mode."""
+    session.install("-e", ".[test,lint]")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("mypy")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Print load, blocking, latency and size figures beside a main-thread reference page."""
+    ensure_chromium(session)
+    session.install("-e", ".[test]")
+    session.run("python", "-m", "essay_site.bench", *session.posargs, env=ENV)

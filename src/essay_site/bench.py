@@ -1,0 +1,279 @@
+"""Benchmark: the essay's first figure against a reference page that does what peers do.
+
+Run with ``nox -s bench``. It builds the site, adds a reference page (Pyodide on the main
+thread, loading numpy and matplotlib and drawing the same figure with matplotlib), and
+prints, for headless Chromium, from one run:
+
+- time to first live figure, on a fresh profile and on a warm one (returning reader);
+- main-thread blocking time from navigation until live (long tasks over 50 ms);
+- input-to-paint latency of the slider, p50 and p95 over many moves;
+- bytes transferred before the figure is live (raw, and what gzip would make of them).
+
+These are figures to read, never pass/fail tests: the machines are noisy, so only the
+ratio to the reference, measured in the same run, means much.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import BrowserContext, Playwright, sync_playwright
+
+from essay_site.assets import PyodideRuntime
+from essay_site.pins import PYODIDE_CORE_FILES, PYODIDE_PACKAGES_SOURCE
+from essay_site.serve import SiteServer, serve
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+]
+
+# Records when each figure goes live and every long task, from the very start of the page.
+PROBE = """
+window.__bench = { live: null, longTasks: [] };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) window.__bench.longTasks.push([entry.startTime, entry.duration]);
+}).observe({ type: "longtask", buffered: true });
+new MutationObserver(() => {
+  if (window.__bench.live === null && document.querySelector('[data-state="live"]')) {
+    window.__bench.live = performance.now();
+  }
+}).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-state"] });
+"""
+
+# Moves a figure's slider and waits for the painted frame, many times; returns latencies in ms.
+MOVES = """
+async ([selector, values]) => {
+  const slider = document.querySelector(selector);
+  const root = slider.closest("[data-widget]");
+  const latencies = [];
+  for (const value of values) {
+    const painted = new Promise((resolve) =>
+      root.addEventListener("figure:frame", () => setTimeout(resolve, 0), { once: true }));
+    const start = performance.now();
+    slider.value = String(value);
+    slider.dispatchEvent(new Event("input", { bubbles: true }));
+    await painted;
+    latencies.push(performance.now() - start);
+  }
+  return latencies;
+}
+"""
+
+# The reference: what peers do. Pyodide on the main thread, numpy and matplotlib loaded up
+# front, the same figure (count readouts, the bar of 2^n against 2^28, the red label) drawn
+# by matplotlib into a PNG on every input.
+REFERENCE_HTML = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Reference</title>
+<script src="pyodide/pyodide.js"></script></head>
+<body>
+<div data-widget="reference" data-state="static">
+  <label>Binary pixels n <input id="n" type="range" min="1" max="800" step="1" value="10"></label>
+  <img id="out" alt="" width="640" height="200">
+</div>
+<script>
+const PY = `
+import base64, io
+import matplotlib
+matplotlib.use("agg")
+import matplotlib.pyplot as plt
+import numpy as np
+fig, ax = plt.subplots(figsize=(6.4, 2.0), dpi=100)
+def draw(n):
+    ax.clear()
+    fraction = min(2 ** n / 2 ** 28, 1.0)
+    over = n >= 28
+    ax.barh([0], [fraction], color="#c62828" if over else "#526cfe")
+    ax.set_xlim(0, 1)
+    ax.set_yticks([])
+    ax.set_title(f"n = {n}: {2 ** n:.3g} images, {2 ** n - 1:.3g} free parameters",
+                 color="#c62828" if over else "black")
+    ax.text(0.5, -0.6, f"2^{n} / 2^28 = {min(np.ldexp(1.0, n - 28), 1e300):.3g}",
+            ha="center", color="#c62828" if over else "black")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+`;
+const root = document.querySelector("[data-widget]");
+const img = document.getElementById("out");
+const slider = document.getElementById("n");
+function paint(draw) {
+  img.src = draw(Number(slider.value));
+  img.decode().then(() => requestAnimationFrame(() => {
+    root.dataset.state = "live";
+    root.dispatchEvent(new CustomEvent("figure:frame"));
+  }));
+}
+(async () => {
+  root.dataset.state = "loading";
+  const pyodide = await loadPyodide({ indexURL: new URL("pyodide/", location.href).href });
+  await pyodide.loadPackage(["numpy", "matplotlib"]);
+  pyodide.runPython(PY);
+  const draw = pyodide.globals.get("draw");
+  slider.addEventListener("input", () => paint(draw));
+  paint(draw);
+})();
+</script></body></html>
+"""
+
+
+@dataclass
+class Visit:
+    """What one page load measured."""
+
+    live_ms: float
+    blocking_ms: float
+    long_tasks_ms: float
+    raw_bytes: int
+    gzip_bytes: int
+
+
+def build(site: Path) -> None:
+    """The essay, built strictly, plus the reference page with its own runtime copy."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)]
+    subprocess.run(command, cwd=ROOT, env=env, check=True)
+    runtime = PyodideRuntime(PYODIDE_PACKAGES_SOURCE)
+    target = site / "reference" / "pyodide"
+    target.mkdir(parents=True)
+    for name in PYODIDE_CORE_FILES:
+        shutil.copy2(runtime.core / name, target / name)
+    for package in runtime.packages_for({"numpy", "matplotlib"}, local=set()):
+        path = runtime.package_file(package)
+        shutil.copy2(path, target / path.name)
+    (site / "reference" / "index.html").write_text(REFERENCE_HTML)
+
+
+@contextmanager
+def profile(driver: Playwright) -> Iterator[BrowserContext]:
+    """A browser with a new, empty profile on disk (so a second visit finds a warm cache)."""
+    with tempfile.TemporaryDirectory() as folder:
+        context = driver.chromium.launch_persistent_context(
+            folder, executable_path=CHROMIUM, args=ARGS
+        )
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+def visit(context: BrowserContext, server: SiteServer, path: str) -> Visit:
+    """Load a page, wait until its figure is live, and read the probes."""
+    page = context.new_page()
+    page.add_init_script(PROBE)
+    start = time.monotonic()
+    page.goto(server.url + path)
+    page.locator('[data-state="live"]').first.wait_for(timeout=120_000)
+    until = time.monotonic()
+    bench: dict[str, Any] = page.evaluate("window.__bench")
+    live = float(bench["live"])
+    tasks = [(begin, length) for begin, length in bench["longTasks"] if begin < live]
+    raw, gz = server.sent_since(start, until)
+    page.close()
+    return Visit(
+        live_ms=live,
+        blocking_ms=sum(length - 50 for _, length in tasks),
+        long_tasks_ms=sum(length for _, length in tasks),
+        raw_bytes=raw,
+        gzip_bytes=gz,
+    )
+
+
+def latencies(context: BrowserContext, server: SiteServer, path: str, moves: int) -> list[float]:
+    """Input-to-paint latency of the page's first slider over ``moves`` moves."""
+    page = context.new_page()
+    page.goto(server.url + path)
+    page.locator('[data-state="live"]').first.wait_for(timeout=120_000)
+    values = [1 + (i * 37) % 60 for i in range(moves)]
+    measured: list[float] = page.evaluate(MOVES, ['[data-widget] input[type="range"]', values])
+    page.close()
+    return measured
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The value below which ``share`` of ``values`` fall (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def measure(driver: Playwright, server: SiteServer, path: str, runs: int, moves: int) -> dict[str, Any]:
+    """Fresh and warm visits, and slider latency, for one page."""
+    fresh, warm = [], []
+    for _ in range(runs):
+        with profile(driver) as context:
+            fresh.append(visit(context, server, path))
+            warm.append(visit(context, server, path))
+    with profile(driver) as context:
+        moved = latencies(context, server, path, moves)
+    return {"fresh": fresh, "warm": warm, "moves": moved}
+
+
+def report(results: dict[str, dict[str, Any]]) -> None:
+    """Print the figures side by side, with the goals and the ratios."""
+    essay, reference = results["essay"], results["reference"]
+
+    def median(page: dict[str, Any], kind: str, field: str) -> float:
+        return statistics.median(getattr(v, field) for v in page[kind])
+
+    rows = [
+        ("first live, fresh profile (s)", "fresh", "live_ms", 1e-3),
+        ("first live, warm profile (s)", "warm", "live_ms", 1e-3),
+        ("blocking time until live, sum(task - 50 ms) (ms)", "fresh", "blocking_ms", 1),
+        ("long tasks until live, sum of durations (ms)", "fresh", "long_tasks_ms", 1),
+        ("bytes before live, raw (MB)", "fresh", "raw_bytes", 1e-6),
+        ("bytes before live, gzip (MB)", "fresh", "gzip_bytes", 1e-6),
+    ]
+    print(f"\n{'median of runs':52} {'essay':>10} {'reference':>10} {'ratio':>7}")
+    for label, kind, field, scale in rows:
+        ours, theirs = median(essay, kind, field) * scale, median(reference, kind, field) * scale
+        ratio = f"{ours / theirs:.2f}" if theirs else "-"
+        print(f"{label:52} {ours:10.2f} {theirs:10.2f} {ratio:>7}")
+    for name in ("p50", "p95"):
+        share = 0.5 if name == "p50" else 0.95
+        ours, theirs = percentile(essay["moves"], share), percentile(reference["moves"], share)
+        print(f"{'slider input to paint ' + name + ' (ms)':52} {ours:10.2f} {theirs:10.2f} {ours / theirs:7.2f}")
+    print(
+        "\nGoals: first live <= 0.5x reference; blocking <= 100 ms; slider p95 <= 16 ms; "
+        "before live only the Pyodide core and numpy (about 17 MB raw, 9 MB gzip)."
+    )
+
+
+def main() -> None:
+    """Build, serve, measure both pages, print."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="fresh+warm visits per page")
+    parser.add_argument("--moves", type=int, default=120, help="slider moves per page")
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        site = Path(folder) / "site"
+        build(site)
+        with serve(site) as server, sync_playwright() as driver:
+            results = {
+                "essay": measure(driver, server, "", options.runs, options.moves),
+                "reference": measure(driver, server, "reference/", options.runs, options.moves),
+            }
+    report(results)
+
+
+if __name__ == "__main__":
+    main()
