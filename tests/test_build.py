@@ -21,23 +21,34 @@ DIAGRAM = "Autoregressive Latent Variable Normalizing Flow"
 
 
 class _Text(HTMLParser):
-    """Visible text of a page, without footnote reference numbers or scripts."""
+    """Visible text of a page: footnote numbers, scripts and KaTeX's drawing left out.
+
+    Of each typeset formula only its TeX source (KaTeX's annotation) is kept, so math
+    compares with the manuscript's ``$...$``.
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.parts: list[str] = []
         self.skip = 0
+        self.in_math = False
+        self.in_annotation = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in {"script", "style", "sup"} or self.skip:
+        classes = (dict(attrs).get("class") or "").split()
+        if self.skip or tag in {"script", "style", "sup"} or "katex-html" in classes:
             self.skip += 1
+        self.in_math |= tag == "math"
+        self.in_annotation |= tag == "annotation"
 
     def handle_endtag(self, tag: str) -> None:
         if self.skip:
             self.skip -= 1
+        self.in_math &= tag != "math"
+        self.in_annotation &= tag != "annotation"
 
     def handle_data(self, data: str) -> None:
-        if not self.skip:
+        if not self.skip and (self.in_annotation or not self.in_math):
             self.parts.append(data)
 
 
@@ -99,8 +110,11 @@ def test_table_headings_and_math(essay_html: str) -> None:
     ]
     assert essay_html.count("<tr>") == 6
     displays = MANUSCRIPT.read_text(encoding="utf-8").count("\n\\[")
-    assert essay_html.count('<div class="arithmatex">') == displays == 14
-    assert '<span class="arithmatex">' in essay_html
+    # Typeset at build time: the math is finished HTML before any script runs.
+    assert essay_html.count('<div class="arithmatex"><span class="katex-display">') == displays
+    assert displays == 14
+    assert essay_html.count('<span class="arithmatex"><span class="katex">') > 60
+    assert "\\(" not in essay_html
     assert essay_html.count('class="admonition note"') == 2
 
 

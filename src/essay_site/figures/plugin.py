@@ -29,6 +29,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 from essay_site.assets import AssetError, PyodideRuntime, cache_dir, imported_modules
 from essay_site.figures.config import FiguresConfig
@@ -78,7 +79,6 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self.used = {}
         self.slots = []
         config.extra_css.append(f"{SITE_FOLDER}/figures.css")
-        config.extra_javascript.append(f"{SITE_FOLDER}/figures.js")
         return config
 
     @property
@@ -173,6 +173,13 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
     ) -> str:
         """Put each figure's pre-rendered markup into its slot."""
         return SLOT.sub(lambda match: self.slots[int(match[1])], html)
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        """On pages with figures, load the browser layer from <head> so Python boots early."""
+        if 'class="gm-figure"' not in output:
+            return output
+        script = get_relative_url(f"{SITE_FOLDER}/figures.js", page.url)
+        return output.replace("</head>", f'<script src="{script}"></script>\n</head>', 1)
 
     def packages(self, placement: Placement, module: ModuleType) -> list[str]:
         """Pyodide packages the figure's source imports, with their dependencies."""

@@ -1,47 +1,95 @@
-"""The ``katex`` plugin: KaTeX's script, stylesheet and fonts, pinned and self-hosted.
+r"""The ``katex`` plugin: math typeset at build time, with KaTeX's fonts served from the site.
 
-No page asks another host for anything, so the math fonts come from the pinned npm
-tarball (verified by sha256) rather than a CDN.
+``pymdownx.arithmatex`` (generic mode) leaves ``\(...\)`` and ``\[...\]`` in the HTML.
+This plugin hands each page's formulas to KaTeX under Node.js once, so the reader's
+browser gets finished math: no script to run, no flash of raw TeX, nothing on the main
+thread. The stylesheet and woff2 fonts come from the pinned, verified npm tarball.
 """
 
 from __future__ import annotations
 
+import html
+import json
+import re
 import shutil
+import subprocess
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
 
 from essay_site.assets import AssetError, cache_dir, npm_package
 from essay_site.katex.config import KatexConfig
 from essay_site.pins import KATEX
 
 SITE_FOLDER = "assets/katex"
-SCRIPTS = ("katex.min.js", "contrib/auto-render.min.js", "math.js")
+TYPESET = Path(__file__).parent / "typeset.js"
+MATH = re.compile(
+    r'(?P<open><span class="arithmatex">)\\\((?P<inline>.*?)\\\)(?=</span>)'
+    r'|(?P<open_block><div class="arithmatex">)\\\[(?P<block>.*?)\\\](?=</div>)',
+    re.DOTALL,
+)
 
 
 class KatexPlugin(BasePlugin[KatexConfig]):
-    """Adds KaTeX to every page and copies it into the site."""
+    """Typesets every page's math at build time and ships KaTeX's stylesheet and fonts."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        """Link the stylesheet and scripts, in the order they must load."""
+        """Link KaTeX's stylesheet; there is no script to link."""
         config.extra_css.append(f"{SITE_FOLDER}/katex.min.css")
-        config.extra_javascript.extend(f"{SITE_FOLDER}/{script}" for script in SCRIPTS)
         return config
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Copy the verified KaTeX files (woff2 fonts only: every current browser reads them)."""
+    @property
+    def package(self) -> Path:
+        """KaTeX's npm package, fetched and verified once."""
         cache = Path(self.config.cache_dir) if self.config.cache_dir else cache_dir()
         try:
-            dist = npm_package(KATEX, cache) / "dist"
+            return npm_package(KATEX, cache)
         except AssetError as error:
             raise PluginError(f"KaTeX: {error}") from error
+
+    def on_page_content(
+        self, html_text: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Replace the page's TeX with KaTeX's HTML, in one Node.js call per page."""
+        found = list(MATH.finditer(html_text))
+        if not found:
+            return html_text
+        formulas = [
+            {"tex": html.unescape(m["inline"] or m["block"]), "display": m["block"] is not None}
+            for m in found
+        ]
+        typeset = self.typeset(formulas, page.file.src_uri)
+        rendered = iter(typeset)
+        return MATH.sub(lambda m: (m["open"] or m["open_block"]) + next(rendered), html_text)
+
+    def typeset(self, formulas: list[dict[str, object]], src: str) -> list[str]:
+        """KaTeX's HTML for each formula; a formula KaTeX refuses fails the build."""
+        command = ["node", str(TYPESET), str(self.package / "dist" / "katex.js")]
+        try:
+            done = subprocess.run(
+                command, input=json.dumps(formulas), capture_output=True, text=True, check=True
+            )
+        except FileNotFoundError as error:
+            raise PluginError("KaTeX: Node.js (`node`) is needed to typeset math") from error
+        except subprocess.CalledProcessError as error:
+            raise PluginError(f"docs/{src}: KaTeX failed: {error.stderr.strip()}") from error
+        results = json.loads(done.stdout)
+        for formula, result in zip(formulas, results, strict=True):
+            if "error" in result:
+                raise PluginError(
+                    f"docs/{src}: cannot typeset {formula['tex']!r}: {result['error']}"
+                )
+        return [result["html"] for result in results]
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Copy the stylesheet and the woff2 fonts (every current browser reads woff2)."""
+        dist = self.package / "dist"
         target = Path(config.site_dir) / SITE_FOLDER
-        (target / "contrib").mkdir(parents=True, exist_ok=True)
-        (target / "fonts").mkdir(exist_ok=True)
-        for name in ("katex.min.js", "katex.min.css", "contrib/auto-render.min.js"):
-            shutil.copy2(dist / name, target / name)
+        (target / "fonts").mkdir(parents=True, exist_ok=True)
+        shutil.copy2(dist / "katex.min.css", target / "katex.min.css")
         for font in (dist / "fonts").glob("*.woff2"):
             shutil.copy2(font, target / "fonts" / font.name)
-        shutil.copy2(Path(__file__).parent / "math.js", target / "math.js")

@@ -2,8 +2,11 @@
 // controls, paint what Python draws. No figure has code of its own here.
 //
 // DOM contract: each figure root has data-widget="<module>" and data-state, one of
-// static (pre-rendered), loading, live or error. After each painted frame the root
+// static (pre-rendered), loading, live or error. When a new frame is in place the root
 // dispatches a "figure:frame" event.
+//
+// Loaded from <head> on pages with figures, so Python starts booting before the body
+// has even been read.
 (() => {
   "use strict";
 
@@ -101,7 +104,7 @@
         this.status.removeAttribute("role");
         this.text.textContent = "Live: Python is computing this figure in your browser.";
       }
-      requestAnimationFrame(() => this.root.dispatchEvent(new CustomEvent("figure:frame")));
+      this.root.dispatchEvent(new CustomEvent("figure:frame"));
       if (this.pending) {
         this.pending = false;
         this.request();
@@ -118,45 +121,51 @@
     }
   }
 
-  function start() {
-    const roots = [...document.querySelectorAll("[data-widget]")];
-    if (!roots.length) return;
-    let worker = null;
-    const post = (type, data) => worker.postMessage({ type, data });
-    const figures = new Map(roots.map((root) => [root.id, new Figure(root, post)]));
-    const waiting = () => [...figures.values()].filter((f) => f.state === "static" || f.state === "loading");
-    const failAll = (message) => waiting().forEach((figure) => figure.fail(message));
+  // Boot the runtime at once, from <head>, while the browser is still reading the page;
+  // the figures are handed over when the document is parsed.
+  const figures = new Map();
+  let lastProgress = { step: 0, label: "Starting Python" };
+  let runtimeError = null;
+  let worker = null;
+  const post = (type, data) => worker.postMessage({ type, data });
+  const waiting = () => [...figures.values()].filter((f) => f.state === "static" || f.state === "loading");
+  const failAll = (message) => {
+    runtimeError = runtimeError || message;
+    waiting().forEach((figure) => figure.fail(message));
+  };
 
-    // A runtime that stops making progress (e.g. a .wasm served with the wrong type)
-    // must end in an error, never in an endless spinner.
-    const seconds = Math.max(...roots.map((root) => Number(root.dataset.timeout) || 60));
-    let watchdog = 0;
-    const arm = () => {
-      clearTimeout(watchdog);
-      if (!waiting().length) return;
-      watchdog = setTimeout(
-        () => failAll(`the Python runtime made no progress for ${seconds} s.`),
-        seconds * 1000,
-      );
-    };
+  // A runtime that stops making progress (e.g. a .wasm served with the wrong type)
+  // must end in an error, never in an endless spinner.
+  let seconds = 60;
+  let watchdog = 0;
+  const arm = () => {
+    clearTimeout(watchdog);
+    if (!waiting().length) return;
+    watchdog = setTimeout(
+      () => failAll(`the Python runtime made no progress for ${seconds} s.`),
+      seconds * 1000,
+    );
+  };
 
-    const handlers = {
-      progress({ id, step, label }) {
-        (id ? [figures.get(id)] : figures.values()).forEach((f) => f.progress(step, label));
-      },
-      ready({ id }) {
-        figures.get(id).live();
-      },
-      frame(data) {
-        figures.get(data.id).paint(data);
-      },
-      error({ id, message, detail }) {
-        console.error(`Figure ${id || "runtime"}: ${detail || message}`);
-        if (id) figures.get(id).fail(message);
-        else failAll(message);
-      },
-    };
+  const handlers = {
+    progress({ id, step, label }) {
+      if (!id) lastProgress = { step, label };
+      (id ? [figures.get(id)] : figures.values()).forEach((f) => f.progress(step, label));
+    },
+    ready({ id }) {
+      figures.get(id).live();
+    },
+    frame(data) {
+      figures.get(data.id).paint(data);
+    },
+    error({ id, message, detail }) {
+      console.error(`Figure ${id || "runtime"}: ${detail || message}`);
+      if (id) figures.get(id).fail(message);
+      else failAll(message);
+    },
+  };
 
+  function boot() {
     try {
       worker = new Worker(new URL("worker.js", ASSETS));
     } catch (error) {
@@ -171,19 +180,29 @@
       event.preventDefault();
       failAll(`the Python worker failed (${event.message || "script error"}).`);
     };
-    post("init", {
-      indexURL: PYODIDE,
-      moduleURL: MODULES,
+    post("boot", { indexURL: PYODIDE, moduleURL: MODULES });
+  }
+
+  function start() {
+    const roots = [...document.querySelectorAll("[data-widget]")];
+    roots.forEach((root) => figures.set(root.id, new Figure(root, post)));
+    if (runtimeError) {
+      failAll(runtimeError);
+      return;
+    }
+    seconds = Math.max(...roots.map((root) => Number(root.dataset.timeout) || seconds));
+    figures.forEach((figure) => figure.progress(lastProgress.step, lastProgress.label));
+    post("start", {
       figures: roots.map((root) => ({
         id: root.id,
         widget: root.dataset.widget,
         packages: (root.dataset.packages || "").split(" ").filter(Boolean),
       })),
     });
-    figures.forEach((figure) => figure.progress(0, "Starting Python"));
     arm();
   }
 
+  boot();
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();

@@ -1,7 +1,8 @@
 // The Python side of every figure, off the main thread so the page stays smooth.
 //
 // Protocol: every message is {type, data}.
-//   page -> worker   init    {indexURL, moduleURL, figures: [{id, widget, packages}]}
+//   page -> worker   boot    {indexURL, moduleURL}   (at once, from <head>)
+//                    start   {figures: [{id, widget, packages}]}   (when the page is parsed)
 //                    render  {id, state}
 //   worker -> page   progress {id?, step, label}   (no id: applies to every figure)
 //                    ready    {id}
@@ -9,6 +10,9 @@
 //                    error    {id?, message, detail}  (no id: the runtime itself failed)
 "use strict";
 
+const HOME = "/home/pyodide/widgets";
+let moduleURL = "";
+let booted = null; // Promise of the runtime and the widgets._api module
 let pyodide = null;
 let api = null;
 const figures = new Map(); // id -> figure module (a PyProxy)
@@ -22,19 +26,21 @@ function describe(error) {
   return { message: lines[lines.length - 1], detail };
 }
 
-async function fetchText(url) {
+async function fetchModule(moduleURL, name) {
+  const url = `${moduleURL}${name}.py`;
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return response.text();
+  return [name, await response.text()];
 }
 
-// Step 1: the interpreter. Module sources download while it boots.
-async function startRuntime(indexURL, sources) {
+// Step 1: the interpreter, and the shared figure interface, fetched while it boots.
+async function startRuntime(indexURL, moduleURL) {
   post("progress", { step: 1, label: "Loading the Python runtime" });
   importScripts(`${indexURL}pyodide.js`);
-  const [runtime, files] = await Promise.all([loadPyodide({ indexURL }), sources]);
-  runtime.FS.mkdirTree("/home/pyodide/widgets");
-  for (const [name, text] of files) runtime.FS.writeFile(`/home/pyodide/widgets/${name}`, text);
+  const shared = Promise.all(["__init__", "_api"].map((name) => fetchModule(moduleURL, name)));
+  const [runtime, files] = await Promise.all([loadPyodide({ indexURL }), shared]);
+  runtime.FS.mkdirTree(HOME);
+  files.forEach(([name, text]) => runtime.FS.writeFile(`${HOME}/${name}.py`, text));
   return runtime;
 }
 
@@ -47,14 +53,17 @@ function loadPackages(packages) {
   return packageLoads.get(key);
 }
 
-// Step 3: import the figure's module; a failure here is that figure's alone.
+// Step 3: fetch and import the figure's module; a failure here is that figure's alone.
 async function startFigure({ id, widget, packages }) {
   try {
+    const source = fetchModule(moduleURL, widget);
     if (packages.length) {
       post("progress", { id, step: 2, label: `Loading ${packages.join(", ")}` });
     }
     await loadPackages(packages);
     post("progress", { id, step: 3, label: "Starting the figure" });
+    const [name, text] = await source;
+    pyodide.FS.writeFile(`${HOME}/${name}.py`, text);
     figures.set(id, pyodide.pyimport(`widgets.${widget}`));
     post("ready", { id });
   } catch (error) {
@@ -63,17 +72,20 @@ async function startFigure({ id, widget, packages }) {
 }
 
 const handlers = {
-  async init({ indexURL, moduleURL, figures: wanted }) {
-    const names = ["__init__", "_api", ...new Set(wanted.map((f) => f.widget))];
-    const sources = Promise.all(
-      names.map(async (name) => [`${name}.py`, await fetchText(`${moduleURL}${name}.py`)]),
-    );
-    try {
-      pyodide = await startRuntime(indexURL, sources);
+  boot({ indexURL, moduleURL: url }) {
+    moduleURL = url;
+    booted = startRuntime(indexURL, url).then((runtime) => {
+      pyodide = runtime;
       api = pyodide.pyimport("widgets._api");
-    } catch (error) {
-      post("error", describe(error));
-      return;
+    });
+    booted.catch((error) => post("error", describe(error)));
+  },
+
+  async start({ figures: wanted }) {
+    try {
+      await booted;
+    } catch {
+      return; // already reported by boot
     }
     await Promise.all(wanted.map(startFigure));
   },
