@@ -250,7 +250,7 @@ def report(results: dict[str, dict[str, Any]]) -> None:
     essay, reference = results["essay"], results["reference"]
 
     def median(page: dict[str, Any], kind: str, field: str) -> float:
-        return statistics.median(getattr(v, field) for v in page[kind])
+        return float(statistics.median(getattr(v, field) for v in page[kind]))
 
     rows = [
         ("first live, fresh profile (s)", "fresh", "live_ms", 1e-3),
