@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Route, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Locator,
+    Page,
+    Playwright,
+    Route,
+    sync_playwright,
+)
 
 from essay_site.serve import Fault, SiteServer, serve
 
@@ -128,3 +136,18 @@ def visit(browser: Browser) -> Iterator[Callable[..., Visit]]:
 
     with stack:
         yield open_site
+
+
+def live(page: Page, widget: str) -> Locator:
+    """The figure named ``widget``, once it is live (Python has drawn it)."""
+    figure = page.locator(f'[data-widget="{widget}"]')
+    figure.and_(page.locator('[data-state="live"]')).wait_for(timeout=90_000)
+    return figure
+
+
+def canvas_image(figure: Locator) -> str:
+    """What a figure's canvases show, as data URLs (to tell whether the picture changed)."""
+    images: str = figure.evaluate(
+        "root => [...root.querySelectorAll('canvas')].map(c => c.toDataURL()).join()"
+    )
+    return images

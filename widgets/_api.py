@@ -8,9 +8,13 @@ Pyodide (to redraw on every input). Nothing here imports a browser module.
 
 from __future__ import annotations
 
+import base64
 import html
+import re
+import struct
+import zlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
@@ -29,6 +33,10 @@ class Slider:
         step: Step between values; an integer step gives integer values.
         value: Default value, pre-rendered at build time.
         unit: Optional text shown after the current value.
+        drag: ``"x"`` or ``"y"`` to also set the value by dragging across the picture
+            (and with the arrow keys when the picture has focus).
+        per_pixel: How much one pixel of dragging changes the value.
+        wrap: Whether dragging past one end comes back at the other (angles).
 
     """
 
@@ -39,6 +47,9 @@ class Slider:
     step: float
     value: float
     unit: str = ""
+    drag: str = ""
+    per_pixel: float = 1.0
+    wrap: bool = False
 
     def coerce(self, raw: Any) -> float | int:
         """Clamp a raw value from the page to the slider's range and type."""
@@ -52,11 +63,17 @@ class Slider:
         """The control's markup, as the build puts it into the page."""
         ident = f"{figure}-{self.name}"
         value = self.coerce(self.value)
+        drag = (
+            f' data-drag="{self.drag}" data-per-pixel="{self.per_pixel}"'
+            f"{' data-wrap' if self.wrap else ''}"
+            if self.drag
+            else ""
+        )
         return (
             f'<label class="gm-control gm-control--slider" for="{ident}">'
             f'<span class="gm-control__label">{html.escape(self.label)}</span>'
             f'<input type="range" id="{ident}" name="{self.name}" min="{self.min}" '
-            f'max="{self.max}" step="{self.step}" value="{value}">'
+            f'max="{self.max}" step="{self.step}" value="{value}"{drag}>'
             f'<output for="{ident}" data-unit="{html.escape(self.unit)}">'
             f"{value}{html.escape(self.unit)}</output></label>"
         )
@@ -163,6 +180,148 @@ class Button:
 Control = Slider | Choice | Toggle | Button
 
 
+#: Anything with the buffer protocol (a numpy array, bytes). Checked at run time by
+#: ``memoryview``, so this module needs no numpy and stays light for figures without it.
+Buffer = Any
+
+
+def _bytes(data: Buffer, fmt: str, what: str) -> bytes:
+    """The bytes of a C-contiguous buffer of one element type, or a clear error."""
+    view = memoryview(data)
+    if view.format != fmt or not view.c_contiguous:
+        raise TypeError(f"{what} must be C-contiguous with format {fmt!r}, not {view.format!r}")
+    return view.tobytes()
+
+
+@dataclass(frozen=True)
+class Raster:
+    """An RGBA image to paint into the frame's canvas of the same name.
+
+    Attributes:
+        canvas: Name of the ``canvas(...)`` in the frame's HTML.
+        width: Pixels across.
+        height: Pixels down.
+        rgba: ``height * width * 4`` bytes (e.g. a uint8 array of shape (h, w, 4)).
+
+    """
+
+    canvas: str
+    width: int
+    height: int
+    rgba: Buffer
+
+    def message(self) -> dict[str, Any]:
+        """What the browser layer paints: raw bytes, no encoding."""
+        data = _bytes(self.rgba, "B", "Raster.rgba")
+        if len(data) != self.width * self.height * 4:
+            raise ValueError(
+                f"Raster {self.canvas}: {len(data)} bytes for {self.width}x{self.height}"
+            )
+        return {
+            "kind": "raster",
+            "canvas": self.canvas,
+            "width": self.width,
+            "height": self.height,
+            "data": data,
+        }
+
+    def svg(self) -> str:
+        """The image as a PNG inside SVG, for the page as built (no script needed)."""
+        data = self.message()["data"]
+        rows = b"".join(
+            b"\x00" + data[row * self.width * 4 : (row + 1) * self.width * 4]
+            for row in range(self.height)
+        )
+        header = struct.pack(">IIBBBBB", self.width, self.height, 8, 6, 0, 0, 0)
+        png = b"\x89PNG\r\n\x1a\n" + b"".join(
+            struct.pack(">I", len(body)) + tag + body + struct.pack(">I", zlib.crc32(tag + body))
+            for tag, body in ((b"IHDR", header), (b"IDAT", zlib.compress(rows, 9)), (b"IEND", b""))
+        )
+        href = "data:image/png;base64," + base64.b64encode(png).decode()
+        return (
+            f'<image width="{self.width}" height="{self.height}" href="{href}" '
+            'preserveAspectRatio="none" style="image-rendering:auto"/>'
+        )
+
+
+@dataclass(frozen=True)
+class Shapes:
+    """Polygons or polylines with the same number of vertices, painted in order.
+
+    Attributes:
+        canvas: Name of the ``canvas(...)`` in the frame's HTML.
+        points: ``count * vertices * 2`` float32 canvas coordinates (shape (n, k, 2)).
+        vertices: Vertices per shape.
+        fill: ``count * 4`` RGBA bytes, one colour per shape; None for lines only.
+        stroke: CSS colour of the outlines; None to stroke each shape in its own fill
+            (which hides the seams between neighbouring polygons).
+        width: Stroke width in canvas pixels.
+        closed: Whether the last vertex joins the first.
+
+    """
+
+    canvas: str
+    points: Buffer
+    vertices: int
+    fill: Buffer | None = None
+    stroke: str | None = None
+    width: float = 1.0
+    closed: bool = True
+
+    def message(self) -> dict[str, Any]:
+        """What the browser layer paints: raw float32 and RGBA bytes."""
+        return {
+            "kind": "shapes",
+            "canvas": self.canvas,
+            "points": _bytes(self.points, "f", "Shapes.points"),
+            "vertices": self.vertices,
+            "fill": None if self.fill is None else _bytes(self.fill, "B", "Shapes.fill"),
+            "stroke": self.stroke,
+            "width": self.width,
+            "closed": self.closed,
+        }
+
+    def svg(self) -> str:
+        """The shapes as SVG paths, for the page as built (no script needed)."""
+        points = memoryview(_bytes(self.points, "f", "Shapes.points")).cast("f").tolist()
+        fills = None if self.fill is None else list(_bytes(self.fill, "B", "Shapes.fill"))
+        step = self.vertices * 2
+        paths = []
+        for index in range(len(points) // step):
+            xy = points[index * step : (index + 1) * step]
+            d = "M" + "L".join(f"{xy[i]:.1f} {xy[i + 1]:.1f}" for i in range(0, step, 2))
+            if fills is None:
+                paint = f'fill="none" stroke="{self.stroke}"'
+            else:
+                r, g, b, a = fills[index * 4 : index * 4 + 4]
+                colour = f"rgba({r},{g},{b},{a / 255:.3f})"
+                paint = f'fill="{colour}" stroke="{self.stroke or colour}"'
+            paths.append(f'<path d="{d}{"Z" if self.closed else ""}" {paint}/>')
+        return f'<g stroke-width="{self.width}" stroke-linejoin="round">{"".join(paths)}</g>'
+
+
+Layer = Raster | Shapes
+_CANVAS = re.compile(
+    r'<canvas data-canvas="([\w-]+)" width="(\d+)" height="(\d+)"([^>]*)></canvas>'
+)
+
+
+def canvas(name: str, width: int, height: int, label: str = "") -> str:
+    """A canvas the frame's layers paint into (an SVG of the same size in the page as built).
+
+    Args:
+        name: The name layers refer to.
+        width: Width in canvas pixels (CSS scales it to the figure's width).
+        height: Height in canvas pixels.
+        label: What the picture shows, for screen readers.
+
+    """
+    return (
+        f'<canvas data-canvas="{name}" width="{width}" height="{height}" class="gm-canvas" '
+        f'role="img" aria-label="{html.escape(label)}"></canvas>'
+    )
+
+
 @dataclass(frozen=True)
 class Frame:
     """What a figure draws for one state.
@@ -171,11 +330,36 @@ class Frame:
         html: Markup of the figure's picture (HTML or inline SVG); trusted figure code
             only, so any text from data must go through ``html.escape``.
         alt: A plain-text description of the same picture, for screen readers.
+        layers: Images and shapes to paint into the ``canvas(...)`` elements of ``html``,
+            in order; fast to paint on every input, drawn as SVG in the page as built.
 
     """
 
     html: str
     alt: str
+    layers: tuple[Layer, ...] = field(default=())
+
+    def static_html(self) -> str:
+        """The picture for the page as built: each canvas becomes an SVG of its layers."""
+
+        def draw(match: re.Match[str]) -> str:
+            name, width, height, rest = match.groups()
+            inside = "".join(layer.svg() for layer in self.layers if layer.canvas == name)
+            return (
+                f'<svg data-canvas="{name}" width="{width}" height="{height}" '
+                f'viewBox="0 0 {width} {height}"{rest}>'
+                f"{inside}</svg>"
+            )
+
+        return _CANVAS.sub(draw, self.html)
+
+    def message(self) -> dict[str, Any]:
+        """The frame as the worker sends it to the page."""
+        return {
+            "html": self.html,
+            "alt": self.alt,
+            "layers": [layer.message() for layer in self.layers],
+        }
 
 
 def defaults(controls: tuple[Control, ...]) -> State:
@@ -214,3 +398,8 @@ def render(module: ModuleType, raw: Mapping[str, Any] | None = None) -> Frame:
     if not isinstance(frame, Frame):
         raise TypeError(f"{module.__name__}.render must return a Frame, not {type(frame).__name__}")
     return frame
+
+
+def message(module: ModuleType, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Render for the browser: the frame as plain data (strings, numbers, bytes)."""
+    return render(module, raw).message()

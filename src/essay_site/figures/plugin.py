@@ -152,7 +152,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self.slots.append(
             f'<form class="gm-figure__controls" aria-label="Controls of the figure">'
             f"{controls}</form>\n"
-            f'<div class="gm-figure__output">{frame.html}</div>\n'
+            f'<div class="gm-figure__output">{frame.static_html()}</div>\n'
             f'<p class="gm-figure__alt">{html.escape(frame.alt)}</p>\n'
             '<div class="gm-figure__status" role="status">'
             '<progress max="3" value="0"></progress>'

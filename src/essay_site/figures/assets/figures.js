@@ -15,6 +15,35 @@
   const MODULES = new URL("py/widgets/", ASSETS).href;
   const STEPS = 3;
 
+  // Layers are what Python draws into a canvas: RGBA pixels, or polygons and lines.
+  function paintLayer(output, layer) {
+    const canvas = output.querySelector(`canvas[data-canvas="${layer.canvas}"]`);
+    const context = canvas.getContext("2d");
+    if (layer.kind === "raster") {
+      const pixels = new Uint8ClampedArray(layer.data.buffer, layer.data.byteOffset, layer.data.length);
+      context.putImageData(new ImageData(pixels, layer.width, layer.height), 0, 0);
+      return;
+    }
+    const points = new Float32Array(layer.points.buffer, layer.points.byteOffset, layer.points.length / 4);
+    const step = layer.vertices * 2;
+    context.lineWidth = layer.width;
+    context.lineJoin = "round";
+    for (let shape = 0; shape * step < points.length; shape++) {
+      const base = shape * step;
+      context.beginPath();
+      context.moveTo(points[base], points[base + 1]);
+      for (let i = 2; i < step; i += 2) context.lineTo(points[base + i], points[base + i + 1]);
+      if (layer.closed) context.closePath();
+      if (layer.fill) {
+        const f = layer.fill.subarray(shape * 4, shape * 4 + 4);
+        context.fillStyle = `rgba(${f[0]},${f[1]},${f[2]},${f[3] / 255})`;
+        context.fill();
+      }
+      context.strokeStyle = layer.stroke || context.fillStyle;
+      context.stroke();
+    }
+  }
+
   class Figure {
     constructor(root, post) {
       this.root = root;
@@ -35,6 +64,50 @@
         if (!button) return;
         button.value = String(Number(button.value) + 1);
         this.request();
+      });
+      this.enableDrag();
+    }
+
+    // Sliders declared with drag="x" or "y" also follow a drag across the picture (mouse,
+    // pen or touch) and the arrow keys while the picture has focus.
+    enableDrag() {
+      const bound = [...this.form.querySelectorAll("input[data-drag]")];
+      if (!bound.length) return;
+      const names = bound.map((input) => input.labels[0].textContent.trim()).join(" and ");
+      this.output.dataset.drag = "";
+      this.output.tabIndex = 0;
+      this.output.setAttribute("aria-label", `Drag, or use the arrow keys, to change ${names}`);
+      const nudge = (dx, dy) => {
+        for (const input of bound) {
+          const delta = input.dataset.drag === "x" ? dx : dy;
+          if (!delta) continue;
+          const min = Number(input.min);
+          const span = Number(input.max) - min;
+          let value = Number(input.value) + delta * Number(input.dataset.perPixel);
+          if ("wrap" in input.dataset) value = min + (((value - min) % span) + span) % span;
+          input.value = String(value);
+        }
+        this.request();
+      };
+      let last = null;
+      this.output.addEventListener("pointerdown", (event) => {
+        last = [event.clientX, event.clientY];
+        this.output.setPointerCapture(event.pointerId);
+      });
+      this.output.addEventListener("pointermove", (event) => {
+        if (!last) return;
+        const [x, y] = last;
+        last = [event.clientX, event.clientY];
+        nudge(event.clientX - x, y - event.clientY);
+      });
+      const stop = () => (last = null);
+      this.output.addEventListener("pointerup", stop);
+      this.output.addEventListener("pointercancel", stop);
+      const keys = { ArrowLeft: [-10, 0], ArrowRight: [10, 0], ArrowUp: [0, 10], ArrowDown: [0, -10] };
+      this.output.addEventListener("keydown", (event) => {
+        if (!(event.key in keys)) return;
+        event.preventDefault();
+        nudge(...keys[event.key]);
       });
     }
 
@@ -95,8 +168,9 @@
       this.request();
     }
 
-    paint({ html, alt }) {
+    paint({ html, alt, layers }) {
       this.output.innerHTML = html;
+      layers.forEach((layer) => paintLayer(this.output, layer));
       this.alt.textContent = alt;
       this.busy = false;
       if (this.state !== "live") {

@@ -6,7 +6,7 @@
 //                    render  {id, state}
 //   worker -> page   progress {id?, step, label}   (no id: applies to every figure)
 //                    ready    {id}
-//                    frame    {id, html, alt}
+//                    frame    {id, html, alt, layers: [raster | shapes]}
 //                    error    {id?, message, detail}  (no id: the runtime itself failed)
 "use strict";
 
@@ -95,8 +95,11 @@ const handlers = {
     const raw = pyodide.toPy(state);
     let frame = null;
     try {
-      frame = api.render(module, raw);
-      post("frame", { id, html: frame.html, alt: frame.alt });
+      frame = api.message(module, raw);
+      const data = frame.toJs({ dict_converter: Object.fromEntries });
+      const buffers = data.layers.flatMap((layer) =>
+        [layer.data, layer.points, layer.fill].filter(Boolean).map((bytes) => bytes.buffer));
+      self.postMessage({ type: "frame", data: { id, ...data } }, buffers);
     } catch (error) {
       post("error", { id, ...describe(error) });
     } finally {

@@ -1,0 +1,79 @@
+"""The density surface: a true density, drawn far-to-near, orbited by drag and keyboard."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from playwright.sync_api import expect
+
+from tests.conftest import Visit, canvas_image, live
+from widgets import _api, density_surface
+from widgets.density_surface import GRID, MAX_PEAKS, density, project, surface, volume
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(min_value=1, max_value=MAX_PEAKS), st.floats(min_value=1, max_value=3))
+def test_volume_under_the_surface_is_one(peaks: int, sharpness: float) -> None:
+    assert abs(volume(peaks, sharpness) - 1) < 1e-3
+
+
+def test_density_is_positive_and_refuses_bad_peak_counts() -> None:
+    points = np.random.default_rng(0).uniform(-5, 5, size=(100, 2))
+    assert np.all(density(points, 5, 2.0) > 0)
+    with pytest.raises(ValueError, match="peaks"):
+        density(points, 0, 2.0)
+
+
+def test_quads_are_painted_far_to_near() -> None:
+    frame = _api.render(density_surface, {"azimuth": 120, "elevation": 30})
+    (layer,) = frame.layers
+    quads = np.frombuffer(layer.message()["points"], dtype=np.float32).reshape(-1, 4, 2)
+    assert len(quads) == (GRID - 1) ** 2
+    screen, depth = project(surface(5, 2.0), 120, 30)
+    corners = np.stack([depth[:-1, :-1], depth[:-1, 1:], depth[1:, 1:], depth[1:, :-1]], axis=2)
+    assert np.all(np.diff(np.sort(-corners.mean(axis=-1).ravel())) >= 0)
+    assert np.all((screen[..., 0] > 0) & (screen[..., 0] < density_surface.WIDTH))
+
+
+def test_orbiting_changes_the_picture_not_the_volume() -> None:
+    one = _api.render(density_surface, {"azimuth": 0})
+    two = _api.render(density_surface, {"azimuth": 90})
+    assert one.layers[0].message()["points"] != two.layers[0].message()["points"]
+    assert 'data-role="volume">1.000<' in one.html and 'data-role="volume">1.000<' in two.html
+
+
+@pytest.mark.browser
+def test_orbit_by_drag_and_keyboard(essay_site: Path, visit: Callable[..., Visit]) -> None:
+    opened = visit(essay_site)
+    page = opened.page
+    figure = live(page, "density_surface")
+    azimuth = page.locator("#density_surface-azimuth")
+    output = figure.locator(".gm-figure__output")
+    output.scroll_into_view_if_needed()
+    box = output.bounding_box()
+    assert box is not None
+    before = canvas_image(figure)
+    page.mouse.move(box["x"] + 200, box["y"] + 150)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 260, box["y"] + 150, steps=6)
+    page.mouse.up()
+    expect(azimuth).to_have_value("65")
+    expect(figure.locator("output[for=density_surface-azimuth]")).to_have_text("65°")
+    page.wait_for_function("() => true")  # let the last frame land
+    assert canvas_image(figure) != before
+    output.focus()
+    page.keyboard.press("ArrowLeft")
+    expect(azimuth).to_have_value("60")
+    page.keyboard.press("ArrowUp")
+    expect(page.locator("#density_surface-elevation")).to_have_value("38")
+    page.fill("#density_surface-peaks", "12")
+    expect(figure.get_by_role("img")).to_have_attribute("aria-label", "The density as a landscape")
+    expect(figure.locator('[data-role="volume"]')).to_have_text("1.000")
+    expect(figure.locator(".gm-figure__alt")).to_contain_text("12 peaks")
+    assert opened.external == []
+    assert opened.errors == []
