@@ -105,6 +105,7 @@ def test_static_then_live_then_red(essay_site: Path, visit: Callable[..., Visit]
     figure = page.locator('[data-widget="pixel_explosion"]')
     # Complete before Python: the pre-rendered readouts are in the HTML the server sent.
     assert figure.locator('[data-role="images"]').inner_text() == "1,024"
+    figure.scroll_into_view_if_needed()
     box_before = figure.bounding_box()
     figure.and_(page.locator('[data-state="live"]')).wait_for(timeout=60_000)
     assert figure.bounding_box() == box_before, "going live must not move the layout"

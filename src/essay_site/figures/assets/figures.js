@@ -92,7 +92,8 @@
       let last = null;
       this.output.addEventListener("pointerdown", (event) => {
         last = [event.clientX, event.clientY];
-        this.output.setPointerCapture(event.pointerId);
+        // Keep following the pointer outside the picture; synthetic events have no pointer.
+        if (event.isTrusted) this.output.setPointerCapture(event.pointerId);
       });
       this.output.addEventListener("pointermove", (event) => {
         if (!last) return;
