@@ -59,6 +59,13 @@ def lint(session: nox.Session) -> None:
 
 
 @nox.session
+def fit(session: nox.Session) -> None:
+    """Fit the figures that learn from data; writes widgets/data/*.npz (commit them)."""
+    session.install("-e", ".")
+    session.run("python", "-m", "essay_site.fit", *session.posargs)
+
+
+@nox.session
 def bench(session: nox.Session) -> None:
     """Print load, blocking, latency and size figures beside a main-thread reference page."""
     ensure_chromium(session)

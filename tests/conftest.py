@@ -142,7 +142,27 @@ def live(page: Page, widget: str) -> Locator:
     """The figure named ``widget``, once it is live (Python has drawn it)."""
     figure = page.locator(f'[data-widget="{widget}"]')
     figure.and_(page.locator('[data-state="live"]')).wait_for(timeout=90_000)
+    figure.evaluate(
+        "root => { root.frames = 0; root.addEventListener('figure:frame', () => root.frames++); }"
+    )
     return figure
+
+
+def frames(figure: Locator) -> int:
+    """How many frames a figure returned by ``live`` has painted since."""
+    count: int = figure.evaluate("root => root.frames")
+    return count
+
+
+def wait_for_frame(figure: Locator, after: int) -> None:
+    """Wait until the figure has painted more than ``after`` frames."""
+    figure.evaluate(
+        """(root, after) => new Promise((resolve) => {
+             const check = () => (root.frames > after ? resolve() : setTimeout(check, 10));
+             check();
+           })""",
+        after,
+    )
 
 
 def canvas_image(figure: Locator) -> str:

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from playwright.sync_api import expect
 
-from tests.conftest import Visit, canvas_image, live
+from tests.conftest import Visit, canvas_image, frames, live, wait_for_frame
 from widgets import _api, density_surface
 from widgets.density_surface import GRID, MAX_PEAKS, density, project, surface, volume
 
@@ -58,13 +58,14 @@ def test_orbit_by_drag_and_keyboard(essay_site: Path, visit: Callable[..., Visit
     box = output.bounding_box()
     assert box is not None
     before = canvas_image(figure)
+    painted = frames(figure)
     page.mouse.move(box["x"] + 200, box["y"] + 150)
     page.mouse.down()
     page.mouse.move(box["x"] + 260, box["y"] + 150, steps=6)
     page.mouse.up()
     expect(azimuth).to_have_value("65")
     expect(figure.locator("output[for=density_surface-azimuth]")).to_have_text("65°")
-    page.wait_for_function("() => true")  # let the last frame land
+    wait_for_frame(figure, painted)
     assert canvas_image(figure) != before
     output.focus()
     page.keyboard.press("ArrowLeft")

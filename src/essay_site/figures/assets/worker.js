@@ -2,7 +2,7 @@
 //
 // Protocol: every message is {type, data}.
 //   page -> worker   boot    {indexURL, moduleURL}   (at once, from <head>)
-//                    start   {figures: [{id, widget, packages}]}   (when the page is parsed)
+//                    start   {figures: [{id, widget, packages, files}]}   (when the page is parsed)
 //                    render  {id, state}
 //   worker -> page   progress {id?, step, label}   (no id: applies to every figure)
 //                    ready    {id}
@@ -53,10 +53,18 @@ function loadPackages(packages) {
   return packageLoads.get(key);
 }
 
-// Step 3: fetch and import the figure's module; a failure here is that figure's alone.
-async function startFigure({ id, widget, packages }) {
+// Step 3: fetch the figure's module and data, import it; a failure here is that figure's alone.
+async function fetchData(name) {
+  const url = `${moduleURL}data/${name}`;
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return [name, new Uint8Array(await response.arrayBuffer())];
+}
+
+async function startFigure({ id, widget, packages, files }) {
   try {
     const source = fetchModule(moduleURL, widget);
+    const data = Promise.all(files.map(fetchData));
     if (packages.length) {
       post("progress", { id, step: 2, label: `Loading ${packages.join(", ")}` });
     }
@@ -64,6 +72,8 @@ async function startFigure({ id, widget, packages }) {
     post("progress", { id, step: 3, label: "Starting the figure" });
     const [name, text] = await source;
     pyodide.FS.writeFile(`${HOME}/${name}.py`, text);
+    pyodide.FS.mkdirTree(`${HOME}/data`);
+    for (const [file, bytes] of await data) pyodide.FS.writeFile(`${HOME}/data/${file}`, bytes);
     figures.set(id, pyodide.pyimport(`widgets.${widget}`));
     post("ready", { id });
   } catch (error) {
