@@ -142,6 +142,8 @@ def live(page: Page, widget: str) -> Locator:
     """The figure named ``widget``, once it is live (Python has drawn it)."""
     figure = page.locator(f'[data-widget="{widget}"]')
     figure.and_(page.locator('[data-state="live"]')).wait_for(timeout=90_000)
+    # Readers use figures on screen; off screen, the page skips rendering them.
+    figure.scroll_into_view_if_needed()
     figure.evaluate(
         "root => { root.frames = 0; root.addEventListener('figure:frame', () => root.frames++); }"
     )

@@ -104,7 +104,7 @@ def test_static_then_live_then_red(essay_site: Path, visit: Callable[..., Visit]
     page = opened.page
     figure = page.locator('[data-widget="pixel_explosion"]')
     # Complete before Python: the pre-rendered readouts are in the HTML the server sent.
-    assert figure.locator('[data-role="images"]').inner_text() == "1,024"
+    assert figure.locator('[data-role="images"]').text_content() == "1,024"
     figure.scroll_into_view_if_needed()
     box_before = figure.bounding_box()
     figure.and_(page.locator('[data-state="live"]')).wait_for(timeout=60_000)
@@ -117,7 +117,7 @@ def test_static_then_live_then_red(essay_site: Path, visit: Callable[..., Visit]
     red, green, blue = (int(c) for c in colour_after[4:-1].split(","))
     assert colour_after != colour_before
     assert red > 150 and green < 100 and blue < 100, colour_after
-    assert figure.locator('[data-role="parameters"]').inner_text() == "268,435,455"
+    assert figure.locator('[data-role="parameters"]').text_content() == "268,435,455"
     # The keyboard drives the native slider too.
     page.focus("#pixel_explosion-n")
     page.keyboard.press("ArrowRight")

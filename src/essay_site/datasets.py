@@ -6,7 +6,11 @@ figures ship are the small fitted parameter files in ``widgets/data/``.
 
 from __future__ import annotations
 
+import email
+import html
 import json
+import re
+from email import policy
 from pathlib import Path
 
 import numpy as np
@@ -35,3 +39,34 @@ def spam_assassin(cache: Path | None = None) -> list[tuple[str, bool]]:
         (path.read_text(encoding="latin-1"), path.parent.name.startswith("spam"))
         for path in sorted(folder.glob("*/*.txt"))
     ]
+
+
+def email_text(raw: str) -> str:
+    """An email's subject and body text: other headers dropped, HTML stripped.
+
+    Headers are dropped because they carry corpus artefacts (relay hosts, list names)
+    that give the label away without saying anything about the message.
+    """
+    message = email.message_from_string(raw, policy=policy.compat32)
+    parts = [str(message.get("Subject", "") or "")]
+    for part in message.walk():
+        if part.get_content_maintype() != "text":
+            continue
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes):
+            continue
+        text = payload.decode("latin-1")
+        if part.get_content_subtype() == "html":
+            text = html.unescape(_TAG.sub(" ", _SCRIPT.sub(" ", text)))
+        parts.append(text)
+    return "\n".join(parts)
+
+
+_SCRIPT = re.compile(r"(?is)<(script|style)\b.*?</\1\s*>")
+_TAG = re.compile(r"<[^>]*>")
+_WORD = re.compile(r"[a-z]{2,}")
+
+
+def words(text: str) -> set[str]:
+    """The distinct lower-case words (two letters or more) of a text."""
+    return set(_WORD.findall(text.lower()))

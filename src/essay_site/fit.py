@@ -31,8 +31,19 @@ def _family_samples() -> Params:
     return result
 
 
+def _spam_classifiers() -> Params:
+    module = importlib.import_module("widgets.spam_classifiers")
+    emails = datasets.spam_assassin()
+    documents = [datasets.words(datasets.email_text(raw)) for raw, _ in emails]
+    result: Params = module.fit(documents, [spam for _, spam in emails])
+    return result
+
+
 #: Each fitted figure: how to turn its verified data into parameters.
-FITTERS: dict[str, Callable[[], Params]] = {"family_samples": _family_samples}
+FITTERS: dict[str, Callable[[], Params]] = {
+    "family_samples": _family_samples,
+    "spam_classifiers": _spam_classifiers,
+}
 
 
 def fit(name: str) -> Params:

@@ -152,9 +152,12 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         data = self.data_files(placement, module)
         ident = placement.name if occurrence == 1 else f"{placement.name}-{occurrence}"
         # The figure's own markup waits in a slot until on_page_content, out of Markdown's reach.
+        # A figure may name its controls (shown above them); otherwise they get a generic name.
+        legend = html.escape(getattr(module, "CONTROLS_LABEL", ""))
+        shown = f'<p class="gm-figure__legend">{legend}</p>' if legend else ""
         self.slots.append(
-            f'<form class="gm-figure__controls" aria-label="Controls of the figure">'
-            f"{controls}</form>\n"
+            f'<form class="gm-figure__controls" aria-label="{legend or "Controls of the figure"}">'
+            f"{shown}{controls}</form>\n"
             f'<div class="gm-figure__output">{frame.static_html()}</div>\n'
             f'<p class="gm-figure__alt">{html.escape(frame.alt)}</p>\n'
             '<div class="gm-figure__status" role="status">'

@@ -1,0 +1,109 @@
+"""Logistic regression against naive Bayes on SpamAssassin: the model, a refit, the page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from playwright.sync_api import expect
+
+from essay_site.datasets import email_text, words
+from essay_site.fit import fit
+from tests.conftest import Visit, live
+from widgets import _api, spam_classifiers
+from widgets.spam_classifiers import CHIPS, PAIR, Classifiers, classifiers, pair_log_ratio
+
+RAW = """From: someone@example.com
+X-Spam-Flag: YES
+Subject: Bank transfer
+Content-Type: text/html
+
+<html><style>p {color: red}</style><script>alert("x")</script>
+<p>Your <b>account</b> &amp; money</p></html>
+"""
+
+
+@pytest.fixture(scope="module")
+def model() -> Classifiers:
+    return classifiers()[0]
+
+
+def test_email_text_keeps_subject_and_body_only() -> None:
+    text = email_text(RAW)
+    assert words(text) == {"bank", "transfer", "your", "account", "money"}
+
+
+def test_probabilities_are_probabilities(model: Classifiers) -> None:
+    x = np.random.default_rng(0).integers(0, 2, size=(50, len(model.words)))
+    for p in model.predict(x):
+        assert np.all((p >= 0) & (p <= 1))
+
+
+def test_naive_bayes_adds_the_pair_in_full(model: Classifiers) -> None:
+    empty = model.naive_bayes_log_odds(model.vector([]))
+    shift = {w: model.naive_bayes_log_odds(model.vector([w])) - empty for w in PAIR}
+    pair = model.naive_bayes_log_odds(model.vector(list(PAIR))) - empty
+    assert pair == pytest.approx(sum(shift.values()), abs=1e-9)
+
+
+def test_naive_bayes_counts_the_pair_more_than_the_corpus_does(model: Classifiers) -> None:
+    measured = classifiers()[1]
+    corpus = pair_log_ratio(measured["pair_counts"])
+    nb = sum(float(model.nb_shift[model.index[w]]) for w in PAIR)
+    lr = sum(float(model.lr_weights[model.index[w]]) for w in PAIR)
+    assert nb > corpus > lr
+
+
+def test_held_out_accuracy_beats_a_floor() -> None:
+    # Always answering "ham" scores 4,150 / 6,046 = 68.6%; a usable filter must do far
+    # better, so the floor is 90% for both.
+    nb, lr = classifiers()[1]["accuracy"]
+    assert nb > 0.9 and lr > 0.9
+
+
+def test_learning_curve_is_measured_errors() -> None:
+    curve = classifiers()[1]["learning_curve"]
+    assert list(curve[:-1, 0]) == list(spam_classifiers.SIZES)
+    assert np.all((curve[:, 1:] >= 0) & (curve[:, 1:] <= 1))
+    assert curve[0, 2] > curve[-1, 2], "logistic regression improves with data"
+
+
+def test_every_chip_is_in_the_vocabulary(model: Classifiers) -> None:
+    assert all(word in model.index for word in CHIPS)
+
+
+def test_text_is_escaped_in_the_page() -> None:
+    panel = spam_classifiers._panel("<b>title</b>", "nb", 0.0, 0.0, [("<script>", 1.0)])
+    assert "<script>" not in panel and "&lt;script&gt;" in panel
+    frame = _api.render(spam_classifiers)
+    assert "<script" not in frame.html
+
+
+def test_fitting_again_reproduces_the_committed_parameters() -> None:
+    refit = fit("spam_classifiers")
+    with np.load(spam_classifiers.PARAMETERS) as stored:
+        assert sorted(stored.files) == sorted(refit)
+        for name in stored.files:
+            np.testing.assert_allclose(refit[name], stored[name], atol=1e-4, err_msg=name)
+
+
+@pytest.mark.browser
+def test_chips_by_mouse_and_keyboard(essay_site: Path, visit: Callable[..., Visit]) -> None:
+    opened = visit(essay_site)
+    page = opened.page
+    figure = live(page, "spam_classifiers")
+    nb, lr = figure.locator('[data-role="nb"]'), figure.locator('[data-role="lr"]')
+    before = (nb.text_content(), lr.text_content())
+    expect(figure.locator('[data-role="pair"]')).to_have_class("gm-spam__pair gm-spam__pair--on")
+    page.get_by_label("ACCOUNT").click()
+    expect(figure.locator('[data-role="pair"]')).to_have_class("gm-spam__pair")
+    page.get_by_label("WROTE").focus()
+    page.keyboard.press("Space")
+    expect(page.get_by_label("WROTE")).to_be_checked()
+    expect(figure.locator("tbody th", has_text="WROTE")).to_have_count(2)
+    assert (nb.text_content(), lr.text_content()) != before
+    assert float(lr.text_content() or "nan") < float(before[1] or "nan"), "WROTE means ham"
+    assert opened.external == []
+    assert opened.errors == []
