@@ -22,21 +22,9 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from essay_site.serve import Fault, SiteServer, serve
+from essay_site.serve import CHROMIUM, CHROMIUM_ARGS, Fault, SiteServer, serve
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    # Nothing may leave the machine: every host but 127.0.0.1 fails to resolve.
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-]
 
 
 def mkdocs_build(project: Path, site: Path) -> subprocess.CompletedProcess[str]:

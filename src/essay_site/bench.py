@@ -33,23 +33,12 @@ from playwright.sync_api import BrowserContext, Playwright, sync_playwright
 
 from essay_site.assets import PyodideRuntime
 from essay_site.pins import PYODIDE_CORE_FILES, PYODIDE_PACKAGES_SOURCE
-from essay_site.serve import SiteServer, serve
+from essay_site.serve import CHROMIUM, CHROMIUM_ARGS, SiteServer, serve
 
 #: The model families of the samples figure, each timed drawing a panel.
 FAMILIES = ("independent", "markov", "bayes_net", "naive_bayes", "autoregressive")
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-]
 
 # Records when each figure goes live and every long task, from the very start of the page.
 PROBE = """
@@ -234,7 +223,7 @@ def profile(driver: Playwright) -> Iterator[BrowserContext]:
     """A browser with a new, empty profile on disk (so a second visit finds a warm cache)."""
     with tempfile.TemporaryDirectory() as folder:
         context = driver.chromium.launch_persistent_context(
-            folder, executable_path=CHROMIUM, args=ARGS
+            folder, executable_path=CHROMIUM, args=CHROMIUM_ARGS
         )
         try:
             yield context

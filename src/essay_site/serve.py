@@ -1,14 +1,16 @@
-"""A static server for a built site on 127.0.0.1, used by the browser tests and the benchmark.
+"""A static server for a built site on 127.0.0.1, and how to start Chromium offline to read it.
 
-It serves ``.wasm`` as ``application/wasm`` (Pyodide needs it), counts the bytes it
-sends, and can be told to misbehave for one path (wrong type, missing, corrupt, slow) so
-the tests can prove that a broken runtime ends in a clear error.
+Used by the browser tests and the benchmark. The server serves ``.wasm`` as
+``application/wasm`` (Pyodide needs it), counts the bytes it sends, and can be told to
+misbehave for one path (wrong type, missing, corrupt) so the tests can prove that a
+broken runtime ends in a clear error.
 """
 
 from __future__ import annotations
 
 import gzip
 import mimetypes
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -20,6 +22,20 @@ from pathlib import Path
 from typing import Any, Literal
 
 Fault = Literal["wrong-type", "missing", "corrupt"]
+
+#: Debian's Chromium (the PyPI playwright package cannot download a browser here).
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    # Nothing may leave the machine: every host but 127.0.0.1 fails to resolve.
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+]
 
 
 @dataclass
