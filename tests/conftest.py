@@ -41,7 +41,11 @@ def mkdocs_build(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
 
 
 def make_project(
-    tmp: Path, markdown: str, figures: dict[str, str] | None = None, options: str = ""
+    tmp: Path,
+    markdown: str,
+    figures: dict[str, str] | None = None,
+    options: str = "",
+    plugins: tuple[str, ...] = (),
 ) -> Path:
     """A minimal MkDocs project using the real figures folder plus extra test figures."""
     project = tmp / "project"
@@ -51,6 +55,7 @@ def make_project(
     (project / "docs").mkdir()
     (project / "docs" / "index.md").write_text(markdown)
     plugin = "  - figures" + (f":\n{options}" if options else "")
+    plugin += "".join(f"\n  - {name}" for name in plugins)
     (project / "mkdocs.yml").write_text(
         "site_name: Test\ntheme:\n  name: material\n  font: false\n"
         f"plugins:\n{plugin}\nmarkdown_extensions:\n  - md_in_html\n"
@@ -97,7 +102,7 @@ def visit(browser: Browser) -> Iterator[Callable[..., Visit]]:
     """Open a built site in a fresh profile, blocking and counting off-machine requests."""
     stack = ExitStack()
 
-    def open_site(site: Path, faults: dict[str, Fault] | None = None) -> Visit:
+    def open_site(site: Path, faults: dict[str, Fault] | None = None, path: str = "") -> Visit:
         server = stack.enter_context(serve(site))
         server.faults.update(faults or {})
         browser_context = browser.new_context()
@@ -119,7 +124,7 @@ def visit(browser: Browser) -> Iterator[Callable[..., Visit]]:
         browser_context.route("**/*", guard)
         page.on("console", console)
         page.on("pageerror", lambda error: result.errors.append(str(error)))
-        page.goto(server.url)
+        page.goto(server.url + path)
         return result
 
     with stack:

@@ -79,6 +79,14 @@ def test_math_and_footnotes_render(essay_site: Path, visit: Callable[..., Visit]
     assert opened.errors == []
 
 
+def test_notebook_page_reads_offline(essay_site: Path, visit: Callable[..., Visit]) -> None:
+    opened = visit(essay_site, path="notebooks/models-up-close/")
+    expect(opened.page.locator("h1")).to_contain_text("The models up close")
+    expect(opened.page.locator(".jp-RenderedImage img").first).to_be_visible()
+    assert opened.external == []
+    assert opened.errors == []
+
+
 def test_one_broken_figure_leaves_the_others_live(
     fault_site: Path, visit: Callable[..., Visit]
 ) -> None:

@@ -228,3 +228,21 @@ def test_figure_importing_a_package_pyodide_lacks_fails(tmp_path: Path) -> None:
     assert "figure 'remote': import 'playwright': Pyodide 0.27.7 has no such package" in (
         result.stderr
     )
+
+
+def test_a_page_that_would_fetch_from_another_host_fails_the_build(tmp_path: Path) -> None:
+    page = 'Text.\n\n<script src="https://cdn.example.org/lib.js"></script>\n'
+    project = make_project(tmp_path, page, plugins=("self_hosted",))
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert "docs/index.md: the page would fetch from another host" in result.stderr
+    assert "https://cdn.example.org/lib.js" in result.stderr
+
+
+def test_notebook_is_executed_at_build_time(essay_site: Path) -> None:
+    page = (essay_site / "notebooks" / "models-up-close" / "index.html").read_text()
+    # Four matplotlib pictures, computed during the build (the notebook stores no output).
+    assert page.count('src="data:image/png;base64,') == 4
+    assert "largest deviation from 1:" in page
+    notebook = (ROOT / "docs" / "notebooks" / "models-up-close.ipynb").read_text()
+    assert '"outputs": []' in notebook and "image/png" not in notebook

@@ -85,8 +85,11 @@ def test_fitting_again_reproduces_the_committed_parameters() -> None:
     refit = fit("spam_classifiers")
     with np.load(spam_classifiers.PARAMETERS) as stored:
         assert sorted(stored.files) == sorted(refit)
+        # Error rates are counts over 1,209 held-out emails: another CPU's rounding may flip
+        # an email on the boundary, so they may move by two emails; weights by 1e-4.
         for name in stored.files:
-            np.testing.assert_allclose(refit[name], stored[name], atol=1e-4, err_msg=name)
+            close = 2 / 1209 if name in {"accuracy", "learning_curve"} else 1e-4
+            np.testing.assert_allclose(refit[name], stored[name], atol=close, err_msg=name)
 
 
 @pytest.mark.browser
