@@ -6,9 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Browser, expect
 
-from essay_site.serve import Fault
+from essay_site.serve import Fault, serve
 from tests.conftest import Visit, make_project, mkdocs_build
 
 pytestmark = pytest.mark.browser
@@ -77,6 +77,24 @@ def test_math_and_footnotes_render(essay_site: Path, visit: Callable[..., Visit]
     page.locator('[data-widget="pixel_explosion"][data-state="live"]').wait_for(timeout=60_000)
     assert opened.external == []
     assert opened.errors == []
+
+
+def test_page_is_complete_without_javascript(essay_site: Path, browser: Browser) -> None:
+    # What a reader gets before any script runs (or with scripts off): every figure drawn.
+    context = browser.new_context(java_script_enabled=False)
+    with serve(essay_site) as server:
+        page = context.new_page()
+        page.goto(server.url)
+        figures = page.locator("[data-widget]")
+        assert figures.count() == 6
+        for index in range(figures.count()):
+            figure = figures.nth(index)
+            assert figure.get_attribute("data-state") == "static"
+            assert figure.locator(".gm-figure__alt").text_content()
+            assert figure.locator(".gm-figure__output > *").count() > 0
+        assert page.locator(".katex-display").count() == 14
+        assert page.locator("svg[data-canvas]").count() == 4
+    context.close()
 
 
 def test_notebook_page_reads_offline(essay_site: Path, visit: Callable[..., Visit]) -> None:

@@ -230,13 +230,25 @@ def test_figure_importing_a_package_pyodide_lacks_fails(tmp_path: Path) -> None:
     )
 
 
-def test_a_page_that_would_fetch_from_another_host_fails_the_build(tmp_path: Path) -> None:
-    page = 'Text.\n\n<script src="https://cdn.example.org/lib.js"></script>\n'
-    project = make_project(tmp_path, page, plugins=("self_hosted",))
+@pytest.mark.parametrize(
+    ("markup", "fetched"),
+    [
+        ('<script src="https://cdn.example.org/lib.js"></script>', True),
+        ('<link rel="stylesheet" href="//cdn.example.org/a.css">', True),
+        ('<img src="http://example.org/i.png" alt="">', True),
+        ('<link rel="canonical" href="https://example.org/essay/">', False),
+        ('<a href="https://example.org/">a link is not a fetch</a>', False),
+    ],
+)
+def test_self_hosted_refuses_pages_that_fetch_from_another_host(
+    tmp_path: Path, markup: str, fetched: bool
+) -> None:
+    project = make_project(tmp_path, f"Text.\n\n{markup}\n", plugins=("self_hosted",))
     result = mkdocs_build(project, tmp_path / "site")
-    assert result.returncode != 0
-    assert "docs/index.md: the page would fetch from another host" in result.stderr
-    assert "https://cdn.example.org/lib.js" in result.stderr
+    assert (result.returncode != 0) == fetched, result.stderr
+    if fetched:
+        assert "docs/index.md: the page would fetch from another host" in result.stderr
+        assert "example.org/" in result.stderr
 
 
 def test_notebook_is_executed_at_build_time(essay_site: Path) -> None:

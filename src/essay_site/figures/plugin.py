@@ -76,7 +76,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         # Import the folder as the package ``widgets`` afresh, so `mkdocs serve` sees edits.
         for name in [m for m in sys.modules if m == PACKAGE or m.startswith(f"{PACKAGE}.")]:
             del sys.modules[name]
-        sys.path.insert(0, str(self.widgets.parent))
+        if str(self.widgets.parent) not in sys.path:
+            sys.path.insert(0, str(self.widgets.parent))
         self.used = {}
         self.slots = []
         self.data = set()

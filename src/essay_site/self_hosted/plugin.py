@@ -20,11 +20,17 @@ NOTEBOOK_LOADERS = (
     re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.DOTALL),
     re.compile(r'<script type="module">(?:(?!</script>).)*?mermaid.*?</script>', re.DOTALL),
 )
-# What a browser fetches by itself: sources, stylesheets and preloads, CSS urls, imports.
+# What a browser fetches by itself: sources, CSS urls, module imports, and links that load
+# something (stylesheets, icons, preloads), but not links that merely name a page (canonical).
 FETCHED = re.compile(
-    r"""(?:\ssrc=|<link\b[^>]*\shref=|url\(|\bimport\()\s*["']?((?:https?:)?//[^"')\s>]+)""",
+    r"""(?:\ssrc=|url\(|\bimport\()\s*["']?((?:https?:)?//[^"')\s>]+)""", re.IGNORECASE
+)
+LINK = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
+LOADS = re.compile(
+    r"""\srel=["']?[^"'>]*\b(?:stylesheet|icon|preload|modulepreload|prefetch|manifest)""",
     re.IGNORECASE,
 )
+HREF = re.compile(r"""\shref=["']?((?:https?:)?//[^"'\s>]+)""", re.IGNORECASE)
 
 
 class SelfHostedPlugin(BasePlugin[SelfHostedConfig]):
@@ -35,10 +41,13 @@ class SelfHostedPlugin(BasePlugin[SelfHostedConfig]):
         if self.config.strip_notebook_loaders:
             for loader in NOTEBOOK_LOADERS:
                 output = loader.sub("", output)
-        found = sorted(set(FETCHED.findall(output)))
+        found = set(FETCHED.findall(output))
+        for link in LINK.findall(output):
+            if LOADS.search(link):
+                found.update(HREF.findall(link))
         if found:
             raise PluginError(
                 f"docs/{page.file.src_uri}: the page would fetch from another host, which "
-                f"breaks reading offline: {', '.join(found)}"
+                f"breaks reading offline: {', '.join(sorted(found))}"
             )
         return output
