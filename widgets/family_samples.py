@@ -84,7 +84,7 @@ def previous(x: Images) -> Images:
 
 
 def fit_autoregressive(
-    x: Images, *, epochs: int = 12, batch: int = 500, rate: float = 0.01, l2: float = 1e-4
+    x: Images, *, epochs: int = 60, batch: int = 500, rate: float = 0.01, l2: float = 1e-4
 ) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
     """Logistic conditionals p(x_i | x_<i) = sigmoid(b_i + sum_j<i W_ji x_j), by Adam.
 
