@@ -157,20 +157,6 @@ def test_unknown_figure_names_file_and_line(tmp_path: Path) -> None:
     assert "pixel_explosion" in result.stderr
 
 
-def test_figure_that_raises_fails_the_build_naming_it(tmp_path: Path) -> None:
-    broken = (
-        "from widgets._api import Frame, Slider\n"
-        'CONTROLS = (Slider("k", "k", min=0, max=1, step=1, value=0),)\n'
-        "def render(state):\n    raise ZeroDivisionError('no frame today')\n"
-    )
-    project = make_project(tmp_path, "/// figure | broken\n///\n", {"broken": broken})
-    result = mkdocs_build(project, tmp_path / "site")
-    assert result.returncode != 0
-    assert "figure 'broken' raised while pre-rendering: ZeroDivisionError: no frame today" in (
-        result.stderr
-    )
-
-
 def test_unclosed_figure_block(tmp_path: Path) -> None:
     project = make_project(tmp_path, "text\n\n/// figure | pixel_explosion\ncaption\n")
     result = mkdocs_build(project, tmp_path / "site")
@@ -216,18 +202,31 @@ def test_bad_package_source_fails_the_build_naming_the_file(
         assert "does not match the official pyodide-lock.json" in result.stderr
 
 
-def test_figure_importing_a_package_pyodide_lacks_fails(tmp_path: Path) -> None:
-    # playwright imports under CPython here, but Pyodide has no such package.
-    figure = (
-        "import playwright\nfrom widgets._api import Frame\nCONTROLS = ()\n"
-        "def render(state):\n    return Frame('', '')\n"
-    )
-    project = make_project(tmp_path, "/// figure | remote\n///\n", {"remote": figure})
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (
+            'CONTROLS = ()\ndef render(state):\n    raise ZeroDivisionError("no frame today")\n',
+            "figure 'bad' raised while pre-rendering: ZeroDivisionError: no frame today",
+        ),
+        (
+            # playwright imports under CPython here, but Pyodide has no such package.
+            "import playwright\nCONTROLS = ()\ndef render(state):\n    return Frame('', '')\n",
+            "figure 'bad': import 'playwright': Pyodide 0.27.7 has no such package",
+        ),
+        (
+            "CONTROLS = ()\ndef render(state):\n    return '<p>not a frame</p>'\n",
+            "figure 'bad' raised while pre-rendering: TypeError: widgets.bad.render must "
+            "return a Frame, not str",
+        ),
+    ],
+)
+def test_bad_figure_fails_the_build_naming_it(tmp_path: Path, source: str, message: str) -> None:
+    figure = "from widgets._api import Frame\n" + source
+    project = make_project(tmp_path, "/// figure | bad\n///\n", {"bad": figure})
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode != 0
-    assert "figure 'remote': import 'playwright': Pyodide 0.27.7 has no such package" in (
-        result.stderr
-    )
+    assert message in result.stderr
 
 
 @pytest.mark.parametrize(

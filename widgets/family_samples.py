@@ -325,7 +325,7 @@ def _table(fitted: Models, chosen: str) -> str:
         for name, label in FAMILIES
     )
     return (
-        '<table class="gm-fs__table"><thead><tr><th scope="col">Family</th>'
+        '<table class="gm-numbers"><thead><tr><th scope="col">Family</th>'
         '<th scope="col">Parameters</th><th scope="col">Held-out bits / image</th></tr></thead>'
         f'<tbody>{rows}<tr><th scope="row">Full joint (no assumptions)</th>'
         "<td>2⁷⁸⁴ − 1 ≈ 1.02 × 10²³⁶</td><td>cannot be fitted</td></tr></tbody></table>"

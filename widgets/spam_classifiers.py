@@ -324,7 +324,8 @@ def _panel(
         f'<section class="gm-spam__panel"><h4>{html.escape(title)}</h4>'
         f'<p class="gm-spam__p">P(spam) = <strong data-role="{kind}">'
         f"{float(sigmoid(log_odds)):.3f}</strong> <small>(log-odds {log_odds:+.2f})</small>"
-        f"</p><table><thead><tr><th>word</th><th>log-odds</th><th>ham ← → spam</th></tr>"
+        '</p><table class="gm-numbers"><thead>'
+        "<tr><th>word</th><th>log-odds</th><th>ham ← → spam</th></tr>"
         f"</thead><tbody>{lines}</tbody></table></section>"
     )
 

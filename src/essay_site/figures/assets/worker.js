@@ -17,6 +17,8 @@ let pyodide = null;
 let api = null;
 const figures = new Map(); // id -> figure module (a PyProxy)
 const packageLoads = new Map(); // package list -> Promise, so shared packages load once
+let firstFrameSent = () => {};
+const firstFrame = new Promise((resolve) => (firstFrameSent = resolve));
 
 const post = (type, data) => self.postMessage({ type, data });
 
@@ -76,8 +78,10 @@ async function startFigure({ id, widget, packages, files }) {
     for (const [file, bytes] of await data) pyodide.FS.writeFile(`${HOME}/data/${file}`, bytes);
     figures.set(id, pyodide.pyimport(`widgets.${widget}`));
     post("ready", { id });
+    return true;
   } catch (error) {
     post("error", { id, ...describe(error) });
+    return false;
   }
 }
 
@@ -97,7 +101,15 @@ const handlers = {
     } catch {
       return; // already reported by boot
     }
-    await Promise.all(wanted.map(startFigure));
+    // Figures that need nothing beyond the core go live first; only then do the others'
+    // packages and data start downloading (a few seconds at most if no frame comes).
+    const light = wanted.filter((f) => !f.packages.length && !f.files.length);
+    const heavy = wanted.filter((f) => f.packages.length || f.files.length);
+    const started = await Promise.all(light.map(startFigure));
+    if (started.some(Boolean)) {
+      await Promise.race([firstFrame, new Promise((resolve) => setTimeout(resolve, 3000))]);
+    }
+    await Promise.all(heavy.map(startFigure));
   },
 
   render({ id, state }) {
@@ -113,6 +125,7 @@ const handlers = {
     } catch (error) {
       post("error", { id, ...describe(error) });
     } finally {
+      firstFrameSent();
       raw.destroy();
       if (frame) frame.destroy();
     }
