@@ -22,7 +22,6 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -69,7 +68,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self.data: set[str] = set()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        """Locate the figures and add the generic script and stylesheet to every page."""
+        """Locate the figures, import them afresh, and add the generic stylesheet."""
         self.widgets = Path(config.config_file_path).parent / self.config.widgets_dir
         if not (self.widgets / "_api.py").is_file():
             raise PluginError(f"{self.widgets}: not a figures folder (no _api.py)")
@@ -152,10 +151,10 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self.used[placement.name] = packages
         data = self.data_files(placement, module)
         ident = placement.name if occurrence == 1 else f"{placement.name}-{occurrence}"
-        # The figure's own markup waits in a slot until on_page_content, out of Markdown's reach.
         # A figure may name its controls (shown above them); otherwise they get a generic name.
         legend = html.escape(getattr(module, "CONTROLS_LABEL", ""))
         shown = f'<p class="gm-figure__legend">{legend}</p>' if legend else ""
+        # The figure's own markup waits in a slot until on_page_content, out of Markdown's reach.
         self.slots.append(
             f'<form class="gm-figure__controls" aria-label="{legend or "Controls of the figure"}">'
             f"{shown}{controls}</form>\n"
@@ -177,10 +176,10 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         )
 
     def on_page_content(
-        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+        self, content: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         """Put each figure's pre-rendered markup into its slot."""
-        return SLOT.sub(lambda match: self.slots[int(match[1])], html)
+        return SLOT.sub(lambda match: self.slots[int(match[1])], content)
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         """On pages with figures, load the browser layer from <head> so Python boots early."""
@@ -241,7 +240,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             if not source.is_file():
                 raise AssetError(f"{name}: missing from {runtime.core}")
             shutil.copy2(source, target / name)
-        needed: set[Any] = {package for packages in self.used.values() for package in packages}
+        needed = {package for packages in self.used.values() for package in packages}
         for package in sorted(needed):
             path = runtime.package_file(package)
             shutil.copy2(path, target / path.name)

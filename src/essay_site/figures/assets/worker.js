@@ -28,21 +28,22 @@ function describe(error) {
   return { message: lines[lines.length - 1], detail };
 }
 
-async function fetchModule(moduleURL, name) {
-  const url = `${moduleURL}${name}.py`;
+// A file of the figures' folder (a module's source, or a data file's bytes).
+async function fetchFile(path) {
+  const url = `${moduleURL}${path}`;
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return [name, await response.text()];
+  return [path, new Uint8Array(await response.arrayBuffer())];
 }
 
 // Step 1: the interpreter, and the shared figure interface, fetched while it boots.
-async function startRuntime(indexURL, moduleURL) {
+async function startRuntime(indexURL) {
   post("progress", { step: 1, label: "Loading the Python runtime" });
   importScripts(`${indexURL}pyodide.js`);
-  const shared = Promise.all(["__init__", "_api"].map((name) => fetchModule(moduleURL, name)));
+  const shared = Promise.all(["__init__.py", "_api.py"].map(fetchFile));
   const [runtime, files] = await Promise.all([loadPyodide({ indexURL }), shared]);
-  runtime.FS.mkdirTree(HOME);
-  files.forEach(([name, text]) => runtime.FS.writeFile(`${HOME}/${name}.py`, text));
+  runtime.FS.mkdirTree(`${HOME}/data`);
+  files.forEach(([path, bytes]) => runtime.FS.writeFile(`${HOME}/${path}`, bytes));
   return runtime;
 }
 
@@ -56,26 +57,16 @@ function loadPackages(packages) {
 }
 
 // Step 3: fetch the figure's module and data, import it; a failure here is that figure's alone.
-async function fetchData(name) {
-  const url = `${moduleURL}data/${name}`;
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return [name, new Uint8Array(await response.arrayBuffer())];
-}
-
 async function startFigure({ id, widget, packages, files }) {
   try {
-    const source = fetchModule(moduleURL, widget);
-    const data = Promise.all(files.map(fetchData));
+    const sources = Promise.all([`${widget}.py`, ...files.map((f) => `data/${f}`)].map(fetchFile));
+    sources.catch(() => {}); // awaited below, after the packages; a 404 is reported there
     if (packages.length) {
       post("progress", { id, step: 2, label: `Loading ${packages.join(", ")}` });
     }
     await loadPackages(packages);
     post("progress", { id, step: 3, label: "Starting the figure" });
-    const [name, text] = await source;
-    pyodide.FS.writeFile(`${HOME}/${name}.py`, text);
-    pyodide.FS.mkdirTree(`${HOME}/data`);
-    for (const [file, bytes] of await data) pyodide.FS.writeFile(`${HOME}/data/${file}`, bytes);
+    for (const [path, bytes] of await sources) pyodide.FS.writeFile(`${HOME}/${path}`, bytes);
     figures.set(id, pyodide.pyimport(`widgets.${widget}`));
     post("ready", { id });
     return true;
@@ -88,7 +79,7 @@ async function startFigure({ id, widget, packages, files }) {
 const handlers = {
   boot({ indexURL, moduleURL: url }) {
     moduleURL = url;
-    booted = startRuntime(indexURL, url).then((runtime) => {
+    booted = startRuntime(indexURL).then((runtime) => {
       pyodide = runtime;
       api = pyodide.pyimport("widgets._api");
     });
