@@ -150,7 +150,7 @@ def fit(images: NDArray[np.float32], labels: NDArray[np.int64]) -> dict[str, NDA
     rows, columns = np.triu_indices(PIXELS, k=1)
     params["ar_weights"] = weights[rows, columns].astype(np.float16)
     params["ar_bias"] = bias.astype(np.float16)
-    models = Models.from_params(params)
+    models = Models(**params)
     params["held_out_bits"] = np.array([models.bits(name, test) for name, _ in FAMILIES])
     params["train_size"] = np.array([n, len(test)])
     return params
@@ -169,11 +169,6 @@ class Models:
         rows, columns = np.triu_indices(PIXELS, k=1)
         self.weights = np.zeros((PIXELS, PIXELS))
         self.weights[rows, columns] = self.p["ar_weights"]
-
-    @classmethod
-    def from_params(cls, params: dict[str, NDArray[Any]]) -> Models:
-        """Models from a dict of fitted arrays."""
-        return cls(**params)
 
     def conditionals(self, name: str, x: Images) -> Array:
         """p(x_i = 1 | its parents) for every pixel of every image, under one family."""

@@ -143,11 +143,12 @@ class Classifiers:
         self.theta_ham = np.asarray(params["theta_ham"], dtype=np.float64)
         self.lr_bias = float(params["lr_bias"])
         self.lr_weights = np.asarray(params["lr_weights"], dtype=np.float64)
-        # Naive Bayes, empty email: every word absent, and absence is evidence too.
-        absent = np.log((1 - self.theta_spam) / (1 - self.theta_ham))
-        self.nb_empty = self.nb_prior + float(absent.sum())
-        # What turning one word on adds to naive Bayes's log-odds.
-        self.nb_shift = np.log(self.theta_spam / self.theta_ham) - absent
+        # Each word's evidence when present and when absent (absence is evidence too).
+        self.nb_present = np.log(self.theta_spam / self.theta_ham)
+        self.nb_absent = np.log((1 - self.theta_spam) / (1 - self.theta_ham))
+        # Naive Bayes's log-odds for the empty email, and what turning one word on adds.
+        self.nb_empty = self.nb_prior + float(self.nb_absent.sum())
+        self.nb_shift = self.nb_present - self.nb_absent
 
     def vector(self, present: list[str]) -> Array:
         """The word-presence vector of an email made of ``present`` words."""
@@ -155,22 +156,18 @@ class Classifiers:
         x[[self.index[word] for word in present]] = 1
         return x
 
-    def naive_bayes_log_odds(self, x: Array) -> float:
-        """Log p(spam|x)/p(ham|x) under naive Bayes, over the whole vocabulary."""
-        present = np.log(self.theta_spam / self.theta_ham)
-        absent = np.log((1 - self.theta_spam) / (1 - self.theta_ham))
-        return self.nb_prior + float(x @ present + (1 - x) @ absent)
+    def log_odds(self, x: NDArray[Any]) -> tuple[Any, Any]:
+        """Log p(spam|x)/p(ham|x) under naive Bayes and logistic regression.
 
-    def logistic_log_odds(self, x: Array) -> float:
-        """Log p(spam|x)/p(ham|x) under logistic regression."""
-        return self.lr_bias + float(x @ self.lr_weights)
+        Over the whole vocabulary, for one email (a vector) or many (rows of a matrix).
+        """
+        nb = self.nb_prior + x @ self.nb_present + (1 - x) @ self.nb_absent
+        lr = self.lr_bias + x @ self.lr_weights
+        return nb, lr
 
     def predict(self, x: NDArray[Any]) -> tuple[Array, Array]:
         """P(spam) of many emails (rows of x) under naive Bayes and logistic regression."""
-        present = np.log(self.theta_spam / self.theta_ham)
-        absent = np.log((1 - self.theta_spam) / (1 - self.theta_ham))
-        nb = self.nb_prior + x @ present + (1 - x) @ absent
-        lr = self.lr_bias + x @ self.lr_weights
+        nb, lr = self.log_odds(x)
         return sigmoid(nb), sigmoid(lr)
 
 
@@ -369,7 +366,7 @@ def render(state: State) -> Frame:
     model, measured = classifiers()
     present = [word for word in CHIPS if state[word]]
     x = model.vector(present)
-    nb_odds, lr_odds = model.naive_bayes_log_odds(x), model.logistic_log_odds(x)
+    nb_odds, lr_odds = (float(odds) for odds in model.log_odds(x))
     nb_rows = [(w.upper(), float(model.nb_shift[model.index[w]])) for w in present]
     lr_rows = [(w.upper(), float(model.lr_weights[model.index[w]])) for w in present]
     first, second = (model.index[w] for w in PAIR)
