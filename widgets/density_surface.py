@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from widgets._api import Frame, Shapes, Slider, State, canvas
+from widgets._colours import viridis
 
 Array = NDArray[np.float64]
 
@@ -110,9 +111,6 @@ CONTROLS = (
     ),
 )
 
-_COLOURS = np.array(
-    [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]], dtype=float
-)
 _LIGHT = np.array([-0.4, -0.5, 0.77])
 
 
@@ -141,10 +139,7 @@ def shade(land: Surface) -> NDArray[np.float64]:
     normal = np.cross(corners[:, :, 2] - corners[:, :, 0], corners[:, :, 3] - corners[:, :, 1])
     normal /= np.linalg.norm(normal, axis=-1, keepdims=True)
     light = np.clip(np.abs(normal @ _LIGHT), 0, 1)
-    level = np.sqrt(land.levels) * (len(_COLOURS) - 1)
-    low = np.minimum(level.astype(int), len(_COLOURS) - 2)
-    frac = (level - low)[..., None]
-    rgb = _COLOURS[low] * (1 - frac) + _COLOURS[low + 1] * frac
+    rgb = viridis(np.sqrt(land.levels))
     shaded: NDArray[np.float64] = rgb * (0.35 + 0.65 * light)[..., None]
     return shaded
 

@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from widgets._api import Frame, Raster, Shapes, Slider, State, canvas
+from widgets._colours import viridis
 
 Array = NDArray[np.float64]
 
@@ -123,18 +124,11 @@ def total_mass(strength: float) -> float:
 CONTROLS = (Slider("strength", "Twist strength", min=0, max=1, step=0.01, value=0.5),)
 
 PIXELS = GRID
-#: Viridis, sampled at five points: legible on light and dark pages alike.
-_COLOURS = np.array(
-    [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]], dtype=float
-)
 
 
 def _heat(values: Array) -> NDArray[np.uint8]:
     """RGBA pixels for a density, brightest at its own maximum."""
-    level = np.sqrt(values / values.max()) * (len(_COLOURS) - 1)
-    low = np.minimum(level.astype(int), len(_COLOURS) - 2)
-    frac = (level - low)[..., None]
-    rgb = _COLOURS[low] * (1 - frac) + _COLOURS[low + 1] * frac
+    rgb = viridis(np.sqrt(values / values.max()))
     alpha = np.full((*values.shape, 1), 255.0)
     return np.ascontiguousarray(np.concatenate([rgb, alpha], axis=-1), dtype=np.uint8)
 

@@ -14,6 +14,7 @@ package file verified against the official lock.
 
 from __future__ import annotations
 
+import ast
 import html
 import importlib
 import re
@@ -65,7 +66,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self.runtime: PyodideRuntime | None = None
         self.used: dict[str, list[str]] = {}
         self.slots: list[str] = []
-        self.data: set[str] = set()
+        self.files: set[str] = set()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Locate the figures, import them afresh, and add the generic stylesheet."""
@@ -79,7 +80,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             sys.path.insert(0, str(self.widgets.parent))
         self.used = {}
         self.slots = []
-        self.data = set()
+        self.files = set()
         config.extra_css.append(f"{SITE_FOLDER}/figures.css")
         return config
 
@@ -149,7 +150,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             ) from error
         packages = self.packages(placement, module)
         self.used[placement.name] = packages
-        data = self.data_files(placement, module)
+        files = self.files_for(placement, module)
         ident = placement.name if occurrence == 1 else f"{placement.name}-{occurrence}"
         # A figure may name its controls (shown above them); otherwise they get a generic name.
         legend = html.escape(getattr(module, "CONTROLS_LABEL", ""))
@@ -169,7 +170,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         return (
             f'\n<figure class="gm-figure" id="figure-{ident}" data-widget="{placement.name}" '
             f'data-state="static" data-packages="{" ".join(packages)}" '
-            f'data-files="{" ".join(data)}" '
+            f'data-files="{" ".join(files)}" '
             f'data-timeout="{self.config.runtime_timeout}" markdown="1">\n'
             f'<div data-gm-slot="{len(self.slots) - 1}"></div>\n'
             f"{figcaption}</figure>\n"
@@ -188,22 +189,38 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         script = get_relative_url(f"{SITE_FOLDER}/figures.js", page.url)
         return output.replace("</head>", f'<script src="{script}"></script>\n</head>', 1)
 
-    def data_files(self, placement: Placement, module: ModuleType) -> list[str]:
-        """The files in ``widgets/data/`` the figure reads (its ``DATA_FILES``), all present."""
-        names = list(getattr(module, "DATA_FILES", ()))
-        missing = [name for name in names if not (self.widgets / "data" / name).is_file()]
+    def helpers(self, module: ModuleType) -> list[str]:
+        """Shared helper modules (``widgets/_*.py`` besides ``_api``) a figure imports."""
+        source = Path(module.__file__ or "").read_text(encoding="utf-8")
+        imported = [n.module for n in ast.walk(ast.parse(source)) if isinstance(n, ast.ImportFrom)]
+        names = {
+            name.removeprefix(f"{PACKAGE}.")
+            for name in imported
+            if name and name.startswith(f"{PACKAGE}._")
+        }
+        return sorted(names - {"_api"})
+
+    def files_for(self, placement: Placement, module: ModuleType) -> list[str]:
+        """What the browser fetches besides the figure's module, relative to ``widgets/``.
+
+        Its shared helper modules, and the data files of its ``DATA_FILES``, all present.
+        """
+        data = [f"data/{name}" for name in getattr(module, "DATA_FILES", ())]
+        missing = [path for path in data if not (self.widgets / path).is_file()]
         if missing:
             raise PluginError(
                 f"{placement.where}: figure {placement.name!r} needs {', '.join(missing)} "
-                f"in {self.widgets / 'data'}: run `nox -s fit`"
+                f"in {self.widgets}: run `nox -s fit`"
             )
-        self.data.update(names)
-        return names
+        files = [f"{helper}.py" for helper in self.helpers(module)] + data
+        self.files.update(files)
+        return files
 
     def packages(self, placement: Placement, module: ModuleType) -> list[str]:
-        """Pyodide packages the figure's source imports, with their dependencies."""
-        path = Path(module.__file__ or "")
-        imports = imported_modules(path.read_text(encoding="utf-8"))
+        """Pyodide packages the figure and its helpers import, with their dependencies."""
+        sources = [Path(module.__file__ or "")]
+        sources += [self.widgets / f"{helper}.py" for helper in self.helpers(module)]
+        imports = set().union(*(imported_modules(p.read_text(encoding="utf-8")) for p in sources))
         if not imports - sys.stdlib_module_names - {PACKAGE}:
             return []
         try:
@@ -222,10 +239,9 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         modules.mkdir(parents=True, exist_ok=True)
         for name in ["__init__", "_api", *self.used]:
             shutil.copy2(self.widgets / f"{name}.py", modules / f"{name}.py")
-        if self.data:
-            (modules / "data").mkdir(exist_ok=True)
-        for name in self.data:
-            shutil.copy2(self.widgets / "data" / name, modules / "data" / name)
+        for path in self.files:
+            (modules / path).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(self.widgets / path, modules / path)
         try:
             self.copy_runtime(site / "assets" / "pyodide")
         except AssetError as error:

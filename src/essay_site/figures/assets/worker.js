@@ -2,7 +2,8 @@
 //
 // Protocol: every message is {type, data}.
 //   page -> worker   boot    {indexURL, moduleURL}   (at once, from <head>)
-//                    start   {figures: [{id, widget, packages, files}]}   (when the page is parsed)
+//                    start   {figures: [{id, widget, packages, files}]}   (when the page is parsed;
+//                            files: helper modules and data, relative to the figures' folder)
 //                    render  {id, state}
 //   worker -> page   progress {id?, step, label}   (no id: applies to every figure)
 //                    ready    {id}
@@ -56,10 +57,10 @@ function loadPackages(packages) {
   return packageLoads.get(key);
 }
 
-// Step 3: fetch the figure's module and data, import it; a failure here is that figure's alone.
+// Step 3: fetch the figure's module, helpers and data, import it; a failure is that figure's alone.
 async function startFigure({ id, widget, packages, files }) {
   try {
-    const sources = Promise.all([`${widget}.py`, ...files.map((f) => `data/${f}`)].map(fetchFile));
+    const sources = Promise.all([`${widget}.py`, ...files].map(fetchFile));
     sources.catch(() => {}); // awaited below, after the packages; a 404 is reported there
     if (packages.length) {
       post("progress", { id, step: 2, label: `Loading ${packages.join(", ")}` });
