@@ -14,7 +14,7 @@ from essay_site.assets import cache_dir, npm_tarball
 from essay_site.pins import PYODIDE, PYODIDE_CORE_FILES
 from tests.conftest import ROOT, make_project, mkdocs_build
 
-MANUSCRIPT = ROOT.parent / "shared" / "manuscript" / "generative-models.txt"
+MANUSCRIPT = ROOT / "tests" / "manuscript" / "generative-models.txt"
 FOOTNOTE_MARK = re.compile(r"(?<=[a-z][.”?)])[1-9](?=\s|$)")
 #: The diagram's labels: the page sets them out per family, not in the flattened order.
 DIAGRAM = "Autoregressive Latent Variable Normalizing Flow"
