@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
@@ -150,11 +151,31 @@ def test_figure_is_prerendered_with_its_contract(essay_html: str) -> None:
 
 
 def test_unknown_figure_names_file_and_line(tmp_path: Path) -> None:
-    project = make_project(tmp_path, "# Title\n\nText.\n\n/// figure | no_such_thing\n///\n")
+    # The front matter counts: the line is the one a contributor sees in their editor.
+    front = "---\ntitle: A page\ndescription: with front matter\n---\n"
+    markdown = front + "# Title\n\nText.\n\n/// figure | no_such_thing\n///\n"
+    line = markdown.splitlines().index("/// figure | no_such_thing") + 1
+    project = make_project(tmp_path, markdown)
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode != 0
-    assert "docs/index.md:5: unknown figure 'no_such_thing'" in result.stderr
+    assert f"docs/index.md:{line}: unknown figure 'no_such_thing'" in result.stderr
+    assert line == 9
     assert "pixel_explosion" in result.stderr
+
+
+def test_a_marker_inside_a_code_block_is_text(tmp_path: Path) -> None:
+    # A page may show the syntax; only the real marker below the code blocks is a figure.
+    markdown = (
+        "How to place a figure:\n\n```markdown\n/// figure | not_a_figure\nCaption.\n///\n```\n\n"
+        "~~~~\n```\n/// figure | neither\n///\n~~~~\n\n/// figure | pixel_explosion\n///\n"
+    )
+    project = make_project(tmp_path, markdown)
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert page.count('data-widget="') == 1
+    assert "/// figure | not_a_figure" in page
+    assert "/// figure | neither" in page
 
 
 def test_unclosed_figure_block(tmp_path: Path) -> None:
@@ -207,7 +228,12 @@ def test_bad_package_source_fails_the_build_naming_the_file(
     [
         (
             'CONTROLS = ()\ndef render(state):\n    raise ZeroDivisionError("no frame today")\n',
-            "figure 'bad' raised while pre-rendering: ZeroDivisionError: no frame today",
+            "figure 'bad' raised while pre-rendering at widgets/bad.py:4: "
+            "ZeroDivisionError: no frame today",
+        ),
+        (
+            "CONTROLS = ()\ndef render(state):\n    return Frame(html=, alt='')\n",
+            "figure 'bad' failed to import at widgets/bad.py:4: SyntaxError: invalid syntax",
         ),
         (
             # playwright imports under CPython here, but Pyodide has no such package.
@@ -248,6 +274,49 @@ def test_self_hosted_refuses_pages_that_fetch_from_another_host(
     if fetched:
         assert "docs/index.md: the page would fetch from another host" in result.stderr
         assert "example.org/" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("page", "source"),
+    [
+        ("index.html", "index.md"),
+        ("notebooks/models-up-close/index.html", "notebooks/models-up-close.ipynb"),
+    ],
+)
+def test_every_page_links_to_its_own_source(essay_site: Path, page: str, source: str) -> None:
+    config = yaml_scalars(ROOT / "mkdocs.yml")
+    html = (essay_site / page).read_text(encoding="utf-8")
+    repository = config["repo_url"].rstrip("/")
+    edit = f'href="{repository}/{config["edit_uri"]}{source}" title="Edit this page"'
+    raw = config["edit_uri"].replace("edit", "raw")
+    view = f'href="{repository}/{raw}{source}" title="View source'
+    assert edit in html
+    assert view in html
+    assert (ROOT / "docs" / source).is_file()
+    # Canonical links and the sitemap use the published address.
+    canonical = config["site_url"] + page.removesuffix("index.html")
+    assert f'<link rel="canonical" href="{canonical}">' in html
+    assert f"<loc>{canonical}</loc>" in (essay_site / "sitemap.xml").read_text(encoding="utf-8")
+    # The repository link is plain: Material's script would ask api.github.com for its stars.
+    assert 'data-md-component="source"' not in html
+
+
+def yaml_scalars(path: Path) -> dict[str, str]:
+    """Top-level ``key: value`` lines of a YAML file (mkdocs.yml has tags PyYAML refuses)."""
+    pairs = re.findall(r"^(\w+): (\S+)$", path.read_text(encoding="utf-8"), re.MULTILINE)
+    return dict(pairs)
+
+
+def test_a_fresh_clone_builds_strictly(tmp_path: Path) -> None:
+    # What a contributor or a CI service gets: only what is committed, nothing from around it.
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+    result = mkdocs_build(clone, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "site" / "index.html").is_file()
+    assert (clone / "tests" / "manuscript" / "generative-models.txt").is_file()
 
 
 def test_notebook_is_executed_at_build_time(essay_site: Path) -> None:

@@ -20,6 +20,7 @@ import importlib
 import re
 import shutil
 import sys
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -34,13 +35,54 @@ from mkdocs.utils import get_relative_url
 from essay_site.assets import AssetError, PyodideRuntime, cache_dir, imported_modules
 from essay_site.figures.config import FiguresConfig
 from essay_site.pins import PYODIDE_CORE_FILES
+from essay_site.places import source_path
 
 ASSETS = Path(__file__).parent / "assets"
 OPEN = re.compile(r"^///\s*figure\s*\|\s*(?P<name>\S+)\s*$")
 CLOSE = re.compile(r"^///\s*$")
+# A fenced code block opens with three or more backticks or tildes; markers inside it are text.
+FENCE = re.compile(r"^\s{0,3}(?P<fence>`{3,}|~{3,})")
 SLOT = re.compile(r'<div data-gm-slot="(\d+)">\s*</div>')
 PACKAGE = "widgets"
 SITE_FOLDER = "assets/figures"
+
+
+def closes(line: str, fence: str) -> bool:
+    """Whether ``line`` closes the code block ``fence`` opened (same character, as long or more)."""
+    mark = line.strip()
+    return len(mark) >= len(fence) and set(mark) == {fence[0]}
+
+
+def front_matter_lines(page: Page, markdown: str) -> int:
+    """How many lines of the source file precede ``markdown`` (its YAML front matter).
+
+    MkDocs hands plugins the Markdown without the front matter; error messages must
+    still name the line a reader sees in their editor.
+    """
+    raw = page.file.content_string
+    return raw[: len(raw) - len(markdown)].count("\n") if raw.endswith(markdown) else 0
+
+
+def figure_frames(error: BaseException, widgets: Path, root: Path) -> str:
+    """``widgets/name.py:line`` of the innermost traceback frame in a figure or its helpers.
+
+    The shared interface ``_api.py`` is skipped: its checks report the figure's mistakes.
+    A syntax error has no frame of its own: its file and line are on the error.
+    """
+    places = [(frame.filename, frame.lineno) for frame in traceback.extract_tb(error.__traceback__)]
+    if isinstance(error, SyntaxError) and error.filename:
+        places.append((error.filename, error.lineno))
+    for filename, line in reversed(places):
+        path = Path(filename).resolve()
+        if path.is_relative_to(widgets.resolve()) and path.name != "_api.py":
+            return f"{path.relative_to(root.resolve())}:{line}"
+    return ""
+
+
+def last_lines(error: BaseException, count: int = 6) -> str:
+    """The last lines of the error's traceback, indented, to show under a build error."""
+    lines = "".join(traceback.format_exception(error)).rstrip().splitlines()
+    return "\n".join(f"    {line}" for line in lines[-count:])
 
 
 @dataclass
@@ -62,6 +104,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
     """Turns ``/// figure | name`` blocks into pre-rendered, live figures."""
 
     def __init__(self) -> None:
+        self.root: Path = Path()
         self.widgets: Path = Path()
         self.runtime: PyodideRuntime | None = None
         self.used: dict[str, list[str]] = {}
@@ -70,7 +113,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Locate the figures, import them afresh, and add the generic stylesheet."""
-        self.widgets = Path(config.config_file_path).parent / self.config.widgets_dir
+        self.root = Path(config.config_file_path).parent
+        self.widgets = self.root / self.config.widgets_dir
         if not (self.widgets / "_api.py").is_file():
             raise PluginError(f"{self.widgets}: not a figures folder (no _api.py)")
         # Import the folder as the package ``widgets`` afresh, so `mkdocs serve` sees edits.
@@ -103,12 +147,20 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         out: list[str] = []
         placement: Placement | None = None
         counts: dict[str, int] = {}
-        src = page.file.src_uri
-        for number, line in enumerate(markdown.splitlines(), start=1):
+        fence = ""
+        src = source_path(page, config)
+        first = front_matter_lines(page, markdown) + 1
+        for number, line in enumerate(markdown.splitlines(), start=first):
             if placement is None:
-                opening = OPEN.match(line)
-                if opening:
-                    placement = Placement(opening["name"], f"docs/{src}", number)
+                fenced = FENCE.match(line)
+                if fence:
+                    fence = "" if closes(line, fence) else fence
+                    out.append(line)
+                elif fenced:
+                    fence = fenced["fence"]
+                    out.append(line)
+                elif opening := OPEN.match(line):
+                    placement = Placement(opening["name"], src, number)
                 else:
                     out.append(line)
             elif CLOSE.match(line):
@@ -131,10 +183,16 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         try:
             return importlib.import_module(f"{PACKAGE}.{placement.name}")
         except Exception as error:
-            raise PluginError(
-                f"{placement.where}: figure {placement.name!r} failed to import: "
-                f"{type(error).__name__}: {error}"
-            ) from error
+            raise self.figure_error(placement, "failed to import", error) from error
+
+    def figure_error(self, placement: Placement, what: str, error: Exception) -> PluginError:
+        """A build error naming the Markdown place, the figure's own line and the traceback."""
+        where = figure_frames(error, self.widgets, self.root)
+        return PluginError(
+            f"{placement.where}: figure {placement.name!r} {what}"
+            f"{f' at {where}' if where else ''}: {type(error).__name__}: {error}\n"
+            f"{last_lines(error)}"
+        )
 
     def figure_html(self, placement: Placement, occurrence: int) -> str:
         """Pre-render one figure and wrap it in the markup the browser layer expects."""
@@ -144,10 +202,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             frame = api.render(module)
             controls = api.controls_html(module, placement.name)
         except Exception as error:
-            raise PluginError(
-                f"{placement.where}: figure {placement.name!r} raised while pre-rendering: "
-                f"{type(error).__name__}: {error}"
-            ) from error
+            raise self.figure_error(placement, "raised while pre-rendering", error) from error
         packages = self.packages(placement, module)
         self.used[placement.name] = packages
         files = self.files_for(placement, module)

@@ -24,6 +24,7 @@ from mkdocs.structure.pages import Page
 from essay_site.assets import AssetError, cache_dir, npm_package
 from essay_site.katex.config import KatexConfig
 from essay_site.pins import KATEX
+from essay_site.places import source_path
 
 SITE_FOLDER = "assets/katex"
 TYPESET = Path(__file__).parent / "typeset.js"
@@ -62,7 +63,7 @@ class KatexPlugin(BasePlugin[KatexConfig]):
             {"tex": html.unescape(m["inline"] or m["block"]), "display": m["block"] is not None}
             for m in found
         ]
-        typeset = self.typeset(formulas, page.file.src_uri)
+        typeset = self.typeset(formulas, source_path(page, config))
         rendered = iter(typeset)
         return MATH.sub(lambda m: (m["open"] or m["open_block"]) + next(rendered), html_text)
 
@@ -76,13 +77,11 @@ class KatexPlugin(BasePlugin[KatexConfig]):
         except FileNotFoundError as error:
             raise PluginError("KaTeX: Node.js (`node`) is needed to typeset math") from error
         except subprocess.CalledProcessError as error:
-            raise PluginError(f"docs/{src}: KaTeX failed: {error.stderr.strip()}") from error
+            raise PluginError(f"{src}: KaTeX failed: {error.stderr.strip()}") from error
         results = json.loads(done.stdout)
         for formula, result in zip(formulas, results, strict=True):
             if "error" in result:
-                raise PluginError(
-                    f"docs/{src}: cannot typeset {formula['tex']!r}: {result['error']}"
-                )
+                raise PluginError(f"{src}: cannot typeset {formula['tex']!r}: {result['error']}")
         return [result["html"] for result in results]
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

@@ -14,6 +14,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.pages import Page
 
+from essay_site.places import source_path
 from essay_site.self_hosted.config import SelfHostedConfig
 
 NOTEBOOK_LOADERS = (
@@ -47,7 +48,7 @@ class SelfHostedPlugin(BasePlugin[SelfHostedConfig]):
                 found.update(HREF.findall(link))
         if found:
             raise PluginError(
-                f"docs/{page.file.src_uri}: the page would fetch from another host, which "
+                f"{source_path(page, config)}: the page would fetch from another host, which "
                 f"breaks reading offline: {', '.join(sorted(found))}"
             )
         return output
