@@ -1,5 +1,13 @@
 """Developer tasks. `nox` alone runs lint and tests; `nox -s serve` previews the site."""
 
+# Nox reads this block and, where `uv` is missing, runs itself from a small environment that
+# has it: the sessions then share uv's package cache instead of four full virtualenvs.
+# /// script
+# dependencies = ["nox>=2025.2.9", "uv>=0.5"]
+# [tool.nox]
+# script-venv-backend = "venv"
+# ///
+
 from __future__ import annotations
 
 import os
@@ -9,7 +17,7 @@ from pathlib import Path
 import nox
 
 nox.options.sessions = ["lint", "tests"]
-nox.options.default_venv_backend = "venv"
+nox.options.default_venv_backend = "uv|venv"
 
 # MkDocs prints a banner about its future on every run; the builds here are strict enough.
 ENV = {"NO_MKDOCS_2_WARNING": "1"}
@@ -45,17 +53,19 @@ def build(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Model tests under CPython, real builds, and offline end-to-end tests in Chromium."""
     ensure_chromium(session)
-    session.install("-e", ".[test]")
+    # The lint tools too: tests check the README's example and broken workflows with them.
+    session.install("-e", ".[test,lint]")
     session.run("pytest", *session.posargs, env=ENV)
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Ruff (lint and format) and mypy in strict mode."""
+    """Ruff (lint and format), mypy in strict mode, tsc on the JavaScript, the CI workflows."""
     session.install("-e", ".[test,lint]")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")
+    session.run("python", "-m", "essay_site.lint")
 
 
 @nox.session

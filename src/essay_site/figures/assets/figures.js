@@ -1,3 +1,4 @@
+// @ts-check
 // The generic browser layer of every figure: start the Python worker, wire the native
 // controls, paint what Python draws. No figure has code of its own here.
 //
@@ -7,18 +8,30 @@
 //
 // Loaded from <head> on pages with figures, so Python starts booting before the body
 // has even been read.
+//
+// The messages to and from the worker are described in ../protocol.d.ts.
 (() => {
   "use strict";
 
-  const ASSETS = new URL("./", document.currentScript.src);
+  /** @typedef {"static" | "loading" | "live" | "error"} FigureState */
+
+  // A classic <script>, so currentScript is set while this first runs.
+  const ASSETS = new URL("./", /** @type {HTMLScriptElement} */ (document.currentScript).src);
   const PYODIDE = new URL("../pyodide/", ASSETS).href;
   const MODULES = new URL("py/widgets/", ASSETS).href;
   const STEPS = 3;
 
   // Layers are what Python draws into a canvas: RGBA pixels, or polygons and lines.
+  // The frame's own HTML, just put in place, holds the canvas the layer names.
+  /**
+   * @param {HTMLElement} output
+   * @param {Protocol.Layer} layer
+   */
   function paintLayer(output, layer) {
-    const canvas = output.querySelector(`canvas[data-canvas="${layer.canvas}"]`);
-    const context = canvas.getContext("2d");
+    const canvas = /** @type {HTMLCanvasElement} */ (
+      output.querySelector(`canvas[data-canvas="${layer.canvas}"]`)
+    );
+    const context = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
     if (layer.kind === "raster") {
       const pixels = new Uint8ClampedArray(layer.data.buffer, layer.data.byteOffset, layer.data.length);
       context.putImageData(new ImageData(pixels, layer.width, layer.height), 0, 0);
@@ -45,22 +58,29 @@
   }
 
   class Figure {
+    // The markup is the build's (figures/plugin.py), so every part is there.
+    /**
+     * @param {HTMLElement} root
+     * @param {Protocol.Post<Protocol.ToWorker>} post
+     */
     constructor(root, post) {
       this.root = root;
       this.post = post;
-      this.form = root.querySelector(".gm-figure__controls");
-      this.output = root.querySelector(".gm-figure__output");
-      this.alt = root.querySelector(".gm-figure__alt");
-      this.status = root.querySelector(".gm-figure__status");
-      this.bar = this.status.querySelector("progress");
-      this.text = this.status.querySelector("span");
+      this.form = /** @type {HTMLFormElement} */ (root.querySelector(".gm-figure__controls"));
+      this.output = /** @type {HTMLElement} */ (root.querySelector(".gm-figure__output"));
+      this.alt = /** @type {HTMLElement} */ (root.querySelector(".gm-figure__alt"));
+      this.status = /** @type {HTMLElement} */ (root.querySelector(".gm-figure__status"));
+      this.bar = /** @type {HTMLProgressElement} */ (this.status.querySelector("progress"));
+      this.text = /** @type {HTMLSpanElement} */ (this.status.querySelector("span"));
       this.ready = false;
       this.busy = false;
       this.pending = false;
       this.form.addEventListener("submit", (event) => event.preventDefault());
       this.form.addEventListener("input", () => this.request());
       this.form.addEventListener("click", (event) => {
-        const button = event.target.closest("button[name]");
+        const button = /** @type {HTMLButtonElement | null} */ (
+          /** @type {Element} */ (event.target).closest("button[name]")
+        );
         if (!button) return;
         button.value = String(Number(button.value) + 1);
         this.request();
@@ -71,12 +91,23 @@
     // Sliders declared with drag="x" or "y" also follow a drag across the picture (mouse,
     // pen or touch) and the arrow keys while the picture has focus.
     enableDrag() {
-      const bound = [...this.form.querySelectorAll("input[data-drag]")];
+      const bound = /** @type {HTMLInputElement[]} */ ([
+        ...this.form.querySelectorAll("input[data-drag]"),
+      ]);
       if (!bound.length) return;
-      const names = bound.map((input) => input.labels[0].textContent.trim()).join(" and ");
+      // Each slider is inside its <label> (widgets/_api.py), so `labels` is never null.
+      const names = bound
+        .map((input) =>
+          /** @type {NodeListOf<HTMLLabelElement>} */ (input.labels)[0].textContent.trim(),
+        )
+        .join(" and ");
       this.output.dataset.drag = "";
       this.output.tabIndex = 0;
       this.output.setAttribute("aria-label", `Drag, or use the arrow keys, to change ${names}`);
+      /**
+       * @param {number} dx
+       * @param {number} dy
+       */
       const nudge = (dx, dy) => {
         for (const input of bound) {
           const delta = input.dataset.drag === "x" ? dx : dy;
@@ -89,6 +120,7 @@
         }
         this.request();
       };
+      /** @type {[number, number] | null} */
       let last = null;
       this.output.addEventListener("pointerdown", (event) => {
         last = [event.clientX, event.clientY];
@@ -104,6 +136,7 @@
       const stop = () => (last = null);
       this.output.addEventListener("pointerup", stop);
       this.output.addEventListener("pointercancel", stop);
+      /** @type {Record<string, [number, number]>} */
       const keys = { ArrowLeft: [-10, 0], ArrowRight: [10, 0], ArrowUp: [0, 10], ArrowDown: [0, -10] };
       this.output.addEventListener("keydown", (event) => {
         if (!(event.key in keys)) return;
@@ -116,18 +149,23 @@
       return this.root.id;
     }
 
+    /** @param {FigureState} value */
     set state(value) {
       this.root.dataset.state = value;
     }
 
+    // The build writes data-state="static"; from then on only the setter writes it.
     get state() {
-      return this.root.dataset.state;
+      return /** @type {FigureState} */ (this.root.dataset.state);
     }
 
     // The controls' values, typed as Python should see them.
     values() {
+      /** @type {Protocol.ControlState} */
       const state = {};
-      for (const element of this.form.elements) {
+      // Every control here (input, select, button, output) has the name, type and value
+      // of an input; `checked` is only read from checkboxes.
+      for (const element of /** @type {Iterable<HTMLInputElement>} */ (this.form.elements)) {
         if (!element.name) continue;
         if (element.type === "checkbox") state[element.name] = element.checked;
         else if (element.type === "range" || element.type === "button") {
@@ -139,7 +177,9 @@
 
     showValues() {
       for (const output of this.form.querySelectorAll("output")) {
-        const input = this.form.querySelector(`#${CSS.escape(output.htmlFor.value)}`);
+        const input = /** @type {HTMLInputElement | null} */ (
+          this.form.querySelector(`#${CSS.escape(output.htmlFor.value)}`)
+        );
         if (input) output.value = `${input.value}${output.dataset.unit || ""}`;
       }
     }
@@ -156,6 +196,10 @@
       this.post("render", { id: this.id, state: this.values() });
     }
 
+    /**
+     * @param {number} step
+     * @param {string} label
+     */
     progress(step, label) {
       if (this.state === "static") this.state = "loading";
       if (this.state !== "loading") return;
@@ -169,9 +213,17 @@
       this.request();
     }
 
+    /** @param {Protocol.Frame} frame */
     paint({ html, alt, layers }) {
-      this.output.innerHTML = html;
-      layers.forEach((layer) => paintLayer(this.output, layer));
+      try {
+        this.output.innerHTML = html;
+        layers.forEach((layer) => paintLayer(this.output, layer));
+      } catch (error) {
+        // A frame the page cannot paint is this figure's error, never a frozen figure.
+        console.error(`Figure ${this.id}:`, error);
+        this.fail(`its frame could not be painted (${/** @type {Error} */ (error).message}).`);
+        return;
+      }
       this.alt.textContent = alt;
       this.busy = false;
       if (this.state !== "live") {
@@ -187,6 +239,7 @@
     }
 
     // Keep the last picture; say what went wrong where the figure is.
+    /** @param {string} message */
     fail(message) {
       this.busy = false;
       this.pending = false;
@@ -198,12 +251,19 @@
 
   // Boot the runtime at once, from <head>, while the browser is still reading the page;
   // the figures are handed over when the document is parsed.
+  /** @type {Map<string, Figure>} */
   const figures = new Map();
   let lastProgress = { step: 0, label: "Starting Python" };
+  /** @type {string | null} */
   let runtimeError = null;
+  /** @type {Worker | null} */
   let worker = null;
-  const post = (type, data) => worker.postMessage({ type, data });
+  // Never called without a worker: if boot() could not make one, start() stops before
+  // posting and no figure goes live.
+  /** @type {Protocol.Post<Protocol.ToWorker>} */
+  const post = (type, data) => /** @type {Worker} */ (worker).postMessage({ type, data });
   const waiting = () => [...figures.values()].filter((f) => f.state === "static" || f.state === "loading");
+  /** @param {string} message */
   const failAll = (message) => {
     runtimeError = runtimeError || message;
     waiting().forEach((figure) => figure.fail(message));
@@ -222,20 +282,24 @@
     );
   };
 
+  // The worker only names the figures start() sent it, hence the casts to Figure.
+  /** @type {Protocol.Handlers<Protocol.ToPage>} */
   const handlers = {
     progress({ id, step, label }) {
       if (!id) lastProgress = { step, label };
-      (id ? [figures.get(id)] : figures.values()).forEach((f) => f.progress(step, label));
+      (id ? [/** @type {Figure} */ (figures.get(id))] : [...figures.values()]).forEach((f) =>
+        f.progress(step, label),
+      );
     },
     ready({ id }) {
-      figures.get(id).live();
+      /** @type {Figure} */ (figures.get(id)).live();
     },
     frame(data) {
-      figures.get(data.id).paint(data);
+      /** @type {Figure} */ (figures.get(data.id)).paint(data);
     },
     error({ id, message, detail }) {
       console.error(`Figure ${id || "runtime"}: ${detail || message}`);
-      if (id) figures.get(id).fail(message);
+      if (id) /** @type {Figure} */ (figures.get(id)).fail(message);
       else failAll(message);
     },
   };
@@ -244,11 +308,14 @@
     try {
       worker = new Worker(new URL("worker.js", ASSETS));
     } catch (error) {
-      failAll(`the Python worker could not start (${error.message}).`);
+      failAll(`the Python worker could not start (${/** @type {Error} */ (error).message}).`);
       return;
     }
+    /** @param {MessageEvent<Protocol.ToPageMessage>} event */
     worker.onmessage = ({ data: { type, data } }) => {
-      handlers[type](data);
+      // The protocol pairs each type with its data, which TypeScript cannot follow once
+      // they are destructured.
+      /** @type {(data: Protocol.ToPageMessage["data"]) => void} */ (handlers[type])(data);
       arm();
     };
     worker.onerror = (event) => {
@@ -259,7 +326,7 @@
   }
 
   function start() {
-    const roots = [...document.querySelectorAll("[data-widget]")];
+    const roots = /** @type {HTMLElement[]} */ ([...document.querySelectorAll("[data-widget]")]);
     roots.forEach((root) => figures.set(root.id, new Figure(root, post)));
     if (runtimeError) {
       failAll(runtimeError);
@@ -270,7 +337,7 @@
     post("start", {
       figures: roots.map((root) => ({
         id: root.id,
-        widget: root.dataset.widget,
+        widget: /** @type {string} */ (root.dataset.widget),
         packages: (root.dataset.packages || "").split(" ").filter(Boolean),
         files: (root.dataset.files || "").split(" ").filter(Boolean),
       })),

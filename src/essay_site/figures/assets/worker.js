@@ -1,3 +1,4 @@
+// @ts-check
 // The Python side of every figure, off the main thread so the page stays smooth.
 //
 // Protocol: every message is {type, data}.
@@ -9,27 +10,56 @@
 //                    ready    {id}
 //                    frame    {id, html, alt, layers: [raster | shapes]}
 //                    error    {id?, message, detail}  (no id: the runtime itself failed)
+// The same, as types both sides are checked against: ../protocol.d.ts.
 "use strict";
+
+/**
+ * widgets/_api.py, as imported through Pyodide. `message` may get undefined (a render for
+ * an unknown id): Python then raises, and that is reported as the figure's error.
+ * @typedef {PyProxy & { message(module: PyProxy | undefined, raw: PyProxy): PyProxy }} ApiModule
+ */
+
+/**
+ * Whichever byte arrays a layer of either kind has.
+ * @typedef {{ data?: Protocol.Bytes, points?: Protocol.Bytes, fill?: Protocol.Bytes }} LayerBytes
+ */
 
 const HOME = "/home/pyodide/widgets";
 let moduleURL = "";
+/** @type {Promise<void> | null} */
 let booted = null; // Promise of the runtime and the widgets._api module
+// Both set once booted; steps 2 and 3 and render only run after, hence the casts below.
+/** @type {PyodideAPI | null} */
 let pyodide = null;
+/** @type {ApiModule | null} */
 let api = null;
+/** @type {Map<string, PyProxy>} */
 const figures = new Map(); // id -> figure module (a PyProxy)
+/** @type {Map<string, Promise<unknown>>} */
 const packageLoads = new Map(); // package list -> Promise, so shared packages load once
+/** @type {(value?: unknown) => void} */
 let firstFrameSent = () => {};
 const firstFrame = new Promise((resolve) => (firstFrameSent = resolve));
 
+/** @type {Protocol.Post<Protocol.ToPage>} */
 const post = (type, data) => self.postMessage({ type, data });
 
+/**
+ * An error's last line for the page, its whole text for the console.
+ * @param {unknown} error Anything thrown: an Error, a PythonError, ...
+ * @returns {{ message: string, detail: string }}
+ */
 function describe(error) {
-  const detail = String((error && error.message) || error);
+  const detail = String((error && /** @type {{ message?: unknown }} */ (error).message) || error);
   const lines = detail.trim().split("\n");
   return { message: lines[lines.length - 1], detail };
 }
 
 // A file of the figures' folder (a module's source, or a data file's bytes).
+/**
+ * @param {string} path
+ * @returns {Promise<[string, Uint8Array<ArrayBuffer>]>}
+ */
 async function fetchFile(path) {
   const url = `${moduleURL}${path}`;
   const response = await fetch(url);
@@ -38,6 +68,10 @@ async function fetchFile(path) {
 }
 
 // Step 1: the interpreter, and the shared figure interface, fetched while it boots.
+/**
+ * @param {string} indexURL
+ * @returns {Promise<PyodideAPI>}
+ */
 async function startRuntime(indexURL) {
   post("progress", { step: 1, label: "Loading the Python runtime" });
   importScripts(`${indexURL}pyodide.js`);
@@ -49,15 +83,28 @@ async function startRuntime(indexURL) {
 }
 
 // Step 2: the packages one figure imports (numpy, ...), shared between figures.
+/**
+ * @param {string[]} packages
+ * @returns {Promise<unknown>}
+ */
 function loadPackages(packages) {
   const key = packages.join(" ");
   if (!packageLoads.has(key)) {
-    packageLoads.set(key, packages.length ? pyodide.loadPackage(packages) : Promise.resolve());
+    packageLoads.set(
+      key,
+      packages.length
+        ? /** @type {PyodideAPI} */ (pyodide).loadPackage(packages)
+        : Promise.resolve(),
+    );
   }
-  return packageLoads.get(key);
+  return /** @type {Promise<unknown>} */ (packageLoads.get(key));
 }
 
 // Step 3: fetch the figure's module, helpers and data, import it; a failure is that figure's alone.
+/**
+ * @param {Protocol.FigureSpec} figure
+ * @returns {Promise<boolean>} Whether the figure is ready.
+ */
 async function startFigure({ id, widget, packages, files }) {
   try {
     const sources = Promise.all([`${widget}.py`, ...files].map(fetchFile));
@@ -67,8 +114,9 @@ async function startFigure({ id, widget, packages, files }) {
     }
     await loadPackages(packages);
     post("progress", { id, step: 3, label: "Starting the figure" });
-    for (const [path, bytes] of await sources) pyodide.FS.writeFile(`${HOME}/${path}`, bytes);
-    figures.set(id, pyodide.pyimport(`widgets.${widget}`));
+    for (const [path, bytes] of await sources)
+      /** @type {PyodideAPI} */ (pyodide).FS.writeFile(`${HOME}/${path}`, bytes);
+    figures.set(id, /** @type {PyodideAPI} */ (pyodide).pyimport(`widgets.${widget}`));
     post("ready", { id });
     return true;
   } catch (error) {
@@ -77,12 +125,13 @@ async function startFigure({ id, widget, packages, files }) {
   }
 }
 
+/** @type {Protocol.Handlers<Protocol.ToWorker>} */
 const handlers = {
   boot({ indexURL, moduleURL: url }) {
     moduleURL = url;
     booted = startRuntime(indexURL).then((runtime) => {
       pyodide = runtime;
-      api = pyodide.pyimport("widgets._api");
+      api = /** @type {ApiModule} */ (pyodide.pyimport("widgets._api"));
     });
     booted.catch((error) => post("error", describe(error)));
   },
@@ -106,14 +155,22 @@ const handlers = {
 
   render({ id, state }) {
     const module = figures.get(id);
-    const raw = pyodide.toPy(state);
+    const raw = /** @type {PyodideAPI} */ (pyodide).toPy(state);
+    /** @type {PyProxy | null} */
     let frame = null;
     try {
-      frame = api.message(module, raw);
-      const data = frame.toJs({ dict_converter: Object.fromEntries });
-      const buffers = data.layers.flatMap((layer) =>
-        [layer.data, layer.points, layer.fill].filter(Boolean).map((bytes) => bytes.buffer));
-      self.postMessage({ type: "frame", data: { id, ...data } }, buffers);
+      frame = /** @type {ApiModule} */ (api).message(module, raw);
+      const data = /** @type {Protocol.Frame} */ (
+        frame.toJs({ dict_converter: Object.fromEntries })
+      );
+      const buffers = data.layers.flatMap((/** @type {LayerBytes} */ layer) =>
+        // filter(Boolean) drops the arrays a layer lacks, which TypeScript cannot see.
+        /** @type {Protocol.Bytes[]} */ ([layer.data, layer.points, layer.fill].filter(Boolean))
+          .map((bytes) => bytes.buffer));
+      self.postMessage(
+        /** @satisfies {Protocol.ToPageMessage} */ ({ type: "frame", data: { id, ...data } }),
+        buffers,
+      );
     } catch (error) {
       post("error", { id, ...describe(error) });
     } finally {
@@ -124,10 +181,19 @@ const handlers = {
   },
 };
 
+/** @param {MessageEvent<Protocol.ToWorkerMessage>} event */
 self.onmessage = ({ data: { type, data } }) => {
-  const handler = handlers[type];
+  // The protocol pairs each type with its data, a pairing TypeScript loses once they are
+  // destructured; and a message may still be of a type this worker does not know.
+  const handler = /** @type {((data: Protocol.ToWorkerMessage["data"]) => void) | undefined} */ (
+    handlers[type]
+  );
   if (!handler) {
-    post("error", { id: data && data.id, message: `Unknown message type: ${type}`, detail: "" });
+    post("error", {
+      id: data && /** @type {{ id?: string }} */ (data).id,
+      message: `Unknown message type: ${type}`,
+      detail: "",
+    });
     return;
   }
   handler(data);

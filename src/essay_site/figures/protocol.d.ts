@@ -1,0 +1,82 @@
+// Types only, for `tsc`: the messages between the page (assets/figures.js) and the Python
+// worker (assets/worker.js). Both sides are checked against this one description, so they
+// cannot drift apart. Kept out of assets/, which is copied into the site as it is.
+
+declare namespace Protocol {
+  /** What the page sends the worker, by message type. */
+  interface ToWorker {
+    /** At once, from <head>. */
+    boot: { indexURL: string; moduleURL: string };
+    /** When the page is parsed. */
+    start: { figures: FigureSpec[] };
+    render: { id: string; state: ControlState };
+  }
+
+  /** What the worker sends the page, by message type. */
+  interface ToPage {
+    /** Without an id it applies to every figure. */
+    progress: { id?: string; step: number; label: string };
+    ready: { id: string };
+    frame: { id: string } & Frame;
+    /** Without an id the runtime itself failed. */
+    error: { id?: string; message: string; detail: string };
+  }
+
+  /** Every message is {type, data}, the data being the one its type names. */
+  type Message<M> = { [K in keyof M]: { type: K; data: M[K] } }[keyof M];
+  type ToWorkerMessage = Message<ToWorker>;
+  type ToPageMessage = Message<ToPage>;
+
+  /** Sends one message of either direction. */
+  type Post<M> = <K extends keyof M>(type: K, data: M[K]) => void;
+
+  /** Receives the messages of one direction: one function per type. */
+  type Handlers<M> = { [K in keyof M]: (data: M[K]) => void };
+
+  interface FigureSpec {
+    id: string;
+    /** The figure's module in widgets/. */
+    widget: string;
+    /** Pyodide packages it imports. */
+    packages: string[];
+    /** Helper modules and data, relative to the figures' folder. */
+    files: string[];
+  }
+
+  /** The controls' values, typed as Python should see them. */
+  type ControlState = Record<string, boolean | number | string>;
+
+  /** widgets/_api.py Frame.message() after Pyodide's toJs: bytes arrive as Uint8Array. */
+  interface Frame {
+    html: string;
+    alt: string;
+    layers: Layer[];
+  }
+
+  type Layer = Raster | Shapes;
+
+  interface Raster {
+    kind: "raster";
+    canvas: string;
+    width: number;
+    height: number;
+    /** height * width * 4 RGBA bytes. */
+    data: Bytes;
+  }
+
+  interface Shapes {
+    kind: "shapes";
+    canvas: string;
+    /** count * vertices * 2 float32 coordinates, as raw bytes. */
+    points: Bytes;
+    vertices: number;
+    /** count * 4 RGBA bytes; Python's None arrives as undefined. */
+    fill?: Bytes;
+    stroke?: string;
+    width: number;
+    closed: boolean;
+  }
+
+  /** Bytes in an ordinary ArrayBuffer, so transferable and usable as ImageData. */
+  type Bytes = Uint8Array<ArrayBuffer>;
+}

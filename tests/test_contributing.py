@@ -1,0 +1,80 @@
+"""A contributor's path: the README's example figure, and the checks a pull request runs."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from essay_site import lint
+from tests.conftest import ROOT, make_project, mkdocs_build
+
+README = ROOT / "README.md"
+
+
+def readme_example(language: str) -> str:
+    """The first ``language`` code block of the README's "Adding a figure" section."""
+    section = README.read_text(encoding="utf-8").split("## Adding a figure", 1)[1]
+    block = re.search(rf"^( *)```{language}\n(.*?)^\1```", section, re.MULTILINE | re.DOTALL)
+    assert block, f"no {language} example under 'Adding a figure'"
+    indent = len(block[1])
+    return "".join(line[indent:] + "\n" for line in block[2].splitlines())
+
+
+def run(*command: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(part) for part in command], cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
+def test_the_readme_example_figure_passes_lint_and_builds(tmp_path: Path) -> None:
+    figure = readme_example("python")
+    project = make_project(tmp_path, readme_example("markdown"), {"my_figure": figure})
+    shutil.copy2(ROOT / "pyproject.toml", project)
+    module = project / "widgets" / "my_figure.py"
+    for check in (("ruff", "check"), ("ruff", "format", "--check")):
+        result = run(sys.executable, "-m", *check, module, cwd=project)
+        assert result.returncode == 0, result.stdout + result.stderr
+    result = run(sys.executable, "-m", "mypy", "--strict", module, cwd=project)
+    assert result.returncode == 0, result.stdout
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    assert "<p>10 things</p>" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+
+
+BROKEN = {
+    # A misspelt key: valid YAML, but not a workflow.
+    "schema": ("runs-on: ubuntu-latest", "run-on: ubuntu-latest"),
+    # A pull request's title pasted into a shell: code injection.
+    "injection": ("run: |\n", 'run: |\n          echo "${{ github.event.pull_request.title }}"\n'),
+}
+
+
+def test_the_workflows_pass_their_checks() -> None:
+    assert lint.failures(lint.check_workflows(ROOT / lint.WORKFLOWS)) == []
+
+
+@pytest.mark.parametrize("fault", sorted(BROKEN))
+def test_a_broken_workflow_fails_lint(tmp_path: Path, fault: str) -> None:
+    shutil.copytree(ROOT / lint.WORKFLOWS, tmp_path, dirs_exist_ok=True)
+    workflow = tmp_path / "ci.yml"
+    old, new = BROKEN[fault]
+    text = workflow.read_text(encoding="utf-8")
+    assert old in text
+    workflow.write_text(text.replace(old, new, 1), encoding="utf-8")
+    assert lint.failures(lint.check_workflows(tmp_path)) != []
+
+
+def test_a_type_error_in_the_javascript_fails_lint(tmp_path: Path) -> None:
+    assert lint.failures(lint.check_js(ROOT)) == []
+    for name in [*lint.JS_PROJECTS, "src"]:
+        copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copy2
+        copy(ROOT / name, tmp_path / name)
+    figures = tmp_path / "src" / "essay_site" / "figures" / "assets" / "figures.js"
+    text = figures.read_text(encoding="utf-8")
+    figures.write_text(text.replace('post("render", {', 'post("rendre", {', 1), encoding="utf-8")
+    assert len(lint.failures(lint.check_js(tmp_path))) == 1
