@@ -13,6 +13,7 @@ import pytest
 
 from essay_site.assets import cache_dir, npm_tarball
 from essay_site.pins import PYODIDE, PYODIDE_CORE_FILES
+from essay_site.self_hosted.plugin import fetched_from_elsewhere
 from tests.conftest import ROOT, make_project, mkdocs_build
 
 MANUSCRIPT = ROOT / "tests" / "manuscript" / "generative-models.txt"
@@ -123,12 +124,11 @@ def test_table_headings_and_math(essay_html: str) -> None:
 
 def test_nothing_is_loaded_from_another_host(essay_site: Path) -> None:
     # Links to other sites are fine; anything the browser would fetch by itself is not.
-    fetched = re.compile(r'(?:src="|<link[^>]*href="|url\()["\']?(?:https?:)?//[^"\')]*')
     offenders = [
-        f"{path.relative_to(essay_site)}: {match}"
+        f"{path.relative_to(essay_site)}: {address}"
         for path in essay_site.rglob("*")
-        if path.suffix in {".html", ".css"}
-        for match in fetched.findall(path.read_text(encoding="utf-8"))
+        if path.suffix in {".html", ".css", ".js"}
+        for address in fetched_from_elsewhere(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
 
@@ -262,6 +262,8 @@ def test_bad_figure_fails_the_build_naming_it(tmp_path: Path, source: str, messa
         ('<link rel="stylesheet" href="//cdn.example.org/a.css">', True),
         ('<img src="http://example.org/i.png" alt="">', True),
         ('<link rel="canonical" href="https://example.org/essay/">', False),
+        ("<style>@import url(//fonts.example.org/a.css);</style>", True),
+        ('<style>@import "https://fonts.example.org/a.css";</style>', True),
         ('<a href="https://example.org/">a link is not a fetch</a>', False),
     ],
 )
@@ -317,6 +319,16 @@ def test_a_fresh_clone_builds_strictly(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "site" / "index.html").is_file()
     assert (clone / "tests" / "manuscript" / "generative-models.txt").is_file()
+
+
+def test_self_hosted_checks_stylesheets_too(tmp_path: Path) -> None:
+    project = make_project(tmp_path, "Text.\n", plugins=("self_hosted",))
+    (project / "docs" / "extra.css").write_text("@import url(https://fonts.example.org/a.css);\n")
+    with (project / "mkdocs.yml").open("a") as config:
+        config.write("extra_css:\n  - extra.css\n")
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert "extra.css: the stylesheet would fetch from another host" in result.stderr
 
 
 def test_notebook_is_executed_at_build_time(essay_site: Path) -> None:
