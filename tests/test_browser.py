@@ -9,53 +9,9 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from essay_site.serve import Fault, serve
-from tests.conftest import Visit, make_project, mkdocs_build
+from tests.conftest import Visit
 
 pytestmark = pytest.mark.browser
-
-#: Builds fine (its default state renders) but raises for any other state in the browser.
-RAISES_ON_INPUT = """
-from widgets._api import Frame, Slider
-CONTROLS = (Slider("k", "Fault level k", min=0, max=2, step=1, value=0),)
-def render(state):
-    if state["k"]:
-        raise RuntimeError(f"k={state['k']} is too much")
-    return Frame('<p class="calm">all is well</p>', "all is well")
-"""
-
-#: Imports under CPython, fails to import under Pyodide (as a figure with a browser-only bug).
-FAILS_IN_BROWSER = """
-import sys
-from widgets._api import Frame
-if sys.platform == "emscripten":
-    raise ImportError("this figure breaks in the browser")
-CONTROLS = ()
-def render(state):
-    return Frame('<p class="prerendered">drawn at build time</p>', "drawn at build time")
-"""
-
-FAULT_PAGE = """# Faults
-
-/// figure | raises_on_input
-///
-
-/// figure | fails_in_browser
-///
-
-/// figure | pixel_explosion
-///
-"""
-
-
-@pytest.fixture(scope="module")
-def fault_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A site with two faulty figures beside a good one, and a short runtime timeout."""
-    tmp = tmp_path_factory.mktemp("faults")
-    figures = {"raises_on_input": RAISES_ON_INPUT, "fails_in_browser": FAILS_IN_BROWSER}
-    project = make_project(tmp, FAULT_PAGE, figures, options="      runtime_timeout: 8")
-    result = mkdocs_build(project, tmp / "site")
-    assert result.returncode == 0, result.stderr
-    return tmp / "site"
 
 
 def test_math_and_footnotes_render(essay_site: Path, visit: Callable[..., Visit]) -> None:

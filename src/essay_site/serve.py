@@ -2,8 +2,8 @@
 
 Used by the browser tests and the benchmark. The server serves ``.wasm`` as
 ``application/wasm`` (Pyodide needs it), counts the bytes it sends, and can be told to
-misbehave for one path (wrong type, missing, corrupt) so the tests can prove that a
-broken runtime ends in a clear error.
+misbehave for one path (wrong type, missing, corrupt, slow, or stalling half-way) so the
+tests can prove that a broken runtime ends in a clear error and a slow one does not.
 """
 
 from __future__ import annotations
@@ -21,7 +21,11 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Literal
 
-Fault = Literal["wrong-type", "missing", "corrupt"]
+Fault = Literal["wrong-type", "missing", "corrupt", "slow", "stall"]
+
+#: The "slow" fault's link: 1.6 Mbps, a slow mobile connection, with no compression.
+SLOW_BYTES_PER_SECOND = 200_000
+CHUNK = 16_384
 
 #: Debian's Chromium (the PyPI playwright package cannot download a browser here).
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -56,6 +60,7 @@ class SiteServer:
     faults: dict[str, Fault] = field(default_factory=dict)
     log: list[Served] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    stopped: threading.Event = field(default_factory=threading.Event)
 
     def sent_since(self, start: float, until: float | None = None) -> tuple[int, int]:
         """Raw bytes sent between two ``time.monotonic()`` instants, and their gzip size."""
@@ -101,7 +106,18 @@ class _Handler(SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "max-age=3600")
         self.end_headers()
-        self.wfile.write(body)
+        if fault == "slow":
+            for start in range(0, len(body), CHUNK):
+                self.wfile.write(body[start : start + CHUNK])
+                time.sleep(CHUNK / SLOW_BYTES_PER_SECOND)
+        elif fault == "stall":
+            # Half the file, then nothing more until the server stops.
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            self.site.stopped.wait()
+            return
+        else:
+            self.wfile.write(body)
         with self.site.lock:
             self.site.log.append(Served(local, len(body), time.monotonic()))
 
@@ -117,5 +133,6 @@ def serve(root: Path) -> Iterator[SiteServer]:
     try:
         yield site
     finally:
+        site.stopped.set()
         server.shutdown()
         server.server_close()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import html
 import importlib
+import json
 import re
 import shutil
 import sys
@@ -42,6 +43,7 @@ OPEN = re.compile(r"^///\s*figure\s*\|\s*(?P<name>\S+)\s*$")
 CLOSE = re.compile(r"^///\s*$")
 # A fenced code block opens with three or more backticks or tildes; markers inside it are text.
 FENCE = re.compile(r"^\s{0,3}(?P<fence>`{3,}|~{3,})")
+WIDGET = re.compile(r'data-widget="([^"]+)"')
 SLOT = re.compile(r'<div data-gm-slot="(\d+)">\s*</div>')
 PACKAGE = "widgets"
 SITE_FOLDER = "assets/figures"
@@ -242,7 +244,21 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         if 'class="gm-figure"' not in output:
             return output
         script = get_relative_url(f"{SITE_FOLDER}/figures.js", page.url)
-        return output.replace("</head>", f'<script src="{script}"></script>\n</head>', 1)
+        sizes = html.escape(json.dumps(self.download_sizes(set(WIDGET.findall(output)))))
+        tag = f'<script src="{script}" data-sizes="{sizes}"></script>'
+        return output.replace("</head>", f"{tag}\n</head>", 1)
+
+    def download_sizes(self, names: set[str]) -> dict[str, int]:
+        """Bytes of each runtime file the page's figures fetch, so the page can show progress.
+
+        The two ``.js`` files arrive by ``importScripts``, which no one can count; the rest
+        (the ``.wasm``, the standard library, the lock, the packages) arrive by ``fetch``.
+        """
+        runtime = self.pyodide()
+        core = [runtime.core / name for name in PYODIDE_CORE_FILES if not name.endswith(".js")]
+        packages = {package for name in names for package in self.used.get(name, [])}
+        files = core + [runtime.package_file(package) for package in sorted(packages)]
+        return {path.name: path.stat().st_size for path in files}
 
     def helpers(self, module: ModuleType) -> list[str]:
         """Shared helper modules (``widgets/_*.py`` besides ``_api``) a figure imports."""

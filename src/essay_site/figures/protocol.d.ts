@@ -6,7 +6,8 @@ declare namespace Protocol {
   /** What the page sends the worker, by message type. */
   interface ToWorker {
     /** At once, from <head>. */
-    boot: { indexURL: string; moduleURL: string };
+    /** sizes: bytes of each file the runtime fetches, by file name, for byte progress. */
+    boot: { indexURL: string; moduleURL: string; sizes: Record<string, number> };
     /** When the page is parsed. */
     start: { figures: FigureSpec[] };
     render: { id: string; state: ControlState };
@@ -15,7 +16,7 @@ declare namespace Protocol {
   /** What the worker sends the page, by message type. */
   interface ToPage {
     /** Without an id it applies to every figure. */
-    progress: { id?: string; step: number; label: string };
+    progress: { id?: string; step: number; label: string; loaded: number; total: number };
     ready: { id: string };
     frame: { id: string } & Frame;
     /** Without an id the runtime itself failed. */

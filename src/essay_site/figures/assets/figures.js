@@ -16,10 +16,14 @@
   /** @typedef {"static" | "loading" | "live" | "error"} FigureState */
 
   // A classic <script>, so currentScript is set while this first runs.
-  const ASSETS = new URL("./", /** @type {HTMLScriptElement} */ (document.currentScript).src);
+  const SCRIPT = /** @type {HTMLScriptElement} */ (document.currentScript);
+  const ASSETS = new URL("./", SCRIPT.src);
   const PYODIDE = new URL("../pyodide/", ASSETS).href;
   const MODULES = new URL("py/widgets/", ASSETS).href;
   const STEPS = 3;
+  // What the runtime downloads (file name -> bytes), written by the build, for byte progress.
+  const SIZES = /** @type {Record<string, number>} */ (JSON.parse(SCRIPT.dataset.sizes || "{}"));
+  const MB = 1e6;
 
   // Layers are what Python draws into a canvas: RGBA pixels, or polygons and lines.
   // The frame's own HTML, just put in place, holds the canvas the layer names.
@@ -74,6 +78,9 @@
       this.text = /** @type {HTMLSpanElement} */ (this.status.querySelector("span"));
       this.ready = false;
       this.busy = false;
+      this.step = 0;
+      this.label = "";
+      this.bytes = "";
       this.pending = false;
       this.form.addEventListener("submit", (event) => event.preventDefault());
       this.form.addEventListener("input", () => this.request());
@@ -196,15 +203,16 @@
       this.post("render", { id: this.id, state: this.values() });
     }
 
-    /**
-     * @param {number} step
-     * @param {string} label
-     */
-    progress(step, label) {
+    // Steps only go forward; the runtime's byte count (shared by every figure) goes with
+    // whichever step a figure is at.
+    /** @param {Protocol.ToPage["progress"]} progress */
+    progress({ id, step, label, loaded, total }) {
       if (this.state === "static") this.state = "loading";
       if (this.state !== "loading") return;
-      this.bar.value = step;
-      this.text.textContent = `${label}… (step ${step} of ${STEPS})`;
+      if (id || step >= this.step) [this.step, this.label] = [step, label];
+      if (total) this.bytes = `: ${(loaded / MB).toFixed(1)} of ${(total / MB).toFixed(1)} MB`;
+      this.bar.value = this.step;
+      this.text.textContent = `${this.label}${this.bytes || "…"} (step ${this.step} of ${STEPS})`;
     }
 
     live() {
@@ -253,7 +261,8 @@
   // the figures are handed over when the document is parsed.
   /** @type {Map<string, Figure>} */
   const figures = new Map();
-  let lastProgress = { step: 0, label: "Starting Python" };
+  /** @type {Protocol.ToPage["progress"]} */
+  let lastProgress = { step: 0, label: "Starting Python", loaded: 0, total: 0 };
   /** @type {string | null} */
   let runtimeError = null;
   /** @type {Worker | null} */
@@ -285,10 +294,11 @@
   // The worker only names the figures start() sent it, hence the casts to Figure.
   /** @type {Protocol.Handlers<Protocol.ToPage>} */
   const handlers = {
-    progress({ id, step, label }) {
-      if (!id) lastProgress = { step, label };
+    progress(progress) {
+      const { id } = progress;
+      if (!id) lastProgress = progress;
       (id ? [/** @type {Figure} */ (figures.get(id))] : [...figures.values()]).forEach((f) =>
-        f.progress(step, label),
+        f.progress(progress),
       );
     },
     ready({ id }) {
@@ -322,7 +332,7 @@
       event.preventDefault();
       failAll(`the Python worker failed (${event.message || "script error"}).`);
     };
-    post("boot", { indexURL: PYODIDE, moduleURL: MODULES });
+    post("boot", { indexURL: PYODIDE, moduleURL: MODULES, sizes: SIZES });
   }
 
   function start() {
@@ -333,7 +343,7 @@
       return;
     }
     seconds = Math.max(...roots.map((root) => Number(root.dataset.timeout) || seconds));
-    figures.forEach((figure) => figure.progress(lastProgress.step, lastProgress.label));
+    figures.forEach((figure) => figure.progress(lastProgress));
     post("start", {
       figures: roots.map((root) => ({
         id: root.id,
@@ -345,7 +355,28 @@
     arm();
   }
 
-  boot();
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  // Opened from disk (file://), a page may not start workers: the figures stay as built,
+  // and one notice says how to see them live.
+  function fromDisk() {
+    const notice = document.createElement("div");
+    notice.className = "admonition info gm-file-notice";
+    notice.setAttribute("role", "note");
+    notice.innerHTML =
+      '<p class="admonition-title">The figures are pictures here</p>' +
+      "<p>This page was opened from a file, where browsers do not run the Python behind " +
+      "its figures: each shows the picture it was built with. To make them live, serve " +
+      "this folder over http, for example with <code>python3 -m http.server</code> in it, " +
+      "then open <code>http://localhost:8000/</code>; or read the published site.</p>";
+    const first = document.querySelector("[data-widget]");
+    if (first) first.before(notice);
+  }
+
+  const ready = document.readyState === "loading"
+    ? new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve))
+    : Promise.resolve();
+  if (location.protocol === "file:") ready.then(fromDisk);
+  else {
+    boot();
+    ready.then(start);
+  }
 })();

@@ -2,11 +2,13 @@
 // The Python side of every figure, off the main thread so the page stays smooth.
 //
 // Protocol: every message is {type, data}.
-//   page -> worker   boot    {indexURL, moduleURL}   (at once, from <head>)
+//   page -> worker   boot    {indexURL, moduleURL, sizes}   (at once, from <head>; sizes:
+//                            bytes of each runtime file, by name, for byte progress)
 //                    start   {figures: [{id, widget, packages, files}]}   (when the page is parsed;
 //                            files: helper modules and data, relative to the figures' folder)
 //                    render  {id, state}
-//   worker -> page   progress {id?, step, label}   (no id: applies to every figure)
+//   worker -> page   progress {id?, step, label, loaded, total}   (no id: every figure;
+//                            loaded/total: bytes of the runtime's files, 0/0 when unknown)
 //                    ready    {id}
 //                    frame    {id, html, alt, layers: [raster | shapes]}
 //                    error    {id?, message, detail}  (no id: the runtime itself failed)
@@ -67,13 +69,45 @@ async function fetchFile(path) {
   return [path, new Uint8Array(await response.arrayBuffer())];
 }
 
+// Every byte of the runtime's files that arrives is progress, reported (a few times a
+// second) so the page can say how much has come and its watchdog never fires on a slow link.
+const bytes = { loaded: 0, total: 0, step: 1, label: "Loading Python", reported: 0 };
+/** @param {Record<string, number>} sizes */
+function countBytes(sizes) {
+  bytes.total = Object.values(sizes).reduce((sum, size) => sum + size, 0);
+  const plain = self.fetch.bind(self);
+  self.fetch = async (input, init) => {
+    const response = await plain(input, init);
+    const url = input instanceof Request ? input.url : String(input);
+    const name = new URL(url, self.location.href).pathname.split("/").pop() || "";
+    if (!(name in sizes) || !response.body) return response;
+    const counted = response.body.pipeThrough(
+      new TransformStream({
+        transform(chunk, stream) {
+          bytes.loaded += chunk.byteLength;
+          if (Date.now() - bytes.reported > 250) reportBytes();
+          stream.enqueue(chunk);
+        },
+      }),
+    );
+    const { status, statusText, headers } = response;
+    return new Response(counted, { status, statusText, headers });
+  };
+}
+
+function reportBytes() {
+  bytes.reported = Date.now();
+  const { step, label, loaded, total } = bytes;
+  post("progress", { step, label, loaded: Math.min(loaded, total), total });
+}
+
 // Step 1: the interpreter, and the shared figure interface, fetched while it boots.
 /**
  * @param {string} indexURL
  * @returns {Promise<PyodideAPI>}
  */
 async function startRuntime(indexURL) {
-  post("progress", { step: 1, label: "Loading the Python runtime" });
+  reportBytes();
   importScripts(`${indexURL}pyodide.js`);
   const shared = Promise.all(["__init__.py", "_api.py"].map(fetchFile));
   const [runtime, files] = await Promise.all([loadPyodide({ indexURL }), shared]);
@@ -110,10 +144,10 @@ async function startFigure({ id, widget, packages, files }) {
     const sources = Promise.all([`${widget}.py`, ...files].map(fetchFile));
     sources.catch(() => {}); // awaited below, after the packages; a 404 is reported there
     if (packages.length) {
-      post("progress", { id, step: 2, label: `Loading ${packages.join(", ")}` });
+      post("progress", { id, step: 2, label: `Loading ${packages.join(", ")}`, loaded: 0, total: 0 });
     }
     await loadPackages(packages);
-    post("progress", { id, step: 3, label: "Starting the figure" });
+    post("progress", { id, step: 3, label: "Starting the figure", loaded: 0, total: 0 });
     for (const [path, bytes] of await sources)
       /** @type {PyodideAPI} */ (pyodide).FS.writeFile(`${HOME}/${path}`, bytes);
     figures.set(id, /** @type {PyodideAPI} */ (pyodide).pyimport(`widgets.${widget}`));
@@ -127,8 +161,9 @@ async function startFigure({ id, widget, packages, files }) {
 
 /** @type {Protocol.Handlers<Protocol.ToWorker>} */
 const handlers = {
-  boot({ indexURL, moduleURL: url }) {
+  boot({ indexURL, moduleURL: url, sizes }) {
     moduleURL = url;
+    countBytes(sizes);
     booted = startRuntime(indexURL).then((runtime) => {
       pyodide = runtime;
       api = /** @type {ApiModule} */ (pyodide.pyimport("widgets._api"));

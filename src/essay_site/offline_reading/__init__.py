@@ -1,0 +1,1 @@
+"""The ``offline_reading`` MkDocs plugin: a service worker keeps the whole site for readers."""

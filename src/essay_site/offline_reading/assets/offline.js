@@ -1,0 +1,117 @@
+// @ts-check
+// Offline reading, as the reader sees it: registers the site's service worker (../../sw.js)
+// once the page's first figure is live, so saving never competes with it for bandwidth, and
+// says in the header what it is doing: "Saving for offline reading… 40%", "Available
+// offline", or "A new version of this essay is available" with a button to reload.
+// With the browser's data saver on, nothing is saved until the reader asks.
+(() => {
+  "use strict";
+
+  const script = /** @type {HTMLScriptElement} */ (document.currentScript);
+  const container = navigator.serviceWorker;
+  // Service workers need http(s) (a secure context); from disk the page reads as it is.
+  if (!container || !window.isSecureContext || location.protocol === "file:") return;
+  const workerURL = new URL(/** @type {string} */ (script.dataset.worker), location.href);
+
+  const status = document.createElement("div");
+  status.className = "gm-offline";
+  status.setAttribute("role", "status");
+  const text = document.createElement("span");
+  status.append(text);
+
+  /**
+   * @param {string} message
+   * @param {{ label: string, action: () => void } | null} [button]
+   */
+  function show(message, button = null) {
+    text.textContent = message;
+    status.querySelector("button")?.remove();
+    if (button) {
+      const element = document.createElement("button");
+      element.type = "button";
+      element.textContent = button.label;
+      element.addEventListener("click", button.action, { once: true });
+      status.append(element);
+    }
+    status.dataset.offline = message === "Available offline" ? "saved" : "";
+  }
+
+  let reloading = false;
+  // Once a new version is offered, late progress messages of its saving must not hide the offer.
+  let offered = false;
+  container.addEventListener("controllerchange", () => {
+    if (reloading) location.reload();
+  });
+
+  /** @param {ServiceWorker} waiting */
+  function offerUpdate(waiting) {
+    offered = true;
+    show("A new version of this essay is available.", {
+      label: "Reload",
+      action: () => {
+        reloading = true;
+        waiting.postMessage({ type: "activate" });
+      },
+    });
+  }
+
+  container.addEventListener("message", ({ data }) => {
+    if (offered) return;
+    if (data.type === "progress") {
+      const percent = Math.floor((100 * data.done) / data.total);
+      const what = container.controller ? "Saving the new version" : "Saving for offline reading";
+      show(`${what}… ${percent}%`);
+    } else if (data.type === "saved" && !reloading) show("Available offline");
+    else if (data.type === "failed") show("Could not save for offline reading; will try on the next visit.");
+  });
+
+  async function register() {
+    const registration = await container.register(workerURL);
+    /** @param {ServiceWorker | null} worker */
+    const watch = (worker) =>
+      worker?.addEventListener("statechange", () => {
+        if (worker.state === "installed" && container.controller) offerUpdate(worker);
+      });
+    if (registration.waiting && container.controller) offerUpdate(registration.waiting);
+    watch(registration.installing);
+    registration.addEventListener("updatefound", () => watch(registration.installing));
+  }
+
+  // After the first live figure (or, on a page without figures, once it has loaded).
+  function whenPageIsLive() {
+    return new Promise((resolve) => {
+      if (!document.querySelector("[data-widget]")) {
+        if (document.readyState === "complete") resolve(undefined);
+        else addEventListener("load", resolve, { once: true });
+        return;
+      }
+      // figure:frame does not bubble, but every event passes the document while capturing.
+      document.addEventListener("figure:frame", resolve, { capture: true, once: true });
+    });
+  }
+
+  /** @param {Error} error */
+  const failed = (error) => show(`Offline reading is unavailable (${error.message}).`);
+
+  function begin() {
+    (document.querySelector(".md-header__inner") || document.body).append(status);
+    if (container.controller) {
+      show("Available offline");
+      register().catch(failed);
+      return;
+    }
+    // navigator.connection is Chromium's; elsewhere there is no data saver to respect.
+    const saveData = /** @type {{ connection?: { saveData?: boolean } }} */ (navigator).connection?.saveData;
+    if (saveData) {
+      show("Data saver is on.", {
+        label: "Save for offline reading",
+        action: () => register().catch(failed),
+      });
+      return;
+    }
+    whenPageIsLive().then(() => register().catch(failed));
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", begin);
+  else begin();
+})();

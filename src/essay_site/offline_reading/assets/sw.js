@@ -1,0 +1,116 @@
+// @ts-check
+// The essay's service worker: keeps one whole version of the site for offline reading.
+//
+// The build writes the list of every site file, with its sha256, into MANIFEST below, so a
+// new build is a new worker. Each version lives in its own cache ("essay-<version>") and is
+// only ever served whole: the worker saves every file, checking each against its sha256,
+// before it may take over; a file that does not match (the server already has a newer build)
+// fails the install, and the next visit tries again. Until a reader reloads, the old version
+// keeps serving its own files; when the new one takes over, the old cache is deleted.
+//
+// Messages: worker -> page  {type: "progress", done, total} (bytes saved), {type: "saved"},
+//                           {type: "failed", message};  page -> worker  {type: "activate"}.
+"use strict";
+
+/** @typedef {{ url: string, sha256: string, size: number }} Entry */
+// The build replaces the null; the cast through unknown is only for the checker.
+const MANIFEST = /** @type {{ version: string, files: Entry[] }} */ (/** @type {unknown} */ (/*MANIFEST*/null));
+
+const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
+const PREFIX = "essay-";
+const CACHE = `${PREFIX}${MANIFEST.version}`;
+const ROOT = new URL("./", sw.location.href);
+const FILES = new Map(MANIFEST.files.map((file) => [new URL(file.url, ROOT).href, file]));
+// A few files at a time: the reader's own requests always find bandwidth left.
+const PARALLEL = 4;
+
+/** @param {Record<string, unknown>} message */
+async function tell(message) {
+  const pages = await sw.clients.matchAll({ type: "window", includeUncontrolled: true });
+  pages.forEach((page) => page.postMessage(message));
+}
+
+/** @param {ArrayBuffer} bytes */
+async function sha256(bytes) {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return [...digest].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+// The file's bytes as this build made them: from the HTTP cache if they match (the page has
+// just downloaded most of them), else from the server; anything else fails the install.
+/** @param {string} url @param {Entry} file */
+async function verified(url, file) {
+  for (const mode of /** @type {RequestCache[]} */ (["default", "reload"])) {
+    const response = await fetch(url, { cache: mode });
+    if (!response.ok) throw new Error(`${file.url}: HTTP ${response.status}`);
+    const bytes = await response.arrayBuffer();
+    if ((await sha256(bytes)) === file.sha256) {
+      const type = response.headers.get("Content-Type") || "application/octet-stream";
+      // Fresh headers: the bytes are decoded, so no Content-Encoding may travel with them.
+      return new Response(bytes, { headers: { "Content-Type": type } });
+    }
+  }
+  throw new Error(`${file.url}: the server has another version of the site`);
+}
+
+async function save() {
+  const cache = await caches.open(CACHE);
+  const total = MANIFEST.files.reduce((sum, file) => sum + file.size, 0);
+  let done = 0;
+  const queue = [...FILES];
+  const next = async () => {
+    for (let item = queue.shift(); item; item = queue.shift()) {
+      const [url, file] = item;
+      if (!(await cache.match(url))) await cache.put(url, await verified(url, file));
+      done += file.size;
+      await tell({ type: "progress", done, total });
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: PARALLEL }, next));
+  } catch (error) {
+    await caches.delete(CACHE);
+    await tell({ type: "failed", message: String(/** @type {Error} */ (error).message || error) });
+    throw error;
+  }
+}
+
+sw.addEventListener("install", (event) => event.waitUntil(save()));
+
+sw.addEventListener("activate", (event) => {
+  event.waitUntil(
+    (async () => {
+      const names = await caches.keys();
+      await Promise.all(
+        names.filter((name) => name.startsWith(PREFIX) && name !== CACHE).map((name) => caches.delete(name)),
+      );
+      // A first visit's pages start using the saved copy at once; it is the same version.
+      await sw.clients.claim();
+      await tell({ type: "saved" });
+    })(),
+  );
+});
+
+// The reader asked for the new version: take over now (the page then reloads).
+sw.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "activate") sw.skipWaiting();
+});
+
+// The site's own files from the saved version; everything else as usual.
+/** @param {URL} url */
+function key(url) {
+  const path = new URL(url.pathname, url.origin).href;
+  return path.endsWith("/") ? `${path}index.html` : path;
+}
+
+sw.addEventListener("fetch", (event) => {
+  if (event.request.method !== "GET") return;
+  const url = key(new URL(event.request.url));
+  if (!FILES.has(url)) return;
+  event.respondWith(
+    caches
+      .open(CACHE)
+      .then((cache) => cache.match(url))
+      .then((saved) => saved || fetch(event.request)),
+  );
+});

@@ -1,0 +1,248 @@
+"""Offline reading: the service worker keeps the site, updates whole, and stays out of the way.
+
+End to end in Chromium: a first visit saves everything; the second, with the network off
+and the server gone, reads every page with every figure live; a new build replaces the old
+one whole; from disk the page reads with one notice; on a slow link the figures wait for
+the bytes instead of failing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
+
+from essay_site.serve import serve
+from tests.conftest import Visit, make_project, mkdocs_build
+
+SAVED = '.gm-offline[data-offline="saved"]'
+#: Every page of the essay, and how many figures it has.
+PAGES = {"notebooks/models-up-close/": 0, "": 6}
+
+
+@dataclass
+class Reader:
+    """One browser profile, with every failed request and console error it met."""
+
+    context: BrowserContext
+    page: Page
+    failed: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def reader(browser: Browser) -> Iterator[Reader]:
+    """A fresh profile (no request routing: it would hide the service worker's traffic)."""
+    context = browser.new_context()
+    page = context.new_page()
+    opened = Reader(context, page)
+
+    def console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            opened.errors.append(message.text)
+
+    page.on("console", console)
+    page.on("pageerror", lambda error: opened.errors.append(str(error)))
+    page.on("requestfailed", lambda r: opened.failed.append(f"{r.url}: {r.failure}"))
+    try:
+        yield opened
+    finally:
+        context.close()
+
+
+def all_live(page: Page, count: int) -> None:
+    figures = page.locator("[data-widget]")
+    expect(figures).to_have_count(count)
+    for index in range(count):
+        expect(figures.nth(index)).to_have_attribute("data-state", "live", timeout=90_000)
+
+
+def cache_names(page: Page) -> list[str]:
+    names: list[str] = page.evaluate("caches.keys()")
+    return names
+
+
+@pytest.mark.browser
+def test_second_visit_with_the_network_off_reads_everything(
+    essay_site: Path, browser: Browser
+) -> None:
+    with reader(browser) as opened:
+        page = opened.page
+        with serve(essay_site) as server:
+            page.goto(server.url)
+            expect(page.locator(".gm-offline")).to_contain_text("Saving", timeout=60_000)
+            expect(page.locator(SAVED)).to_have_text("Available offline", timeout=120_000)
+            # What was saved is what the build listed, and it stays within the site's size.
+            listed = manifest(essay_site)
+            sizes = page.evaluate(
+                """async () => {
+                     const cache = await caches.open((await caches.keys())[0]);
+                     const sizes = [];
+                     for (const request of await cache.keys())
+                       sizes.push((await (await cache.match(request)).arrayBuffer()).byteLength);
+                     return sizes;
+                   }"""
+            )
+            assert len(sizes) == len(listed["files"])
+            assert sum(sizes) == sum(int(f["size"]) for f in listed["files"])
+            url = server.url
+        # The server is gone and the browser is offline: only the saved copy can answer.
+        opened.context.set_offline(True)
+        for path, figures in PAGES.items():
+            page.goto(url + path)
+            expect(page.locator("h1")).to_be_visible()
+            expect(page.locator(SAVED)).to_have_text("Available offline")
+            all_live(page, figures)
+        expect(page.locator(".katex-display").first).to_be_visible()
+        assert opened.failed == []
+        assert opened.errors == []
+        assert len(cache_names(page)) == 1
+
+
+def manifest(site: Path) -> dict[str, list[dict[str, int | str]]]:
+    """The file list the build wrote into the service worker."""
+    text = (site / "sw.js").read_text(encoding="utf-8")
+    found = re.search(r"/\*MANIFEST\*/(\{.*?\})\)", text)
+    assert found
+    listed: dict[str, list[dict[str, int | str]]] = json.loads(found[1])
+    return listed
+
+
+def versioned(tmp: Path, version: str, options: str = "") -> Path:
+    """A one-figure site whose text and figure both say which build they come from."""
+    figure = (
+        "from widgets._api import Frame\nCONTROLS = ()\n\n\ndef render(state):\n"
+        f"    return Frame('<p class=\"built\">figure {version}</p>', 'figure {version}')\n"
+    )
+    markdown = f"# Essay\n\nText {version}.\n\n/// figure | versioned\n///\n"
+    project = make_project(
+        tmp / version, markdown, {"versioned": figure}, plugins=("offline_reading",)
+    )
+    if options:
+        text = (project / "mkdocs.yml").read_text()
+        (project / "mkdocs.yml").write_text(text.replace("  - offline_reading", options))
+    return project
+
+
+def rebuild(project: Path, site: Path) -> None:
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.browser
+def test_a_new_build_replaces_the_old_one_whole(tmp_path: Path, browser: Browser) -> None:
+    site = tmp_path / "site"
+    rebuild(versioned(tmp_path, "one"), site)
+    with reader(browser) as opened, serve(site) as server:
+        page = opened.page
+        page.goto(server.url)
+        expect(page.locator(SAVED)).to_be_visible(timeout=120_000)
+        rebuild(versioned(tmp_path, "two"), site)
+        # The saved version answers whole: old text with the old figure, never a mix.
+        page.reload()
+        all_live(page, 1)
+        expect(page.locator("article")).to_contain_text("Text one.")
+        expect(page.locator(".built")).to_have_text("figure one")
+        # Meanwhile the new version is saved and offered.
+        prompt = page.get_by_role("button", name="Reload")
+        expect(prompt).to_be_visible(timeout=120_000)
+        expect(page.locator(".gm-offline")).to_contain_text("A new version of this essay")
+        prompt.click()
+        expect(page.locator("article")).to_contain_text("Text two.", timeout=30_000)
+        all_live(page, 1)
+        expect(page.locator(".built")).to_have_text("figure two")
+        expect(page.locator(SAVED)).to_be_visible()
+        assert len(cache_names(page)) == 1
+        assert opened.errors == []
+
+
+@pytest.mark.browser
+def test_turned_off_it_removes_itself(tmp_path: Path, browser: Browser) -> None:
+    site = tmp_path / "site"
+    rebuild(versioned(tmp_path, "one"), site)
+    with reader(browser) as opened, serve(site) as server:
+        page = opened.page
+        page.goto(server.url)
+        expect(page.locator(SAVED)).to_be_visible(timeout=120_000)
+        off = "  - offline_reading:\n      enabled: false"
+        rebuild(versioned(tmp_path, "two", off), site)
+        assert "offline.js" not in (site / "index.html").read_text()
+        # The browser checks the worker on navigation; the new one deletes all and leaves.
+        page.reload()
+        gone = """async () => !(await navigator.serviceWorker.getRegistrations()).length
+                             && !(await caches.keys()).length"""
+        for _ in range(300):
+            if page.evaluate(gone):
+                break
+            page.wait_for_timeout(100)
+        assert page.evaluate(gone)
+        # No worker answers now (a new query string steps past the HTTP cache's old copy).
+        page.goto(server.url + "?after")
+        expect(page.locator("article")).to_contain_text("Text two.")
+        expect(page.locator(".gm-offline")).to_have_count(0)
+        assert page.evaluate("navigator.serviceWorker.controller") is None
+
+
+def test_mkdocs_serve_never_registers_a_worker() -> None:
+    # What `mkdocs serve` gets: the retiring worker and pages that do not register one.
+    from essay_site.offline_reading.plugin import OfflinePlugin
+
+    plugin = OfflinePlugin()
+    plugin.load_config({})
+    plugin.on_startup(command="serve", dirty=False)
+    assert not plugin.active
+    plugin.on_startup(command="build", dirty=False)
+    assert plugin.active
+
+
+@pytest.mark.browser
+def test_from_disk_the_page_reads_whole_with_one_notice(essay_site: Path, browser: Browser) -> None:
+    with reader(browser) as opened:
+        page = opened.page
+        page.goto((essay_site / "index.html").as_uri())
+        figures = page.locator("[data-widget]")
+        expect(figures).to_have_count(6)
+        notice = page.locator(".gm-file-notice")
+        expect(notice).to_have_count(1)
+        expect(notice).to_contain_text("python3 -m http.server")
+        page.wait_for_timeout(1_000)
+        for index in range(6):
+            assert figures.nth(index).get_attribute("data-state") == "static"
+            assert figures.nth(index).locator(".gm-figure__output > *").count() > 0
+        expect(page.locator(".gm-offline")).to_have_count(0)
+        assert opened.errors == []
+
+
+@pytest.mark.browser
+def test_a_slow_link_shows_bytes_and_never_fails(
+    fault_site: Path, visit: Callable[..., Visit]
+) -> None:
+    # 1.6 Mbps for the 10 MB runtime: about 50 s, far beyond the site's 8 s without progress.
+    opened = visit(fault_site, {"pyodide.asm.wasm": "slow"})
+    page = opened.page
+    good = page.locator('[data-widget="pixel_explosion"]')
+    status = good.locator(".gm-figure__status span")
+    expect(status).to_contain_text(re.compile(r"Loading Python: \d+\.\d of \d+\.\d MB"))
+    seen = set()
+    while good.get_attribute("data-state") != "live":
+        assert page.locator('[data-state="error"]').count() == 0, status.text_content()
+        seen.add(status.text_content())
+        page.wait_for_timeout(2_000)
+    assert len(seen) > 5  # the count moved on
+    assert opened.external == []
+
+
+@pytest.mark.browser
+def test_a_stalled_download_still_ends_in_error(
+    fault_site: Path, visit: Callable[..., Visit]
+) -> None:
+    opened = visit(fault_site, {"pyodide.asm.wasm": "stall"})
+    good = opened.page.locator('[data-widget="pixel_explosion"]')
+    expect(good).to_have_attribute("data-state", "error", timeout=60_000)
+    expect(good.locator(".gm-figure__status")).to_contain_text("no progress for 8 s")
