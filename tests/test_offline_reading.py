@@ -105,6 +105,26 @@ def test_second_visit_with_the_network_off_reads_everything(
         assert len(cache_names(page)) == 1
 
 
+@pytest.mark.browser
+def test_with_data_saver_on_it_saves_only_on_request(essay_site: Path, browser: Browser) -> None:
+    with reader(browser) as opened, serve(essay_site) as server:
+        page = opened.page
+        page.add_init_script(
+            "Object.defineProperty(navigator, 'connection', {value: {saveData: true}})"
+        )
+        page.goto(server.url)
+        all_live(page, 6)
+        button = page.get_by_role("button", name="Save for offline reading")
+        expect(button).to_be_visible()
+        registrations = "async () => (await navigator.serviceWorker.getRegistrations()).length"
+        assert page.evaluate(registrations) == 0
+        assert not any(served.file.name == "sw.js" for served in server.log)
+        button.click()
+        expect(page.locator(SAVED)).to_have_text("Available offline", timeout=120_000)
+        assert page.evaluate(registrations) == 1
+        assert opened.errors == []
+
+
 def manifest(site: Path) -> dict[str, list[dict[str, int | str]]]:
     """The file list the build wrote into the service worker."""
     text = (site / "sw.js").read_text(encoding="utf-8")

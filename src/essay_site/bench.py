@@ -40,18 +40,37 @@ FAMILIES = ("independent", "markov", "bayes_net", "naive_bayes", "autoregressive
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Records when each figure goes live and every long task, from the very start of the page.
+# Records when the first and the last figure go live and every long task, from the very
+# start of the page.
 PROBE = """
-window.__bench = { live: null, longTasks: [] };
+window.__bench = { live: null, allLive: null, longTasks: [] };
 new PerformanceObserver((list) => {
   for (const t of list.getEntries()) window.__bench.longTasks.push([t.startTime, t.duration]);
 }).observe({ type: "longtask", buffered: true });
 new MutationObserver(() => {
-  if (window.__bench.live === null && document.querySelector('[data-state="live"]')) {
+  const figures = [...document.querySelectorAll("[data-widget]")];
+  if (window.__bench.live === null && figures.some((f) => f.dataset.state === "live")) {
     window.__bench.live = performance.now();
+  }
+  if (window.__bench.allLive === null && figures.every((f) => f.dataset.state === "live")) {
+    window.__bench.allLive = performance.now();
   }
 }).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-state"] });
 """
+
+# The header's offline indicator once the whole site is saved (offline_reading plugin).
+SAVED = '.gm-offline[data-offline="saved"]'
+
+# What the service worker saved: the bytes of every response in its cache.
+SAVED_BYTES = """async () => {
+  let total = 0;
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys())
+      total += (await (await cache.match(request)).arrayBuffer()).byteLength;
+  }
+  return total;
+}"""
 
 # Times one kind of input many times, each at a random moment within the display's frame
 # (as a reader's input arrives): until the new frame is in the page and laid out (what the
@@ -196,6 +215,7 @@ class Visit:
     """What one page load measured."""
 
     live_ms: float
+    all_live_ms: float
     blocking_ms: float
     long_tasks_ms: float
     raw_bytes: int
@@ -232,12 +252,12 @@ def profile(driver: Playwright) -> Iterator[BrowserContext]:
 
 
 def visit(context: BrowserContext, server: SiteServer, path: str) -> Visit:
-    """Load a page, wait until its figure is live, and read the probes."""
+    """Load a page, wait until all its figures are live, and read the probes."""
     page = context.new_page()
     page.add_init_script(PROBE)
     start = time.monotonic()
     page.goto(server.url + path)
-    page.locator('[data-state="live"]').first.wait_for(timeout=120_000)
+    page.wait_for_function("() => window.__bench.allLive !== null", timeout=120_000)
     bench: dict[str, Any] = page.evaluate("window.__bench")
     live = float(bench["live"])
     tasks = [(begin, length) for begin, length in bench["longTasks"] if begin < live]
@@ -247,11 +267,35 @@ def visit(context: BrowserContext, server: SiteServer, path: str) -> Visit:
     page.close()
     return Visit(
         live_ms=live,
+        all_live_ms=float(bench["allLive"]),
         blocking_ms=sum(length - 50 for _, length in tasks),
         long_tasks_ms=sum(length for _, length in tasks),
         raw_bytes=raw,
         gzip_bytes=gz,
     )
+
+
+def returning_offline(context: BrowserContext, server: SiteServer, path: str) -> Visit:
+    """A reader coming back with the network off, once the site is saved for offline."""
+    page = context.new_page()
+    page.goto(server.url + path)
+    page.locator(SAVED).wait_for(timeout=300_000)
+    page.close()
+    context.set_offline(True)
+    try:
+        return visit(context, server, path)
+    finally:
+        context.set_offline(False)
+
+
+def saved_bytes(context: BrowserContext, server: SiteServer) -> int:
+    """Bytes the service worker keeps for offline reading (in a profile that saved it)."""
+    page = context.new_page()
+    page.goto(server.url)
+    page.locator(SAVED).wait_for(timeout=300_000)
+    total: int = page.evaluate(SAVED_BYTES)
+    page.close()
+    return total
 
 
 def latencies(
@@ -275,19 +319,28 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def measure(
-    driver: Playwright, server: SiteServer, path: str, runs: int, inputs: dict[str, Any]
+    driver: Playwright,
+    server: SiteServer,
+    path: str,
+    runs: int,
+    inputs: dict[str, Any],
+    *,
+    saves: bool,
 ) -> dict[str, Any]:
-    """Fresh and warm visits, then each kind of input, for one page."""
-    fresh, warm = [], []
+    """Fresh and warm visits (and, for a page that saves, one offline), then each input."""
+    fresh, warm, offline = [], [], []
     for _ in range(runs):
         with profile(driver) as context:
             fresh.append(visit(context, server, path))
             warm.append(visit(context, server, path))
+            if saves:
+                offline.append(returning_offline(context, server, path))
     timings = {}
     with profile(driver) as context:
         for name, (script, args) in inputs.items():
             timings[name] = latencies(context, server, path, script, args)
-    return {"fresh": fresh, "warm": warm, **timings}
+        saved = saved_bytes(context, server) if saves else 0
+    return {"fresh": fresh, "warm": warm, "offline": offline, "saved": saved, **timings}
 
 
 def report(results: dict[str, dict[str, Any]]) -> None:
@@ -316,8 +369,17 @@ def report(results: dict[str, dict[str, Any]]) -> None:
             theirs = percentile([m[column] for m in reference["slider"]], share)
             label = f"slider input to {what} p{round(share * 100)} (ms)"
             print(f"{label:52} {ours:10.2f} {theirs:10.2f} {ours / theirs:7.2f}")
+    warm_reference = median(reference, "warm", "live_ms") * 1e-3
+    print("\nReturning reader, network off (the essay's saved copy) against the reference warm:")
+    for label, field in (("first live", "live_ms"), ("all figures live", "all_live_ms")):
+        ours = median(essay, "offline", field) * 1e-3
+        label = f"{label}, returning offline (s)"
+        print(f"{label:52} {ours:10.2f} {warm_reference:10.2f} {ours / warm_reference:7.2f}")
+    label = "bytes saved for offline / the essay's site (MB)"
+    print(f"{label:52} {essay['saved'] / 1e6:10.2f} {essay['site'] / 1e6:10.2f}")
     print("\nEssay figures only (the reference has no such input):")
-    for name in [key for key in essay if key not in {"fresh", "warm", "slider"}]:
+    skip = {"fresh", "warm", "slider", "offline", "saved", "site"}
+    for name in [key for key in essay if key not in skip]:
         for column, what in ((0, "in place"), (1, "next frame")):
             p50, p95 = (percentile([m[column] for m in essay[name]], s) for s in (0.5, 0.95))
             print(f"{name + ' to ' + what + ' p50 / p95 (ms)':52} {p50:10.2f} {p95:10.2f}")
@@ -325,7 +387,7 @@ def report(results: dict[str, dict[str, Any]]) -> None:
         "\nGoals: first live <= 0.5x reference; blocking <= 100 ms; slider p95 <= 16 ms; "
         "before live only the Pyodide core and numpy (about 17 MB raw, 9 MB gzip); "
         "orbit drag p95 <= 16 ms; samples p95 <= 16 ms (families 1-4), 150 ms (autoregressive); "
-        "chip click p95 <= 16 ms."
+        "chip click p95 <= 16 ms; returning offline first live <= 0.25x reference warm."
     )
 
 
@@ -352,9 +414,17 @@ def main() -> None:
                 )
             reference_inputs = {"slider": (SLIDE, ["#n", moves])}
             results = {
-                "essay": measure(driver, server, "", options.runs, essay_inputs),
-                "reference": measure(driver, server, "reference/", options.runs, reference_inputs),
+                "essay": measure(driver, server, "", options.runs, essay_inputs, saves=True),
+                "reference": measure(
+                    driver, server, "reference/", options.runs, reference_inputs, saves=False
+                ),
             }
+            # The essay's own files: the reference page and its runtime copy are not the site's.
+            results["essay"]["site"] = sum(
+                f.stat().st_size
+                for f in site.rglob("*")
+                if f.is_file() and "reference" not in f.relative_to(site).parts
+            )
     report(results)
 
 

@@ -80,19 +80,20 @@ function countBytes(sizes) {
     const response = await plain(input, init);
     const url = input instanceof Request ? input.url : String(input);
     const name = new URL(url, self.location.href).pathname.split("/").pop() || "";
-    if (!(name in sizes) || !response.body) return response;
-    const counted = response.body.pipeThrough(
-      new TransformStream({
-        transform(chunk, stream) {
-          bytes.loaded += chunk.byteLength;
-          if (Date.now() - bytes.reported > 250) reportBytes();
-          stream.enqueue(chunk);
-        },
-      }),
-    );
-    const { status, statusText, headers } = response;
-    return new Response(counted, { status, statusText, headers });
+    // Count a copy: the response itself goes on untouched, so the browser still recognises
+    // the .wasm it has compiled before (its code cache is keyed on the real response).
+    const copy = name in sizes ? response.clone().body : null;
+    if (copy) count(copy.getReader()).catch(() => {}); // a failed download is Pyodide's to report
+    return response;
   };
+}
+
+/** @param {ReadableStreamDefaultReader<Uint8Array>} reader */
+async function count(reader) {
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    bytes.loaded += chunk.value.byteLength;
+    if (Date.now() - bytes.reported > 250) reportBytes();
+  }
 }
 
 function reportBytes() {

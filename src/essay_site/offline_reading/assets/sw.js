@@ -43,12 +43,8 @@ async function verified(url, file) {
   for (const mode of /** @type {RequestCache[]} */ (["default", "reload"])) {
     const response = await fetch(url, { cache: mode });
     if (!response.ok) throw new Error(`${file.url}: HTTP ${response.status}`);
-    const bytes = await response.arrayBuffer();
-    if ((await sha256(bytes)) === file.sha256) {
-      const type = response.headers.get("Content-Type") || "application/octet-stream";
-      // Fresh headers: the bytes are decoded, so no Content-Encoding may travel with them.
-      return new Response(bytes, { headers: { "Content-Type": type } });
-    }
+    // The response itself is kept (as the browser got it), once a copy of it checks out.
+    if ((await sha256(await response.clone().arrayBuffer())) === file.sha256) return response;
   }
   throw new Error(`${file.url}: the server has another version of the site`);
 }
