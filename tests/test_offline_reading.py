@@ -125,6 +125,83 @@ def test_with_data_saver_on_it_saves_only_on_request(essay_site: Path, browser: 
         assert opened.errors == []
 
 
+SNAPSHOT_SIZE = """async () => {
+  const cache = await caches.open("pyodide-snapshot");
+  const [key] = await cache.keys();
+  return key ? (await (await cache.match(key)).arrayBuffer()).byteLength : 0;
+}"""
+
+
+def snapshot_size(page: Page, more_than: int = 0) -> int:
+    """The stored snapshot's size, once there is one larger than ``more_than`` bytes."""
+    for _ in range(600):
+        size: int = page.evaluate(SNAPSHOT_SIZE)
+        if size > more_than:
+            return size
+        page.wait_for_timeout(100)
+    raise AssertionError("no memory snapshot was made")
+
+
+@pytest.mark.browser
+def test_a_returning_reader_starts_from_a_snapshot(essay_site: Path, browser: Browser) -> None:
+    with reader(browser) as opened, serve(essay_site) as server:
+        page = opened.page
+        infos: list[str] = []
+        page.on("console", lambda message: infos.append(message.text))
+        page.goto(server.url)
+        all_live(page, 6)
+        assert snapshot_size(page) > 1_000_000
+        assert not any("memory snapshot" in text for text in infos)
+        page.reload()
+        all_live(page, 6)
+        assert "Python started from this browser's memory snapshot." in infos
+        page.fill("#pixel_explosion-n", "30")
+        expect(page.locator('[data-widget="pixel_explosion"] [data-role="n"]')).to_have_text("30")
+        assert opened.errors == []
+
+
+#: Bad snapshots, as JavaScript: [bytes, recorded length, whether a boot from it never ended].
+#: Not one at all; cut short; one whole with Pyodide's mark but from another build; and a
+#: good-looking one whose last boot never finished (it may hang the runtime: never again).
+SNAPSHOT = "(() => { const b = new Uint8Array(20971664); b.set([0, 115, 110, 112]); return b; })()"
+BAD_SNAPSHOTS = {
+    "damaged": ("new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8])", "8", False),
+    "truncated": (SNAPSHOT, "41943328", False),
+    "foreign": (SNAPSHOT, "20971664", False),
+    "interrupted": (SNAPSHOT, "20971664", True),
+}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("kind", sorted(BAD_SNAPSHOTS))
+def test_a_bad_snapshot_means_a_normal_boot(essay_site: Path, browser: Browser, kind: str) -> None:
+    content, length, interrupted = BAD_SNAPSHOTS[kind]
+    with reader(browser) as opened, serve(essay_site) as server:
+        page = opened.page
+        page.goto(server.url + "notebooks/models-up-close/")
+        page.evaluate(
+            f"""async () => {{
+                  const cache = await caches.open("pyodide-snapshot");
+                  const key = new URL("assets/pyodide/memory-snapshot", location.origin).href;
+                  const headers = {{ "X-Snapshot-Length": "{length}" }};
+                  await cache.put(key, new Response({content}, {{ headers }}));
+                  const trying = new Response("");
+                  if ({str(interrupted).lower()}) await cache.put(`${{key}}.trying`, trying);
+                }}"""
+        )
+        infos: list[str] = []
+        page.on("console", lambda message: infos.append(message.text))
+        page.goto(server.url)
+        all_live(page, 6)
+        assert "Python started from this browser's memory snapshot." not in infos
+        # The bad one is gone, and a good one takes its place: the next visit starts from it.
+        snapshot_size(page, more_than=1_000)
+        page.reload()
+        all_live(page, 6)
+        assert "Python started from this browser's memory snapshot." in infos
+        assert opened.errors == []
+
+
 def manifest(site: Path) -> dict[str, list[dict[str, int | str]]]:
     """The file list the build wrote into the service worker."""
     text = (site / "sw.js").read_text(encoding="utf-8")

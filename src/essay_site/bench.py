@@ -280,6 +280,11 @@ def returning_offline(context: BrowserContext, server: SiteServer, path: str) ->
     page = context.new_page()
     page.goto(server.url + path)
     page.locator(SAVED).wait_for(timeout=300_000)
+    # And the memory snapshot the first visit makes once its figures are live.
+    for _ in range(600):
+        if page.evaluate("caches.has('pyodide-snapshot')"):
+            break
+        page.wait_for_timeout(100)
     page.close()
     context.set_offline(True)
     try:

@@ -1,8 +1,14 @@
 // Types only, for `tsc`: the little of Pyodide's API that assets/worker.js uses. Pyodide's
 // own typings live inside the runtime archive, which lint does not download.
 
-/** Defined by pyodide.js, which the worker loads with importScripts. */
-declare function loadPyodide(options: { indexURL: string }): Promise<PyodideAPI>;
+/** Defined by pyodide.js, which the worker loads with importScripts. The two snapshot
+ * options are Pyodide 0.27's own (undocumented): make a memory snapshot of a bare
+ * interpreter, or start from one made by the identical build. */
+declare function loadPyodide(options: {
+  indexURL: string;
+  _makeSnapshot?: boolean;
+  _loadSnapshot?: Uint8Array;
+}): Promise<PyodideAPI>;
 
 interface PyodideAPI {
   FS: {
@@ -12,6 +18,9 @@ interface PyodideAPI {
   loadPackage(names: string[]): Promise<unknown>;
   pyimport(name: string): PyProxy;
   toPy(value: unknown): PyProxy;
+  runPython(code: string): unknown;
+  /** Only on an instance loaded with _makeSnapshot, before it has run anything. */
+  makeMemorySnapshot(): Uint8Array<ArrayBuffer>;
 }
 
 /** A JavaScript handle on a Python object; destroy() frees it. */

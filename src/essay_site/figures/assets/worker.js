@@ -27,6 +27,7 @@
  */
 
 const HOME = "/home/pyodide/widgets";
+let indexURL = "";
 let moduleURL = "";
 /** @type {Promise<void> | null} */
 let booted = null; // Promise of the runtime and the widgets._api module
@@ -102,6 +103,70 @@ function reportBytes() {
   post("progress", { step, label, loaded: Math.min(loaded, total), total });
 }
 
+// A returning reader's interpreter starts from a memory snapshot that their own browser made
+// on the first visit (snapshot.js): it skips Python's own start-up, most of a warm boot.
+// Anything wrong with it (another build's, damaged) means a normal boot and a new snapshot.
+const SNAPSHOTS = "pyodide-snapshot";
+let wantSnapshot = false;
+
+// Pyodide 0.27 starts every snapshot with this number, and its interpreter's memory is never
+// smaller than 20 MiB; snapshot.js records the length.
+const SNAPSHOT_MARK = 0x706e7300;
+const SNAPSHOT_MIN = 20 * 2 ** 20;
+
+// The stored snapshot, if it looks whole. A damaged one could hang Pyodide rather than fail,
+// so each attempt leaves a mark until it has worked: a mark found on arrival means the last
+// attempt never finished, and that snapshot is not tried again.
+/** @param {Cache} cache @param {string} key */
+async function readSnapshot(cache, key) {
+  const [saved, tried] = await Promise.all([cache.match(key), cache.match(`${key}.trying`)]);
+  if (!saved) return null;
+  const bytes = new Uint8Array(await saved.arrayBuffer());
+  const whole =
+    !tried &&
+    String(bytes.byteLength) === saved.headers.get("X-Snapshot-Length") &&
+    bytes.byteLength >= SNAPSHOT_MIN &&
+    bytes.byteLength % 4 === 0 &&
+    new Uint32Array(bytes.buffer, 0, 1)[0] === SNAPSHOT_MARK;
+  if (whole) return bytes;
+  console.warn("The memory snapshot is damaged; starting Python afresh.");
+  await caches.delete(SNAPSHOTS);
+  return null;
+}
+
+/** @param {string} indexURL */
+async function loadInterpreter(indexURL) {
+  const key = `${indexURL}memory-snapshot`;
+  /** @type {Cache | null} */
+  const cache = await caches.open(SNAPSHOTS).catch(() => null); // none: boot as usual
+  const snapshot = cache && (await readSnapshot(cache, key));
+  if (cache && snapshot) {
+    try {
+      await cache.put(`${key}.trying`, new Response(""));
+      const runtime = await loadPyodide({ indexURL, _loadSnapshot: snapshot });
+      // The snapshot froze the random module's state: each visit gets fresh randomness.
+      runtime.runPython("import random; random.seed()");
+      await cache.delete(`${key}.trying`);
+      console.info("Python started from this browser's memory snapshot.");
+      return runtime;
+    } catch (error) {
+      console.warn("The memory snapshot was refused; starting Python afresh.", error);
+      await caches.delete(SNAPSHOTS);
+    }
+  }
+  wantSnapshot = Boolean(cache);
+  return loadPyodide({ indexURL });
+}
+
+/** @param {string} indexURL */
+function makeSnapshot(indexURL) {
+  const maker = new Worker("snapshot.js");
+  maker.onmessage = ({ data }) => {
+    if (!data.saved) console.warn(`No memory snapshot: ${data.message}`);
+  };
+  maker.postMessage({ indexURL, cache: SNAPSHOTS, key: `${indexURL}memory-snapshot` });
+}
+
 // Step 1: the interpreter, and the shared figure interface, fetched while it boots.
 /**
  * @param {string} indexURL
@@ -111,7 +176,7 @@ async function startRuntime(indexURL) {
   reportBytes();
   importScripts(`${indexURL}pyodide.js`);
   const shared = Promise.all(["__init__.py", "_api.py"].map(fetchFile));
-  const [runtime, files] = await Promise.all([loadPyodide({ indexURL }), shared]);
+  const [runtime, files] = await Promise.all([loadInterpreter(indexURL), shared]);
   runtime.FS.mkdirTree(`${HOME}/data`);
   files.forEach(([path, bytes]) => runtime.FS.writeFile(`${HOME}/${path}`, bytes));
   return runtime;
@@ -162,10 +227,11 @@ async function startFigure({ id, widget, packages, files }) {
 
 /** @type {Protocol.Handlers<Protocol.ToWorker>} */
 const handlers = {
-  boot({ indexURL, moduleURL: url, sizes }) {
-    moduleURL = url;
+  boot({ indexURL: url, moduleURL: modules, sizes }) {
+    indexURL = url;
+    moduleURL = modules;
     countBytes(sizes);
-    booted = startRuntime(indexURL).then((runtime) => {
+    booted = startRuntime(url).then((runtime) => {
       pyodide = runtime;
       api = /** @type {ApiModule} */ (pyodide.pyimport("widgets._api"));
     });
@@ -187,6 +253,8 @@ const handlers = {
       await Promise.race([firstFrame, new Promise((resolve) => setTimeout(resolve, 3000))]);
     }
     await Promise.all(heavy.map(startFigure));
+    // Only now, with every figure started, is there time for a throwaway interpreter.
+    if (wantSnapshot) makeSnapshot(indexURL);
   },
 
   render({ id, state }) {
