@@ -8,7 +8,6 @@ so a second build fetches nothing.
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import json
 import os
@@ -180,17 +179,6 @@ def parse_source(spec: str, cache: Path) -> PackageSource:
     if kind == "dir" and rest:
         return DirectorySource(Path(rest))
     raise AssetError(f"package source {spec!r}: expected pypi:REQ#FOLDER, archive:PATH or dir:PATH")
-
-
-def imported_modules(source: str) -> set[str]:
-    """Top-level names a module's source imports (absolute imports only)."""
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names.add(node.module.split(".")[0])
-    return names
 
 
 class PyodideRuntime:

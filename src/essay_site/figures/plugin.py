@@ -14,7 +14,6 @@ package file verified against the official lock.
 
 from __future__ import annotations
 
-import ast
 import html
 import importlib
 import json
@@ -33,8 +32,9 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from essay_site.assets import AssetError, PyodideRuntime, cache_dir, imported_modules
+from essay_site.assets import AssetError, PyodideRuntime, cache_dir
 from essay_site.figures.config import FiguresConfig
+from essay_site.figures.imports import PACKAGE, Imports, walk
 from essay_site.pins import PYODIDE_CORE_FILES
 from essay_site.places import source_path
 
@@ -45,7 +45,6 @@ CLOSE = re.compile(r"^///\s*$")
 FENCE = re.compile(r"^\s{0,3}(?P<fence>`{3,}|~{3,})")
 WIDGET = re.compile(r'data-widget="([^"]+)"')
 SLOT = re.compile(r'<div data-gm-slot="(\d+)">\s*</div>')
-PACKAGE = "widgets"
 SITE_FOLDER = "assets/figures"
 
 
@@ -260,16 +259,12 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         files = core + [runtime.package_file(package) for package in sorted(packages)]
         return {path.name: path.stat().st_size for path in files}
 
-    def helpers(self, module: ModuleType) -> list[str]:
-        """Shared helper modules (``widgets/_*.py`` besides ``_api``) a figure imports."""
-        source = Path(module.__file__ or "").read_text(encoding="utf-8")
-        imported = [n.module for n in ast.walk(ast.parse(source)) if isinstance(n, ast.ImportFrom)]
-        names = {
-            name.removeprefix(f"{PACKAGE}.")
-            for name in imported
-            if name and name.startswith(f"{PACKAGE}._")
-        }
-        return sorted(names - {"_api"})
+    def imports(self, placement: Placement, module: ModuleType) -> Imports:
+        """The figure's helpers (transitively) and outside imports."""
+        try:
+            return walk(Path(module.__file__ or ""), self.widgets)
+        except (OSError, SyntaxError) as error:
+            raise PluginError(f"{placement.where}: figure {placement.name!r}: {error}") from error
 
     def files_for(self, placement: Placement, module: ModuleType) -> list[str]:
         """What the browser fetches besides the figure's module, relative to ``widgets/``.
@@ -283,16 +278,14 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                 f"{placement.where}: figure {placement.name!r} needs {', '.join(missing)} "
                 f"in {self.widgets}: run `nox -s fit`"
             )
-        files = [f"{helper}.py" for helper in self.helpers(module)] + data
+        files = [f"{helper}.py" for helper in self.imports(placement, module).helpers] + data
         self.files.update(files)
         return files
 
     def packages(self, placement: Placement, module: ModuleType) -> list[str]:
         """Pyodide packages the figure and its helpers import, with their dependencies."""
-        sources = [Path(module.__file__ or "")]
-        sources += [self.widgets / f"{helper}.py" for helper in self.helpers(module)]
-        imports = set().union(*(imported_modules(p.read_text(encoding="utf-8")) for p in sources))
-        if not imports - sys.stdlib_module_names - {PACKAGE}:
+        imports = self.imports(placement, module).outside
+        if not imports - sys.stdlib_module_names:
             return []
         try:
             return self.pyodide().packages_for(imports, local={PACKAGE})

@@ -1,0 +1,81 @@
+"""What a figure imports: its helper modules (followed transitively) and outside packages.
+
+The build ships a figure's helpers (``widgets/_*.py``) with it and picks the Pyodide
+packages it needs from the same walk, so what runs under CPython at build time is what the
+browser gets. Every import form counts: ``import widgets._a``, ``from widgets._a import x``,
+``from widgets import _a``, and relative ``from ._a import x`` / ``from . import _a``.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: The package the figures folder is imported as, in the build and in the browser.
+PACKAGE = "widgets"
+#: The shared interface: always shipped, never counted as a helper.
+API = "_api"
+
+
+@dataclass
+class Imports:
+    """A figure's imports, its helpers' included."""
+
+    #: Helper modules in the figures folder (``_a`` for ``widgets/_a.py``), sorted.
+    helpers: list[str] = field(default_factory=list)
+    #: Top-level names of everything else imported (``numpy``, ``math``, ...).
+    outside: set[str] = field(default_factory=set)
+
+
+def _imported(tree: ast.AST) -> tuple[set[str], set[str]]:
+    """Modules of the figures package and top-level outside names that ``tree`` imports."""
+    local: set[str] = set()
+    outside: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                head, _, rest = alias.name.partition(".")
+                if head == PACKAGE and rest:
+                    local.add(rest.split(".")[0])
+                else:
+                    outside.add(head)
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if node.level == 0 and module.split(".")[0] != PACKAGE:
+                outside.add(module.split(".")[0])
+                continue
+            inner = module.removeprefix(PACKAGE).lstrip(".") if node.level == 0 else module
+            if inner:
+                local.add(inner.split(".")[0])
+            else:  # from widgets import _a / from . import _a
+                local.update(alias.name for alias in node.names)
+    return local, outside - {""}
+
+
+def walk(module: Path, folder: Path) -> Imports:
+    """Follow ``module``'s imports through the helpers in ``folder``, transitively.
+
+    Raises:
+        FileNotFoundError: A figure imports a module of the folder that does not exist.
+
+    """
+    found = Imports()
+    seen: set[Path] = set()
+    queue = [module]
+    while queue:
+        path = queue.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        local, outside = _imported(ast.parse(path.read_text(encoding="utf-8"), str(path)))
+        found.outside |= outside
+        for name in sorted(local - {API}):
+            helper = folder / f"{name}.py"
+            if not helper.is_file():
+                raise FileNotFoundError(f"{path.name} imports {PACKAGE}.{name}: no {helper}")
+            if name != module.stem and name not in found.helpers:
+                found.helpers.append(name)
+            queue.append(helper)
+    found.helpers.sort()
+    return found
