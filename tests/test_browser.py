@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
-from playwright.sync_api import Browser, expect
+from numpy.typing import NDArray
+from PIL import Image
+from playwright.sync_api import Browser, Page, expect
 
 from essay_site.serve import Fault, serve
 from tests.conftest import Visit
@@ -115,3 +119,40 @@ def test_broken_runtime_ends_in_error_not_a_hang(
         expect(figure.locator(".gm-figure__status")).to_have_attribute("role", "alert")
         expect(figure.locator(".gm-figure__output")).not_to_be_empty()
     assert opened.external == []
+
+
+def figure_pictures(page: Page, live: bool) -> dict[str, NDArray[np.int16]]:
+    """Each figure's picture as on screen (RGB), once the figure is in view."""
+    pictures = {}
+    figures = page.locator("[data-widget]")
+    for index in range(figures.count()):
+        figure = figures.nth(index)
+        if live:
+            expect(figure).to_have_attribute("data-state", "live", timeout=90_000)
+        figure.scroll_into_view_if_needed()
+        shot = figure.locator(".gm-figure__output").screenshot(animations="disabled")
+        image = Image.open(io.BytesIO(shot)).convert("RGB")
+        pictures[str(figure.get_attribute("data-widget"))] = np.asarray(image, dtype=np.int16)
+    return pictures
+
+
+def test_the_first_live_frame_is_the_prerendered_picture(
+    essay_site: Path, browser: Browser
+) -> None:
+    # No jump when a figure goes live: the canvas paints what the page's SVG showed.
+    with serve(essay_site) as server:
+        pictures = []
+        for scripts in (False, True):
+            context = browser.new_context(java_script_enabled=scripts)
+            page = context.new_page()
+            page.goto(server.url)
+            pictures.append(figure_pictures(page, live=scripts))
+            context.close()
+    built, live = pictures
+    assert built.keys() == live.keys() and len(built) == 6
+    for name in built:
+        assert built[name].shape == live[name].shape, name
+        difference = np.abs(built[name] - live[name]).max(axis=2)
+        # Anti-aliasing differs a little between SVG and canvas; a blurred line would not.
+        assert difference.mean() < 1.5, name
+        assert (difference > 64).mean() < 0.001, name

@@ -268,6 +268,11 @@ class Shapes:
     width: float = 1.0
     closed: bool = True
 
+    def __post_init__(self) -> None:
+        """Refuse shapes that nothing would paint: no fill and no stroke colour."""
+        if self.fill is None and self.stroke is None:
+            raise ValueError(f"Shapes {self.canvas}: give a fill, a stroke, or both")
+
     def message(self) -> dict[str, Any]:
         """What the browser layer paints: raw float32 and RGBA bytes."""
         return {
