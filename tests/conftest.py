@@ -132,6 +132,17 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
+def record_errors(page: Page, errors: list[str]) -> None:
+    """Append to ``errors`` every console error and uncaught exception of ``page``."""
+
+    def console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    page.on("console", console)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+
 @dataclass
 class Visit:
     """A page opened on a local site, with everything that went wrong recorded."""
@@ -162,13 +173,8 @@ def visit(browser: Browser) -> Iterator[Callable[..., Visit]]:
                 result.external.append(route.request.url)
                 route.abort()
 
-        def console(message: ConsoleMessage) -> None:
-            if message.type == "error":
-                result.errors.append(message.text)
-
         browser_context.route("**/*", guard)
-        page.on("console", console)
-        page.on("pageerror", lambda error: result.errors.append(str(error)))
+        record_errors(page, result.errors)
         page.goto(server.url + path)
         return result
 

@@ -13,7 +13,7 @@ from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from essay_site.serve import Fault, serve
-from tests.conftest import Visit
+from tests.conftest import Visit, make_project, mkdocs_build
 
 pytestmark = pytest.mark.browser
 
@@ -156,3 +156,30 @@ def test_the_first_live_frame_is_the_prerendered_picture(
         # Anti-aliasing differs a little between SVG and canvas; a blurred line would not.
         assert difference.mean() < 1.5, name
         assert (difference > 64).mean() < 0.001, name
+
+
+#: Markup from data that a figure forgot to escape: it must never run.
+INJECTED = """
+from widgets._api import Frame
+CONTROLS = ()
+def render(state):
+    return Frame('<img src="x" alt="" onerror="document.body.dataset.pwned = 1">', "an image")
+"""
+
+
+def test_markup_that_slips_through_cannot_run_script(
+    tmp_path: Path, visit: Callable[..., Visit]
+) -> None:
+    project = make_project(
+        tmp_path, "/// figure | injected\n///\n", {"injected": INJECTED}, plugins=("self_hosted",)
+    )
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    opened = visit(tmp_path / "site")
+    page = opened.page
+    expect(page.locator('[data-widget="injected"]')).to_have_attribute("data-state", "live")
+    # Material's own inline scripts ran (they are allowed by their hashes) ...
+    assert page.evaluate("typeof __md_scope") == "object"
+    # ... and the handler in the figure's markup did not, built or live.
+    assert page.evaluate("document.body.dataset.pwned") is None
+    assert any("Content Security Policy" in error for error in opened.errors)

@@ -321,6 +321,20 @@ def test_a_fresh_clone_builds_strictly(tmp_path: Path) -> None:
     assert (clone / "tests" / "manuscript" / "generative-models.txt").is_file()
 
 
+def test_every_page_allows_only_its_own_inline_scripts(essay_site: Path) -> None:
+    for page in ("index.html", "notebooks/models-up-close/index.html"):
+        html = (essay_site / page).read_text(encoding="utf-8")
+        policy = re.search(
+            r'<head>\n<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html
+        )
+        assert policy, page
+        scripts = next(d for d in policy[1].split("; ") if d.startswith("script-src"))
+        assert "'unsafe-inline'" not in scripts
+        inline = re.findall(r"<script>(.*?)</script>", html, re.DOTALL)
+        assert len(inline) >= 3
+        assert scripts.count("'sha256-") == len(inline)
+
+
 def test_self_hosted_checks_stylesheets_too(tmp_path: Path) -> None:
     project = make_project(tmp_path, "Text.\n", plugins=("self_hosted",))
     (project / "docs" / "extra.css").write_text("@import url(https://fonts.example.org/a.css);\n")

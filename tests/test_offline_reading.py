@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from essay_site.serve import serve
-from tests.conftest import Visit, make_project, mkdocs_build
+from tests.conftest import Visit, make_project, mkdocs_build, record_errors
 
 SAVED = '.gm-offline[data-offline="saved"]'
 #: Every page of the essay, and how many figures it has.
@@ -42,13 +42,7 @@ def reader(browser: Browser) -> Iterator[Reader]:
     context = browser.new_context()
     page = context.new_page()
     opened = Reader(context, page)
-
-    def console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            opened.errors.append(message.text)
-
-    page.on("console", console)
-    page.on("pageerror", lambda error: opened.errors.append(str(error)))
+    record_errors(page, opened.errors)
     page.on("requestfailed", lambda r: opened.failed.append(f"{r.url}: {r.failure}"))
     try:
         yield opened

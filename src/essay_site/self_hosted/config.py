@@ -7,7 +7,10 @@ from mkdocs.config import config_options as opt
 
 
 class SelfHostedConfig(base.Config):
-    """Which third-party loaders to drop before the check."""
+    """Whether pages are checked and given their policy; which loaders to drop first."""
+
+    # Off: no check and no Content-Security-Policy (a site that must load from elsewhere).
+    enabled = opt.Type(bool, default=True)
 
     # Notebook pages (nbconvert) carry MathJax and Mermaid loaders from a CDN; they render
     # nothing here (no math or diagrams in notebook output), so they are dropped.

@@ -7,6 +7,8 @@ need (nbconvert's MathJax and Mermaid loaders on notebook pages) are dropped fir
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from pathlib import Path
 
@@ -45,11 +47,42 @@ def fetched_from_elsewhere(text: str) -> set[str]:
     return found
 
 
-class SelfHostedPlugin(BasePlugin[SelfHostedConfig]):
-    """Drops known third-party loaders, then refuses any page that would fetch off-site."""
+# Inline scripts a browser would run (a JSON <script> is data: the policy does not apply).
+INLINE_SCRIPT = re.compile(
+    r"<script(?![^>]*\ssrc=)(?![^>]*\stype=\"application/json\")[^>]*>(.*?)</script>", re.DOTALL
+)
 
+
+def content_security_policy(page: str) -> str:
+    """The page's policy: everything from its own origin, and only its own inline scripts.
+
+    Each inline script the build wrote is allowed by its sha256, so no markup that slips
+    through later (an event handler in a figure's output, say) can run; styles stay open
+    (figures set inline styles), images may be data URLs (pictures drawn at build time).
+    """
+    scripts = ["'self'"] + [
+        f"'sha256-{base64.b64encode(hashlib.sha256(code.encode()).digest()).decode()}'"
+        for code in INLINE_SCRIPT.findall(page)
+    ]
+    return (
+        f"default-src 'self'; script-src {' '.join(scripts)}; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self'"
+    )
+
+
+class SelfHostedPlugin(BasePlugin[SelfHostedConfig]):
+    """Refuses any page that would fetch off-site, and gives each its Content-Security-Policy.
+
+    Known third-party loaders a page does not need are dropped first; the policy keeps the
+    page on its own origin in the reader's browser too.
+    """
+
+    # Last of all page steps: the policy hashes the page's final inline scripts.
+    @event_priority(-100)
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        """Check one finished page."""
+        """Check one finished page and give it its policy."""
+        if not self.config.enabled:
+            return output
         if self.config.strip_notebook_loaders:
             for loader in NOTEBOOK_LOADERS:
                 output = loader.sub("", output)
@@ -59,12 +92,16 @@ class SelfHostedPlugin(BasePlugin[SelfHostedConfig]):
                 f"{source_path(page, config)}: the page would fetch from another host, which "
                 f"breaks reading offline: {', '.join(sorted(found))}"
             )
-        return output
+        policy = content_security_policy(output)
+        meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+        return re.sub(r"<head>", lambda head: f"{head[0]}\n{meta}", output, count=1)
 
     # After every other plugin has copied its files: stylesheets can fetch too (@import, url()).
     @event_priority(-200)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Check every stylesheet of the finished site."""
+        if not self.config.enabled:
+            return
         site = Path(config.site_dir)
         for stylesheet in sorted(site.rglob("*.css")):
             found = fetched_from_elsewhere(stylesheet.read_text(encoding="utf-8"))
