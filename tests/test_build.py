@@ -352,3 +352,23 @@ def test_notebook_is_executed_at_build_time(essay_site: Path) -> None:
     assert "largest deviation from 1:" in page
     notebook = (ROOT / "docs" / "notebooks" / "models-up-close.ipynb").read_text()
     assert '"outputs": []' in notebook and "image/png" not in notebook
+
+
+def test_each_plugin_can_be_switched_off(tmp_path: Path) -> None:
+    plugins = ("katex", "self_hosted", "offline_reading")
+    project = make_project(
+        tmp_path, "Text $x$.\n\n/// figure | pixel_explosion\n///\n", plugins=plugins
+    )
+    config = project / "mkdocs.yml"
+    text = config.read_text().replace("  - figures", "  - figures:\n      enabled: false")
+    for name in plugins:
+        text = text.replace(f"  - {name}", f"  - {name}:\n      enabled: false")
+    config.write_text(text + "  - pymdownx.arithmatex:\n      generic: true\n")
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "/// figure | pixel_explosion" in page  # figures: the marker stays text
+    assert "\\(x\\)" in page  # katex: the TeX is left for another renderer
+    assert "Content-Security-Policy" not in page  # self_hosted
+    assert "offline.js" not in page  # offline_reading
+    assert not (tmp_path / "site" / "assets" / "figures").exists()

@@ -30,9 +30,9 @@ class AssetError(Exception):
     """A file could not be fetched or failed its check; the message names the file."""
 
 
-def cache_dir() -> Path:
-    """Where downloads live: ``$ESSAY_CACHE_DIR``, else the user's cache folder."""
-    explicit = os.environ.get("ESSAY_CACHE_DIR")
+def cache_dir(option: str | None = None) -> Path:
+    """Where downloads live: a plugin's ``cache_dir``, ``$ESSAY_CACHE_DIR``, or the user's cache."""
+    explicit = option or os.environ.get("ESSAY_CACHE_DIR")
     if explicit:
         return Path(explicit)
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"

@@ -11,6 +11,9 @@ from essay_site.pins import PYODIDE_PACKAGES_SOURCE
 class FiguresConfig(base.Config):
     """Where figures live, where Pyodide's packages come from, how long to wait."""
 
+    # Off: the plugin does nothing (a build without it, e.g. to compare or to bisect).
+    enabled = opt.Type(bool, default=True)
+
     # Figure modules, relative to mkdocs.yml; the folder is imported as the package ``widgets``.
     widgets_dir = opt.Type(str, default="widgets")
 

@@ -27,7 +27,7 @@ from types import ModuleType
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
@@ -114,6 +114,9 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Locate the figures, import them afresh, and add the generic stylesheet."""
+        self.used, self.slots, self.files = {}, [], set()
+        if not self.config.enabled:
+            return config
         self.root = Path(config.config_file_path).parent
         self.widgets = self.root / self.config.widgets_dir
         if not (self.widgets / "_api.py").is_file():
@@ -123,9 +126,6 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             del sys.modules[name]
         if str(self.widgets.parent) not in sys.path:
             sys.path.insert(0, str(self.widgets.parent))
-        self.used = {}
-        self.slots = []
-        self.files = set()
         config.extra_css.append(f"{SITE_FOLDER}/figures.css")
         return config
 
@@ -137,14 +137,18 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
     def pyodide(self) -> PyodideRuntime:
         """The runtime, opened on first use so a site without figures fetches nothing."""
         if self.runtime is None:
-            cache = Path(self.config.cache_dir) if self.config.cache_dir else cache_dir()
+            cache = cache_dir(self.config.cache_dir)
             self.runtime = PyodideRuntime(self.config.package_source, cache)
         return self.runtime
 
+    # First: the markers are found before any other plugin rewrites the Markdown.
+    @event_priority(100)
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         """Replace every figure block with its pre-rendered markup."""
+        if not self.config.enabled:
+            return markdown
         out: list[str] = []
         placement: Placement | None = None
         counts: dict[str, int] = {}
@@ -294,6 +298,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Copy the generic layer, the used figures and the runtime files into the site."""
+        if not self.config.enabled:
+            return
         site = Path(config.site_dir)
         target = site / SITE_FOLDER
         shutil.copytree(ASSETS, target, dirs_exist_ok=True)

@@ -9,5 +9,8 @@ from mkdocs.config import config_options as opt
 class KatexConfig(base.Config):
     """Where the pinned KaTeX download is cached."""
 
+    # Off: the plugin does nothing (a build without it, e.g. to compare or to bisect).
+    enabled = opt.Type(bool, default=True)
+
     # Downloads are cached here (default: the user's cache folder), never in the repository.
     cache_dir = opt.Optional(opt.Type(str))

@@ -40,13 +40,14 @@ class KatexPlugin(BasePlugin[KatexConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Link KaTeX's stylesheet; there is no script to link."""
-        config.extra_css.append(f"{SITE_FOLDER}/katex.min.css")
+        if self.config.enabled:
+            config.extra_css.append(f"{SITE_FOLDER}/katex.min.css")
         return config
 
     @property
     def package(self) -> Path:
         """KaTeX's npm package, fetched and verified once."""
-        cache = Path(self.config.cache_dir) if self.config.cache_dir else cache_dir()
+        cache = cache_dir(self.config.cache_dir)
         try:
             return npm_package(KATEX, cache)
         except AssetError as error:
@@ -56,7 +57,7 @@ class KatexPlugin(BasePlugin[KatexConfig]):
         self, html_text: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         """Replace the page's TeX with KaTeX's HTML, in one Node.js call per page."""
-        found = list(MATH.finditer(html_text))
+        found = list(MATH.finditer(html_text)) if self.config.enabled else []
         if not found:
             return html_text
         formulas = [
@@ -86,6 +87,8 @@ class KatexPlugin(BasePlugin[KatexConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Copy the stylesheet and the woff2 fonts (every current browser reads woff2)."""
+        if not self.config.enabled:
+            return
         dist = self.package / "dist"
         target = Path(config.site_dir) / SITE_FOLDER
         (target / "fonts").mkdir(parents=True, exist_ok=True)
