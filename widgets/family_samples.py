@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from widgets._adam import Adam
 from widgets._api import Button, Choice, Frame, Raster, State, canvas
 
 Array = NDArray[np.float64]
@@ -96,28 +97,13 @@ def fit_autoregressive(
     mean = data.mean(axis=0).clip(0.01, 0.99)
     bias = np.log(mean / (1 - mean)).astype(np.float32)
     weights = np.zeros((PIXELS, PIXELS), dtype=np.float32)
-    moments = [
-        np.zeros_like(weights),
-        np.zeros_like(weights),
-        np.zeros_like(bias),
-        np.zeros_like(bias),
-    ]
+    adam = Adam([weights, bias], rate)
     rng = np.random.default_rng(1)
-    step = 0
     for _ in range(epochs):
         for chunk in np.array_split(rng.permutation(len(data)), len(data) // batch):
-            step += 1
             xb = data[chunk]
             error = 1 / (1 + np.exp(-(xb @ weights + bias))) - xb
-            grad_w = (xb.T @ error) / len(xb) * mask + l2 * weights
-            grad_b = error.mean(axis=0)
-            for i, (param, grad) in enumerate(((weights, grad_w), (bias, grad_b))):
-                m, v = moments[2 * i], moments[2 * i + 1]
-                m *= 0.9
-                m += 0.1 * grad
-                v *= 0.999
-                v += 0.001 * grad**2
-                param -= rate * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)
+            adam.update([(xb.T @ error) / len(xb) * mask + l2 * weights, error.mean(axis=0)])
     return weights, bias
 
 

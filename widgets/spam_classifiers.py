@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from widgets._adam import Adam
 from widgets._api import Frame, State, Toggle
 
 Array = NDArray[np.float64]
@@ -118,18 +119,12 @@ def fit_logistic(
     """L2-regularized logistic regression by full-batch Adam from zero: bias, weights."""
     y = spam.astype(np.float32)
     weights = np.zeros(x.shape[1], dtype=np.float32)
-    bias = np.float32(0.0)
-    m = np.zeros(x.shape[1] + 1, dtype=np.float32)
-    v = np.zeros_like(m)
-    for step in range(1, steps + 1):
-        error = sigmoid(x @ weights + bias) - y
-        grad = np.concatenate([[error.mean()], x.T @ error / len(y) + penalty * weights])
-        m = 0.9 * m + 0.1 * grad
-        v = 0.999 * v + 0.001 * grad**2
-        update = rate * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)
-        bias -= update[0]
-        weights -= update[1:]
-    return float(bias), weights.astype(np.float64)
+    bias = np.zeros(1, dtype=np.float32)
+    adam = Adam([bias, weights], rate)
+    for _ in range(steps):
+        error = sigmoid(x @ weights + bias[0]) - y
+        adam.update([error.mean(keepdims=True), x.T @ error / len(y) + penalty * weights])
+    return float(bias[0]), weights.astype(np.float64)
 
 
 class Classifiers:
