@@ -10,29 +10,14 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import nox
 
 nox.options.sessions = ["lint", "tests"]
 nox.options.default_venv_backend = "uv|venv"
 
-# MkDocs prints a banner about its future on every run; the builds here are strict enough.
+# MkDocs prints a banner about its future on every run; the builds here are strict enough
+# (the same setting as essay_site.dev.build, which this file cannot import).
 ENV = {"NO_MKDOCS_2_WARNING": "1"}
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-
-
-def ensure_chromium(session: nox.Session) -> None:
-    """Install Debian's Chromium for the browser tests when it is missing and we may."""
-    if CHROMIUM.exists():
-        return
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        session.error(f"{CHROMIUM} is missing: run `sudo apt-get install chromium` first")
-    env = {"DEBIAN_FRONTEND": "noninteractive"}
-    session.run("apt-get", "update", "-qq", external=True, env=env)
-    session.run("apt-get", "install", "-y", "-qq", "chromium", external=True, env=env)
 
 
 @nox.session
@@ -52,9 +37,9 @@ def build(session: nox.Session) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """Model tests under CPython, real builds, and offline end-to-end tests in Chromium."""
-    ensure_chromium(session)
     # The lint tools too: tests check the README's example and broken workflows with them.
     session.install("-e", ".[test,lint]")
+    session.run("python", "-m", "essay_site.dev.browser")  # Debian's Chromium, if missing
     session.run("pytest", *session.posargs, env=ENV)
 
 
@@ -65,19 +50,19 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")
-    session.run("python", "-m", "essay_site.lint")
+    session.run("python", "-m", "essay_site.dev.lint")
 
 
 @nox.session
 def fit(session: nox.Session) -> None:
     """Fit the figures that learn from data; writes widgets/data/*.npz (commit them)."""
     session.install("-e", ".")
-    session.run("python", "-m", "essay_site.fit", *session.posargs)
+    session.run("python", "-m", "essay_site.dev.fit", *session.posargs)
 
 
 @nox.session
 def bench(session: nox.Session) -> None:
     """Print load, blocking, latency and size figures beside a main-thread reference page."""
-    ensure_chromium(session)
     session.install("-e", ".[test]")
-    session.run("python", "-m", "essay_site.bench", *session.posargs, env=ENV)
+    session.run("python", "-m", "essay_site.dev.browser")  # Debian's Chromium, if missing
+    session.run("python", "-m", "essay_site.dev.bench", *session.posargs, env=ENV)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -22,22 +19,11 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from essay_site.serve import CHROMIUM, CHROMIUM_ARGS, Fault, SiteServer, serve
+from essay_site.dev.browser import CHROMIUM, CHROMIUM_ARGS
+from essay_site.dev.build import mkdocs_build
+from essay_site.dev.site_server import Fault, SiteServer, serve
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def mkdocs_build(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
-    """Run a real, strict ``mkdocs build`` of ``project`` into ``site``."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def make_project(

@@ -12,8 +12,9 @@ from numpy.typing import NDArray
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
-from essay_site.serve import Fault, serve
-from tests.conftest import Visit, make_project, mkdocs_build
+from essay_site.dev.build import mkdocs_build
+from essay_site.dev.site_server import Fault, serve
+from tests.conftest import Visit, make_project
 
 pytestmark = pytest.mark.browser
 

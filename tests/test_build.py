@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from essay_site.assets import cache_dir, npm_tarball
+from essay_site.dev.build import mkdocs_build
 from essay_site.pins import PYODIDE, PYODIDE_CORE_FILES
 from essay_site.self_hosted.plugin import fetched_from_elsewhere
-from tests.conftest import ROOT, make_project, mkdocs_build
+from tests.conftest import ROOT, make_project
 
 MANUSCRIPT = ROOT / "tests" / "manuscript" / "generative-models.txt"
 FOOTNOTE_MARK = re.compile(r"(?<=[a-z][.”?)])[1-9](?=\s|$)")

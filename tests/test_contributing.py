@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from essay_site import lint
-from tests.conftest import ROOT, make_project, mkdocs_build
+from essay_site.dev import lint
+from essay_site.dev.build import mkdocs_build
+from tests.conftest import ROOT, make_project
 
 README = ROOT / "README.md"
 

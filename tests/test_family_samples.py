@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from essay_site.fit import fit
+from essay_site.dev.fit import fit
 from tests.conftest import Visit, canvas_image, frames, live, wait_for_frame
 from widgets import _api, family_samples
 from widgets.family_samples import FAMILIES, PIXELS, Models, models

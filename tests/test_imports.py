@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from essay_site.dev.build import mkdocs_build
 from essay_site.figures.imports import walk
-from tests.conftest import Visit, make_project, mkdocs_build
+from tests.conftest import Visit, make_project
 
 #: A chain of helpers, each reached by a different import form: _a by ``from widgets._a``,
 #: _b from _a relatively, _c by ``import widgets._c``, _d by ``from widgets import _d``.

@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from essay_site.serve import serve
-from tests.conftest import Visit, make_project, mkdocs_build, record_errors
+from essay_site.dev.build import mkdocs_build
+from essay_site.dev.site_server import serve
+from tests.conftest import Visit, make_project, record_errors
 
 SAVED = '.gm-offline[data-offline="saved"]'
 #: Every page of the essay, and how many figures it has.

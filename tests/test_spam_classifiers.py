@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from essay_site.datasets import email_text, words
-from essay_site.fit import fit
+from essay_site.dev.datasets import email_text, words
+from essay_site.dev.fit import fit
 from tests.conftest import Visit, live
 from widgets import _api, spam_classifiers
 from widgets.spam_classifiers import CHIPS, PAIR, Classifiers, classifiers, pair_log_ratio

@@ -23,7 +23,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
 
-from essay_site.pins import PYODIDE, NpmPin
+from essay_site.pins import PYODIDE, PYODIDE_CORE_FILES, NpmPin
 
 
 class AssetError(Exception):
@@ -230,6 +230,18 @@ class PyodideRuntime:
                 needed.add(name)
                 wanted.extend(self.lock["packages"][name]["depends"])
         return sorted(needed)
+
+    def copy_to(self, target: Path, packages: set[str]) -> None:
+        """Copy the core files and the named packages' verified files into ``target``."""
+        target.mkdir(parents=True, exist_ok=True)
+        for name in PYODIDE_CORE_FILES:
+            source = self.core / name
+            if not source.is_file():
+                raise AssetError(f"{name}: missing from {self.core}")
+            shutil.copy2(source, target / name)
+        for package in sorted(packages):
+            path = self.package_file(package)
+            shutil.copy2(path, target / path.name)
 
     def package_file(self, name: str) -> Path:
         """A package's file, from the cache or the source, verified against the lock."""

@@ -313,20 +313,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             (modules / path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(self.widgets / path, modules / path)
         try:
-            self.copy_runtime(site / "assets" / "pyodide")
+            needed = {package for packages in self.used.values() for package in packages}
+            self.pyodide().copy_to(site / "assets" / "pyodide", needed)
         except AssetError as error:
             raise PluginError(f"Pyodide runtime: {error}") from error
-
-    def copy_runtime(self, target: Path) -> None:
-        """Copy the Pyodide core and only the package files the used figures need."""
-        runtime = self.pyodide()
-        target.mkdir(parents=True, exist_ok=True)
-        for name in PYODIDE_CORE_FILES:
-            source = runtime.core / name
-            if not source.is_file():
-                raise AssetError(f"{name}: missing from {runtime.core}")
-            shutil.copy2(source, target / name)
-        needed = {package for packages in self.used.values() for package in packages}
-        for package in sorted(needed):
-            path = runtime.package_file(package)
-            shutil.copy2(path, target / path.name)

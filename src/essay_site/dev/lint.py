@@ -1,6 +1,6 @@
 """The checks of ``nox -s lint`` beyond ruff and mypy: the JavaScript and the CI workflows.
 
-``python -m essay_site.lint`` type-checks the browser layer and the Node helper with the
+``python -m essay_site.dev.lint`` type-checks the browser layer and the Node helper with the
 pinned TypeScript (``tsc --checkJs``; the page, the worker and Node each have their own
 globals, hence one ``jsconfig*.json`` each), validates the GitHub workflows against
 GitHub's schema (check-jsonschema) and audits them with zizmor, all offline.

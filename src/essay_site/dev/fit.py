@@ -1,6 +1,6 @@
 """Fit the figures that learn from real data, writing their parameters to ``widgets/data/``.
 
-Run with ``nox -s fit`` (all figures) or ``python -m essay_site.fit NAME``. Fitting is
+Run with ``nox -s fit`` (all figures) or ``python -m essay_site.dev.fit NAME``. Fitting is
 deterministic (fixed seeds and splits), so running it again reproduces the committed
 files; ``tests/test_<name>.py`` checks that it does.
 """
@@ -17,9 +17,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from essay_site import datasets
+from essay_site.dev import datasets
 
-WIDGETS = Path(__file__).resolve().parents[2] / "widgets"
+#: The figures' folder of the project fitted: run from the folder of mkdocs.yml.
+WIDGETS = Path("widgets")
 
 Params = dict[str, NDArray[Any]]
 

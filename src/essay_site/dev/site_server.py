@@ -1,4 +1,4 @@
-"""A static server for a built site on 127.0.0.1, and how to start Chromium offline to read it.
+"""A static server for a built site on 127.0.0.1, for the browser tests and the benchmark.
 
 Used by the browser tests and the benchmark. The server serves ``.wasm`` as
 ``application/wasm`` (Pyodide needs it), counts the bytes it sends, and can be told to
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gzip
 import mimetypes
-import os
 import threading
 import time
 from collections.abc import Iterator
@@ -26,20 +25,6 @@ Fault = Literal["wrong-type", "missing", "corrupt", "slow", "stall"]
 #: The "slow" fault's link: 1.6 Mbps, a slow mobile connection, with no compression.
 SLOW_BYTES_PER_SECOND = 200_000
 CHUNK = 16_384
-
-#: Debian's Chromium (the PyPI playwright package cannot download a browser here).
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    # Nothing may leave the machine: every host but 127.0.0.1 fails to resolve.
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-]
 
 
 @dataclass

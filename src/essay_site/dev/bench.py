@@ -16,10 +16,7 @@ ratio to the reference, measured in the same run, means much.
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,13 +29,14 @@ from typing import Any
 from playwright.sync_api import BrowserContext, Playwright, sync_playwright
 
 from essay_site.assets import PyodideRuntime
-from essay_site.pins import PYODIDE_CORE_FILES, PYODIDE_PACKAGES_SOURCE
-from essay_site.serve import CHROMIUM, CHROMIUM_ARGS, SiteServer, serve
+from essay_site.dev.browser import CHROMIUM, CHROMIUM_ARGS
+from essay_site.dev.build import mkdocs_build
+from essay_site.dev.site_server import SiteServer, serve
+from essay_site.pins import PYODIDE_PACKAGES_SOURCE
 
 #: The model families of the samples figure, each timed drawing a panel.
 FAMILIES = ("independent", "markov", "bayes_net", "naive_bayes", "autoregressive")
 
-ROOT = Path(__file__).resolve().parents[2]
 
 # Records when the first and the last figure go live and every long task, from the very
 # start of the page.
@@ -224,17 +222,12 @@ class Visit:
 
 def build(site: Path) -> None:
     """The essay, built strictly, plus the reference page with its own runtime copy."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)]
-    subprocess.run(command, cwd=ROOT, env=env, check=True)
+    result = mkdocs_build(Path.cwd(), site)
+    if result.returncode:
+        sys.exit(f"the essay does not build:\n{result.stderr}")
     runtime = PyodideRuntime(PYODIDE_PACKAGES_SOURCE)
-    target = site / "reference" / "pyodide"
-    target.mkdir(parents=True)
-    for name in PYODIDE_CORE_FILES:
-        shutil.copy2(runtime.core / name, target / name)
-    for package in runtime.packages_for({"numpy", "matplotlib"}, local=set()):
-        path = runtime.package_file(package)
-        shutil.copy2(path, target / path.name)
+    packages = set(runtime.packages_for({"numpy", "matplotlib"}, local=set()))
+    runtime.copy_to(site / "reference" / "pyodide", packages)
     (site / "reference" / "index.html").write_text(REFERENCE_HTML)
 
 
