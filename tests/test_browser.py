@@ -94,6 +94,8 @@ def test_one_broken_figure_leaves_the_others_live(
     page.fill("#raises_on_input-k", "0")
     expect(raising).to_have_attribute("data-state", "live")
     assert opened.external == []
+    # The two faults were reported (console), and nothing else went wrong.
+    assert opened.errors, "the faults were not reported"
     assert all("Figure" in error for error in opened.errors), opened.errors
 
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import tarfile
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from essay_site.assets import cache_dir, npm_tarball
+from essay_site.assets import ArchiveSource, AssetError, cache_dir, npm_tarball
 from essay_site.dev.build import mkdocs_build
+from essay_site.dev.site_server import serve
 from essay_site.pins import PYODIDE, PYODIDE_CORE_FILES
 from essay_site.self_hosted.plugin import fetched_from_elsewhere
 from tests.conftest import ROOT, make_project
@@ -373,3 +375,29 @@ def test_each_plugin_can_be_switched_off(tmp_path: Path) -> None:
     assert "Content-Security-Policy" not in page  # self_hosted
     assert "offline.js" not in page  # offline_reading
     assert not (tmp_path / "site" / "assets" / "figures").exists()
+
+
+def release_archive(folder: Path) -> Path:
+    """A small stand-in for the official release archive: a lock and one package file."""
+    (folder / "pyodide").mkdir(parents=True)
+    (folder / "pyodide" / "pyodide-lock.json").write_text('{"packages": {}}')
+    (folder / "pyodide" / "package.whl").write_bytes(bytes(range(256)) * 4096)
+    archive = folder / "pyodide-0.27.7.tar.bz2"
+    with tarfile.open(archive, "w:bz2") as tar:
+        tar.add(folder / "pyodide", arcname="pyodide")
+    return archive
+
+
+def test_a_cut_off_archive_download_is_refused_and_never_cached(tmp_path: Path) -> None:
+    archive = release_archive(tmp_path / "served")
+    cache = tmp_path / "cache"
+    with serve(archive.parent) as server:
+        server.faults[archive.name] = "corrupt"  # half the bytes
+        broken = ArchiveSource(server.url + archive.name, cache)
+        with pytest.raises(AssetError, match="not a whole release archive"):
+            broken.read("package.whl")
+        assert list((cache / "archives").iterdir()) == []
+        server.faults.clear()
+        whole = ArchiveSource(server.url + archive.name, cache)
+        assert whole.read("package.whl") == bytes(range(256)) * 4096
+        assert [p.name for p in (cache / "archives").iterdir()] == [archive.name]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,7 +14,16 @@ from playwright.sync_api import expect
 
 from tests.conftest import Visit, canvas_image, frames, live, wait_for_frame
 from widgets import _api, density_surface
-from widgets.density_surface import GRID, MAX_PEAKS, density, project, surface, volume
+from widgets.density_surface import (
+    CENTRES,
+    GRID,
+    MAX_PEAKS,
+    density,
+    peak_width,
+    project,
+    surface,
+    volume,
+)
 
 
 @settings(max_examples=30, deadline=None)
@@ -22,11 +32,15 @@ def test_volume_under_the_surface_is_one(peaks: int, sharpness: float) -> None:
     assert abs(volume(peaks, sharpness) - 1) < 1e-3
 
 
-def test_density_is_positive_and_refuses_bad_peak_counts() -> None:
-    points = np.random.default_rng(0).uniform(-5, 5, size=(100, 2))
-    assert np.all(density(points, 5, 2.0) > 0)
+def test_one_peak_is_the_textbook_gaussian_and_bad_counts_are_refused() -> None:
+    # N(c, sigma^2 I) at distance r from its centre: exp(-r^2 / 2 sigma^2) / (2 pi sigma^2).
+    sigma = peak_width(2.0)
+    for r in (0.0, 0.5, 1.0, 2.0):
+        point = CENTRES[0] + np.array([r, 0.0])
+        expected = math.exp(-(r**2) / (2 * sigma**2)) / (2 * math.pi * sigma**2)
+        assert float(density(point, 1, 2.0)) == pytest.approx(expected, rel=1e-12)
     with pytest.raises(ValueError, match="peaks"):
-        density(points, 0, 2.0)
+        density(np.zeros(2), 0, 2.0)
 
 
 def test_quads_are_painted_far_to_near() -> None:

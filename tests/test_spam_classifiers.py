@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,20 +36,26 @@ def test_email_text_keeps_subject_and_body_only() -> None:
     assert words(text) == {"bank", "transfer", "your", "account", "money"}
 
 
-def test_probabilities_are_probabilities(model: Classifiers) -> None:
-    x = np.random.default_rng(0).integers(0, 2, size=(50, len(model.words)))
-    for p in model.predict(x):
-        assert np.all((p >= 0) & (p <= 1))
+def test_probabilities_are_the_models_own_formulas(model: Classifiers) -> None:
+    # Written out per email, word by word, as a textbook would: P(spam | x) from Bayes' rule
+    # over independent Bernoulli words, and sigmoid(b + w . x).
+    x = np.random.default_rng(0).integers(0, 2, size=(5, len(model.words)))
+    nb, lr = model.predict(x)
+    for row, email in enumerate(x):
+        spam = math.exp(model.nb_prior)  # prior odds, as the fit stored them
+        for present, ts, th in zip(email, model.theta_spam, model.theta_ham, strict=True):
+            spam *= (ts / th) if present else ((1 - ts) / (1 - th))
+        assert nb[row] == pytest.approx(spam / (1 + spam), rel=1e-9, abs=1e-12)
+        score = model.lr_bias + sum(w for w, on in zip(model.lr_weights, email, strict=True) if on)
+        assert lr[row] == pytest.approx(1 / (1 + math.exp(-score)), rel=1e-9)
 
 
-def test_naive_bayes_adds_the_pair_in_full(model: Classifiers) -> None:
-    def naive_bayes(words: list[str]) -> float:
-        return float(model.log_odds(model.vector(words))[0])
-
-    empty = naive_bayes([])
-    shift = {w: naive_bayes([w]) - empty for w in PAIR}
-    pair = naive_bayes(list(PAIR)) - empty
-    assert pair == pytest.approx(sum(shift.values()), abs=1e-9)
+def test_a_words_evidence_is_its_likelihood_ratio(model: Classifiers) -> None:
+    # Ticking a word replaces its "absent" factor by its "present" one in the odds.
+    for word in PAIR:
+        ts, th = (float(t[model.index[word]]) for t in (model.theta_spam, model.theta_ham))
+        expected = math.log(ts / th) - math.log((1 - ts) / (1 - th))
+        assert float(model.nb_shift[model.index[word]]) == pytest.approx(expected, rel=1e-12)
 
 
 def test_naive_bayes_counts_the_pair_more_than_the_corpus_does(model: Classifiers) -> None:

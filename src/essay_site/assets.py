@@ -146,15 +146,36 @@ class ArchiveSource:
 
     @cached_property
     def archive(self) -> Path:
-        """The archive on disk, downloaded into the cache once if given as a URL."""
+        """The archive on disk, downloaded into the cache once if given as a URL.
+
+        A download is cached only once it reads whole as a Pyodide release (a truncated or
+        foreign file is refused, never kept), and it appears in the cache in one step.
+        """
         if "://" not in self.location:
             return Path(self.location)
         target = self.cache / "archives" / self.location.rsplit("/", 1)[-1]
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            with urllib.request.urlopen(self.location) as response:
-                target.write_bytes(response.read())
+            with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
+                part = Path(scratch) / target.name
+                try:
+                    with urllib.request.urlopen(self.location) as response:
+                        part.write_bytes(response.read())
+                except OSError as error:
+                    raise AssetError(f"{self.location}: download failed: {error}") from error
+                self.check(part)
+                part.replace(target)
         return target
+
+    def check(self, archive: Path) -> None:
+        """Refuse a file that is not a whole Pyodide release archive."""
+        try:
+            with tarfile.open(archive) as opened:
+                names = opened.getnames()  # reads to the end: a cut-off archive fails here
+        except (tarfile.TarError, EOFError, OSError) as error:
+            raise AssetError(f"{self.location}: not a whole release archive ({error})") from error
+        if "pyodide/pyodide-lock.json" not in names:
+            raise AssetError(f"{self.location}: no pyodide/pyodide-lock.json inside")
 
     def read(self, file_name: str) -> bytes:
         """Read ``pyodide/file_name`` from the archive."""
