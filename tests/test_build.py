@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import json
 import re
 import shutil
 import subprocess
@@ -15,6 +17,7 @@ import pytest
 from essay_site.assets import ArchiveSource, AssetError, cache_dir, npm_tarball
 from essay_site.dev.build import mkdocs_build
 from essay_site.dev.site_server import serve
+from essay_site.figures import contract
 from essay_site.pins import PYODIDE, PYODIDE_CORE_FILES
 from essay_site.self_hosted.plugin import fetched_from_elsewhere
 from tests.conftest import ROOT, make_project
@@ -401,3 +404,16 @@ def test_a_cut_off_archive_download_is_refused_and_never_cached(tmp_path: Path) 
         whole = ArchiveSource(server.url + archive.name, cache)
         assert whole.read("package.whl") == bytes(range(256)) * 4096
         assert [p.name for p in (cache / "archives").iterdir()] == [archive.name]
+
+
+def test_the_contract_is_written_once(essay_html: str) -> None:
+    # The build hands its names to the browser layer, which spells none of them itself.
+    script = re.search(r'<script src="[^"]*figures\.js"[^>]*data-contract="([^"]+)"', essay_html)
+    assert script
+    assert json.loads(html.unescape(script[1])) == json.loads(contract.as_json())
+    layer = (ROOT / "src" / "essay_site" / "figures" / "assets" / "figures.js").read_text()
+    for name in [*contract.CLASSES.values(), contract.FRAME_EVENT, contract.MODULES]:
+        assert f'"{name}' not in layer and f"`{name}" not in layer, name
+    for role in ("figure", "controls", "output", "alt", "status"):
+        assert f'class="{contract.CLASSES[role]}"' in essay_html
+    assert f'<progress max="{contract.STEPS}"' in essay_html

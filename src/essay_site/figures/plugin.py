@@ -34,6 +34,7 @@ from mkdocs.utils import get_relative_url
 
 from essay_site.assets import AssetError, PyodideRuntime, cache_dir
 from essay_site.figures.config import FiguresConfig
+from essay_site.figures.contract import CLASSES, SITE_FOLDER, STEPS, as_json
 from essay_site.figures.imports import PACKAGE, Imports, walk
 from essay_site.pins import PYODIDE_CORE_FILES
 from essay_site.places import source_path
@@ -45,7 +46,6 @@ CLOSE = re.compile(r"^///\s*$")
 FENCE = re.compile(r"^\s{0,3}(?P<fence>`{3,}|~{3,})")
 WIDGET = re.compile(r'data-widget="([^"]+)"')
 SLOT = re.compile(r'<div data-gm-slot="(\d+)">\s*</div>')
-SITE_FOLDER = "assets/figures"
 
 
 def closes(line: str, fence: str) -> bool:
@@ -214,24 +214,24 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         ident = placement.name if occurrence == 1 else f"{placement.name}-{occurrence}"
         # A figure may name its controls (shown above them); otherwise they get a generic name.
         legend = html.escape(getattr(module, "CONTROLS_LABEL", ""))
-        shown = f'<p class="gm-figure__legend">{legend}</p>' if legend else ""
+        shown = f'<p class="{CLASSES["legend"]}">{legend}</p>' if legend else ""
         # The figure's own markup waits in a slot until on_page_content, out of Markdown's reach.
         self.slots.append(
-            f'<form class="gm-figure__controls" aria-label="{legend or "Controls of the figure"}">'
-            f"{shown}{controls}</form>\n"
-            f'<div class="gm-figure__output">{frame.static_html()}</div>\n'
-            f'<p class="gm-figure__alt">{html.escape(frame.alt)}</p>\n'
-            '<div class="gm-figure__status" role="status">'
-            '<progress max="3" value="0"></progress>'
+            f'<form class="{CLASSES["controls"]}" '
+            f'aria-label="{legend or "Controls of the figure"}">{shown}{controls}</form>\n'
+            f'<div class="{CLASSES["output"]}">{frame.static_html()}</div>\n'
+            f'<p class="{CLASSES["alt"]}">{html.escape(frame.alt)}</p>\n'
+            f'<div class="{CLASSES["status"]}" role="status">'
+            f'<progress max="{STEPS}" value="0"></progress>'
             "<span>Static preview: the live figure starts when Python has loaded.</span></div>"
         )
         caption = "\n".join(placement.caption).strip()
         figcaption = f'<figcaption markdown="1">\n\n{caption}\n\n</figcaption>\n' if caption else ""
         return (
-            f'\n<figure class="gm-figure" id="figure-{ident}" data-widget="{placement.name}" '
+            f'\n<figure class="{CLASSES["figure"]}" id="figure-{ident}" '
+            f'data-widget="{placement.name}" '
             f'data-state="static" data-packages="{" ".join(packages)}" '
-            f'data-files="{" ".join(files)}" '
-            f'data-timeout="{self.config.runtime_timeout}" markdown="1">\n'
+            f'data-files="{" ".join(files)}" markdown="1">\n'
             f'<div data-gm-slot="{len(self.slots) - 1}"></div>\n'
             f"{figcaption}</figure>\n"
         )
@@ -244,11 +244,16 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         """On pages with figures, load the browser layer from <head> so Python boots early."""
-        if 'class="gm-figure"' not in output:
+        if f'class="{CLASSES["figure"]}"' not in output:
             return output
         script = get_relative_url(f"{SITE_FOLDER}/figures.js", page.url)
         sizes = html.escape(json.dumps(self.download_sizes(set(WIDGET.findall(output)))))
-        tag = f'<script src="{script}" data-sizes="{sizes}"></script>'
+        contract = html.escape(as_json())
+        timeout = self.config.runtime_timeout
+        tag = (
+            f'<script src="{script}" data-sizes="{sizes}" data-contract="{contract}" '
+            f'data-timeout="{timeout}"></script>'
+        )
         return output.replace("</head>", f"{tag}\n</head>", 1)
 
     def download_sizes(self, names: set[str]) -> dict[str, int]:

@@ -78,6 +78,24 @@ declare namespace Protocol {
     closed: boolean;
   }
 
+  /** Names and paths shared with the build: figures/contract.py, as_json(). */
+  interface Contract {
+    classes: {
+      figure: string;
+      legend: string;
+      controls: string;
+      output: string;
+      alt: string;
+      status: string;
+      fileNotice: string;
+    };
+    steps: number;
+    frameEvent: string;
+    /** The figures' modules and the Pyodide runtime, relative to figures.js. */
+    modules: string;
+    runtime: string;
+  }
+
   /** Bytes in an ordinary ArrayBuffer, so transferable and usable as ImageData. */
   type Bytes = Uint8Array<ArrayBuffer>;
 }

@@ -4,7 +4,7 @@
 //
 // DOM contract: each figure root has data-widget="<module>" and data-state, one of
 // static (pre-rendered), loading, live or error. When a new frame is in place the root
-// dispatches a "figure:frame" event.
+// dispatches a figure:frame event. The names are the build's (figures/contract.py), read below.
 //
 // Loaded from <head> on pages with figures, so Python starts booting before the body
 // has even been read.
@@ -18,9 +18,11 @@
   // A classic <script>, so currentScript is set while this first runs.
   const SCRIPT = /** @type {HTMLScriptElement} */ (document.currentScript);
   const ASSETS = new URL("./", SCRIPT.src);
-  const PYODIDE = new URL("../pyodide/", ASSETS).href;
-  const MODULES = new URL("py/widgets/", ASSETS).href;
-  const STEPS = 3;
+  // Names and paths shared with the build (figures/contract.py), handed over by it.
+  const CONTRACT = /** @type {Protocol.Contract} */ (JSON.parse(/** @type {string} */ (SCRIPT.dataset.contract)));
+  const { classes: CLASSES, steps: STEPS, frameEvent: FRAME_EVENT } = CONTRACT;
+  const PYODIDE = new URL(CONTRACT.runtime, ASSETS).href;
+  const MODULES = new URL(CONTRACT.modules, ASSETS).href;
   // What the runtime downloads (file name -> bytes), written by the build, for byte progress.
   const SIZES = /** @type {Record<string, number>} */ (JSON.parse(SCRIPT.dataset.sizes || "{}"));
   const MB = 1e6;
@@ -114,10 +116,10 @@
     constructor(root, post) {
       this.root = root;
       this.post = post;
-      this.form = /** @type {HTMLFormElement} */ (root.querySelector(".gm-figure__controls"));
-      this.output = /** @type {HTMLElement} */ (root.querySelector(".gm-figure__output"));
-      this.alt = /** @type {HTMLElement} */ (root.querySelector(".gm-figure__alt"));
-      this.status = /** @type {HTMLElement} */ (root.querySelector(".gm-figure__status"));
+      this.form = /** @type {HTMLFormElement} */ (root.querySelector(`.${CLASSES.controls}`));
+      this.output = /** @type {HTMLElement} */ (root.querySelector(`.${CLASSES.output}`));
+      this.alt = /** @type {HTMLElement} */ (root.querySelector(`.${CLASSES.alt}`));
+      this.status = /** @type {HTMLElement} */ (root.querySelector(`.${CLASSES.status}`));
       this.bar = /** @type {HTMLProgressElement} */ (this.status.querySelector("progress"));
       this.text = /** @type {HTMLSpanElement} */ (this.status.querySelector("span"));
       this.ready = false;
@@ -291,7 +293,7 @@
         this.status.removeAttribute("role");
         this.text.textContent = "Live: Python is computing this figure in your browser.";
       }
-      this.root.dispatchEvent(new CustomEvent("figure:frame"));
+      this.root.dispatchEvent(new CustomEvent(FRAME_EVENT));
       if (this.pending) {
         this.pending = false;
         this.request();
@@ -332,7 +334,8 @@
 
   // A runtime that stops making progress (e.g. a .wasm served with the wrong type)
   // must end in an error, never in an endless spinner.
-  let seconds = 60;
+  // The site's runtime_timeout option, written by the build onto this script.
+  const seconds = Number(SCRIPT.dataset.timeout) || 60;
   let watchdog = 0;
   const arm = () => {
     clearTimeout(watchdog);
@@ -394,7 +397,6 @@
       failAll(runtimeError);
       return;
     }
-    seconds = Math.max(...roots.map((root) => Number(root.dataset.timeout) || seconds));
     figures.forEach((figure) => figure.progress(lastProgress));
     post("start", {
       figures: roots.map((root) => ({
@@ -411,7 +413,7 @@
   // and one notice says how to see them live.
   function fromDisk() {
     const notice = document.createElement("div");
-    notice.className = "admonition info gm-file-notice";
+    notice.className = `admonition info ${CLASSES.fileNotice}`;
     notice.setAttribute("role", "note");
     notice.innerHTML =
       '<p class="admonition-title">The figures are pictures here</p>' +

@@ -1,0 +1,48 @@
+"""The contract between the build and the browser layer, written down once.
+
+The build writes each figure's markup with these names, and hands the same values to
+``assets/figures.js`` (as JSON on its ``<script>``), so the two sides cannot drift apart.
+The reader-facing part (``data-widget``, ``data-state``, the ``figure:frame`` event) is
+documented in the README; the worker's messages are typed in ``protocol.d.ts``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Final
+
+#: Where the figures live in the site, and where the browser layer finds its parts.
+SITE_FOLDER: Final = "assets/figures"
+#: Relative to SITE_FOLDER: the figures' Python modules and the Pyodide runtime.
+MODULES: Final = "py/widgets/"
+RUNTIME: Final = "../pyodide/"
+
+#: The parts of a figure, by role.
+CLASSES: Final = {
+    "figure": "gm-figure",
+    "legend": "gm-figure__legend",
+    "controls": "gm-figure__controls",
+    "output": "gm-figure__output",
+    "alt": "gm-figure__alt",
+    "status": "gm-figure__status",
+    "fileNotice": "gm-file-notice",
+}
+
+#: Loading steps shown in each figure's progress bar: runtime, packages, the figure itself.
+STEPS: Final = 3
+
+#: Dispatched on a figure's root after each frame is in place.
+FRAME_EVENT: Final = "figure:frame"
+
+
+def as_json() -> str:
+    """What figures.js reads (its ``Contract`` type in protocol.d.ts)."""
+    return json.dumps(
+        {
+            "classes": CLASSES,
+            "steps": STEPS,
+            "frameEvent": FRAME_EVENT,
+            "modules": MODULES,
+            "runtime": RUNTIME,
+        }
+    )
