@@ -60,7 +60,7 @@ def essay_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 #: Builds fine (its default state renders) but raises for any other state in the browser.
 RAISES_ON_INPUT = """
-from widgets._api import Frame, Slider
+from essay_site.figures.api import Frame, Slider
 CONTROLS = (Slider("k", "Fault level k", min=0, max=2, step=1, value=0),)
 def render(state):
     if state["k"]:
@@ -71,7 +71,7 @@ def render(state):
 #: Imports under CPython, fails to import under Pyodide (as a figure with a browser-only bug).
 FAILS_IN_BROWSER = """
 import sys
-from widgets._api import Frame
+from essay_site.figures.api import Frame
 if sys.platform == "emscripten":
     raise ImportError("this figure breaks in the browser")
 CONTROLS = ()

@@ -1,11 +1,11 @@
-"""The figures' shared interface (widgets/_api.py): what the build and the browser both paint."""
+"""The figure API (essay_site.figures.api): what the build and the browser both paint."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from widgets._api import Shapes
+from essay_site.figures.api import Shapes
 
 SQUARE = np.array([[[0, 0], [10, 0], [10, 10], [0, 10]]], dtype=np.float32)
 

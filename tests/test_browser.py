@@ -163,7 +163,7 @@ def test_the_first_live_frame_is_the_prerendered_picture(
 
 #: Markup from data that a figure forgot to escape: it must never run.
 INJECTED = """
-from widgets._api import Frame
+from essay_site.figures.api import Frame
 CONTROLS = ()
 def render(state):
     return Frame('<img src="x" alt="" onerror="document.body.dataset.pwned = 1">', "an image")

@@ -193,7 +193,7 @@ def test_unclosed_figure_block(tmp_path: Path) -> None:
 
 NUMPY_WHEEL = "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"
 NUMPY_FIGURE = (
-    "import numpy as np\nfrom widgets._api import Frame\nCONTROLS = ()\n"
+    "import numpy as np\nfrom essay_site.figures.api import Frame\nCONTROLS = ()\n"
     "def render(state):\n    return Frame(str(np.zeros(2)), 'zeros')\n"
 )
 
@@ -254,7 +254,7 @@ def test_bad_package_source_fails_the_build_naming_the_file(
     ],
 )
 def test_bad_figure_fails_the_build_naming_it(tmp_path: Path, source: str, message: str) -> None:
-    figure = "from widgets._api import Frame\n" + source
+    figure = "from essay_site.figures.api import Frame\n" + source
     project = make_project(tmp_path, "/// figure | bad\n///\n", {"bad": figure})
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode != 0

@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from playwright.sync_api import expect
 
+from essay_site.figures import api
 from tests.conftest import Visit, canvas_image, frames, live, wait_for_frame
-from widgets import _api, density_surface
+from widgets import density_surface
 from widgets.density_surface import (
     CENTRES,
     GRID,
@@ -44,7 +45,7 @@ def test_one_peak_is_the_textbook_gaussian_and_bad_counts_are_refused() -> None:
 
 
 def test_quads_are_painted_far_to_near() -> None:
-    frame = _api.render(density_surface, {"azimuth": 120, "elevation": 30})
+    frame = api.render(density_surface, {"azimuth": 120, "elevation": 30})
     (layer,) = frame.layers
     quads = np.frombuffer(layer.message()["points"], dtype=np.float32).reshape(-1, 4, 2)
     assert len(quads) == (GRID - 1) ** 2
@@ -55,8 +56,8 @@ def test_quads_are_painted_far_to_near() -> None:
 
 
 def test_orbiting_changes_the_picture_not_the_volume() -> None:
-    one = _api.render(density_surface, {"azimuth": 0})
-    two = _api.render(density_surface, {"azimuth": 90})
+    one = api.render(density_surface, {"azimuth": 0})
+    two = api.render(density_surface, {"azimuth": 90})
     assert one.layers[0].message()["points"] != two.layers[0].message()["points"]
     assert 'data-role="volume">1.000<' in one.html and 'data-role="volume">1.000<' in two.html
 

@@ -10,8 +10,9 @@ import pytest
 from playwright.sync_api import expect
 
 from essay_site.dev.fit import fit
+from essay_site.figures import api
 from tests.conftest import Visit, canvas_image, frames, live, wait_for_frame
-from widgets import _api, family_samples
+from widgets import family_samples
 from widgets.family_samples import FAMILIES, PIXELS, Models, models
 
 NAMES = [name for name, _ in FAMILIES]
@@ -97,7 +98,7 @@ def test_shipped_parameters_are_small() -> None:
 
 
 def test_render_table_and_panel() -> None:
-    frame = _api.render(family_samples, {"family": "markov"})
+    frame = api.render(family_samples, {"family": "markov"})
     assert frame.html.count("<tr") == 7
     assert '<tr class="gm-fs__chosen"><th scope="row">Markov chain' in frame.html
     assert "2⁷⁸⁴ − 1" in frame.html

@@ -25,7 +25,7 @@ CHAIN = """
 import widgets._c
 from widgets import _d
 from widgets._a import a
-from widgets._api import Frame
+from essay_site.figures.api import Frame
 
 CONTROLS = ()
 
@@ -36,7 +36,7 @@ def render(state):
 
 
 def test_helpers_are_followed_through_every_import_form(tmp_path: Path) -> None:
-    for name, source in {**HELPERS, "chain": CHAIN, "_api": ""}.items():
+    for name, source in {**HELPERS, "chain": CHAIN}.items():
         (tmp_path / f"{name}.py").write_text(source)
     found = walk(tmp_path / "chain.py", tmp_path)
     assert found.helpers == ["_a", "_b", "_c", "_d"]

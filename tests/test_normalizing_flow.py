@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from playwright.sync_api import expect
 
+from essay_site.figures import api
 from tests.conftest import Visit, canvas_image, live
-from widgets import _api, normalizing_flow
+from widgets import normalizing_flow
 from widgets.normalizing_flow import density, forward, inverse, total_mass
 
 strengths = st.floats(min_value=0, max_value=1)
@@ -54,7 +55,7 @@ def test_strength_zero_is_the_identity_and_densities_are_positive() -> None:
 
 
 def test_readout_is_the_measured_mass() -> None:
-    frame = _api.render(normalizing_flow, {"strength": 0.8})
+    frame = api.render(normalizing_flow, {"strength": 0.8})
     assert f'data-role="mass">{total_mass(0.8):.3f}<' in frame.html
     assert [layer.canvas for layer in frame.layers] == ["base", "base", "flow", "flow"]
     assert frame.static_html().count("<svg") == 2

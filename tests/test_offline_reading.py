@@ -213,7 +213,7 @@ def manifest(site: Path) -> dict[str, list[dict[str, int | str]]]:
 def versioned(tmp: Path, version: str, options: str = "") -> Path:
     """A one-figure site whose text and figure both say which build they come from."""
     figure = (
-        "from widgets._api import Frame\nCONTROLS = ()\n\n\ndef render(state):\n"
+        "from essay_site.figures.api import Frame\nCONTROLS = ()\n\n\ndef render(state):\n"
         f"    return Frame('<p class=\"built\">figure {version}</p>', 'figure {version}')\n"
     )
     markdown = f"# Essay\n\nText {version}.\n\n/// figure | versioned\n///\n"

@@ -11,8 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from playwright.sync_api import expect
 
+from essay_site.figures import api
 from tests.conftest import Visit
-from widgets import _api, pixel_explosion
+from widgets import pixel_explosion
 from widgets.pixel_explosion import (
     bar_fraction,
     format_count,
@@ -85,16 +86,16 @@ def test_atoms_landmark_is_the_essays_number() -> None:
 
 
 def test_render_default_and_red_label() -> None:
-    default = _api.render(pixel_explosion)
+    default = api.render(pixel_explosion)
     assert 'data-role="images">1,024<' in default.html
     assert "gm-px__label--over" not in default.html
-    over = _api.render(pixel_explosion, {"n": 28})
+    over = api.render(pixel_explosion, {"n": 28})
     assert "gm-px__label--over" in over.html
     assert "268,435,455" in over.alt
 
 
 def test_render_clamps_out_of_range_input() -> None:
-    frame = _api.render(pixel_explosion, {"n": "5000"})
+    frame = api.render(pixel_explosion, {"n": "5000"})
     assert f'data-role="n">{pixel_explosion.MAX_PIXELS}<' in frame.html
 
 

@@ -11,8 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from playwright.sync_api import expect
 
+from essay_site.figures import api
 from tests.conftest import Visit, live
-from widgets import _api, probability_budget
+from widgets import probability_budget
 from widgets.probability_budget import X, area, autoregressive_leaves, flow, mixture_parts, prior
 
 shares = st.floats(min_value=0.05, max_value=0.95)
@@ -43,7 +44,7 @@ def test_stretched_gaussian_keeps_area_one(k: float) -> None:
 
 
 def test_render_reports_measured_totals() -> None:
-    frame = _api.render(probability_budget, {"p1": 0.9, "w1": 0, "w2": 0, "w3": 0})
+    frame = api.render(probability_budget, {"p1": 0.9, "w1": 0, "w2": 0, "w3": 0})
     for role in ("ar-total", "lv-total", "fl-total"):
         assert f'data-role="{role}">1.000<' in frame.html
     assert "p(z) = (0.33, 0.33, 0.33)" in frame.html

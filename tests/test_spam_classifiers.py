@@ -12,8 +12,9 @@ from playwright.sync_api import expect
 
 from essay_site.dev.datasets import email_text, words
 from essay_site.dev.fit import fit
+from essay_site.figures import api
 from tests.conftest import Visit, live
-from widgets import _api, spam_classifiers
+from widgets import spam_classifiers
 from widgets.spam_classifiers import CHIPS, PAIR, Classifiers, classifiers, pair_log_ratio
 
 RAW = """From: someone@example.com
@@ -87,7 +88,7 @@ def test_every_chip_is_in_the_vocabulary(model: Classifiers) -> None:
 def test_text_is_escaped_in_the_page() -> None:
     panel = spam_classifiers._panel("<b>title</b>", "nb", 0.0, 0.0, [("<script>", 1.0)])
     assert "<script>" not in panel and "&lt;script&gt;" in panel
-    frame = _api.render(spam_classifiers)
+    frame = api.render(spam_classifiers)
     assert "<script" not in frame.html
 
 

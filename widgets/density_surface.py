@@ -14,7 +14,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from widgets._api import Frame, Shapes, Slider, State, canvas
+from essay_site.figures.api import Frame, Shapes, Slider, State, canvas
 from widgets._colours import viridis
 
 Array = NDArray[np.float64]

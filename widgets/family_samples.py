@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from essay_site.figures.api import Button, Choice, Frame, Raster, State, canvas
 from widgets._adam import Adam
-from widgets._api import Button, Choice, Frame, Raster, State, canvas
 
 Array = NDArray[np.float64]
 Images = NDArray[np.uint8]  # (n, 784) of 0/1

@@ -19,7 +19,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from widgets._api import Frame, Raster, Shapes, Slider, State, canvas
+from essay_site.figures.api import Frame, Raster, Shapes, Slider, State, canvas
 from widgets._colours import viridis
 
 Array = NDArray[np.float64]

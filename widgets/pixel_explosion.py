@@ -15,7 +15,7 @@ import html
 from decimal import Decimal
 from typing import NamedTuple
 
-from widgets._api import Frame, Slider, State
+from essay_site.figures.api import Frame, Slider, State
 
 # --- The model: pure arithmetic, no browser ------------------------------------------
 

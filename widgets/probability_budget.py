@@ -16,7 +16,7 @@ from itertools import product
 import numpy as np
 from numpy.typing import NDArray
 
-from widgets._api import Frame, Slider, State
+from essay_site.figures.api import Frame, Slider, State
 
 Array = NDArray[np.float64]
 

@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from essay_site.figures.api import Frame, State, Toggle
 from widgets._adam import Adam
-from widgets._api import Frame, State, Toggle
 
 Array = NDArray[np.float64]
 Matrix = NDArray[np.float32]

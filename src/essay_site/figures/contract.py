@@ -13,9 +13,19 @@ from typing import Final
 
 #: Where the figures live in the site, and where the browser layer finds its parts.
 SITE_FOLDER: Final = "assets/figures"
-#: Relative to SITE_FOLDER: the figures' Python modules and the Pyodide runtime.
-MODULES: Final = "py/widgets/"
+#: Relative to SITE_FOLDER: the Python files (laid out as in Pyodide's home folder, whose
+#: ``widgets/`` holds the figures) and the Pyodide runtime.
+MODULES: Final = "py/"
 RUNTIME: Final = "../pyodide/"
+
+#: Python files every page's worker loads before any figure, relative to MODULES: the
+#: figures' package and the framework's figure API (``essay_site.figures.api``).
+SHARED: Final = (
+    "widgets/__init__.py",
+    "essay_site/__init__.py",
+    "essay_site/figures/__init__.py",
+    "essay_site/figures/api.py",
+)
 
 #: The parts of a figure, by role.
 CLASSES: Final = {
@@ -43,6 +53,7 @@ def as_json() -> str:
             "steps": STEPS,
             "frameEvent": FRAME_EVENT,
             "modules": MODULES,
+            "shared": SHARED,
             "runtime": RUNTIME,
         }
     )

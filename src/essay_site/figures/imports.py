@@ -14,8 +14,8 @@ from pathlib import Path
 
 #: The package the figures folder is imported as, in the build and in the browser.
 PACKAGE = "widgets"
-#: The shared interface: always shipped, never counted as a helper.
-API = "_api"
+#: The framework's own package (its figure API is always shipped, never a Pyodide package).
+FRAMEWORK = "essay_site"
 
 
 @dataclass
@@ -50,7 +50,7 @@ def _imported(tree: ast.AST) -> tuple[set[str], set[str]]:
                 local.add(inner.split(".")[0])
             else:  # from widgets import _a / from . import _a
                 local.update(alias.name for alias in node.names)
-    return local, outside - {""}
+    return local, outside - {"", FRAMEWORK}
 
 
 def walk(module: Path, folder: Path) -> Imports:
@@ -70,7 +70,7 @@ def walk(module: Path, folder: Path) -> Imports:
         seen.add(path)
         local, outside = _imported(ast.parse(path.read_text(encoding="utf-8"), str(path)))
         found.outside |= outside
-        for name in sorted(local - {API}):
+        for name in sorted(local):
             helper = folder / f"{name}.py"
             if not helper.is_file():
                 raise FileNotFoundError(f"{path.name} imports {PACKAGE}.{name}: no {helper}")

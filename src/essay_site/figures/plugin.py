@@ -33,13 +33,16 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from essay_site.assets import AssetError, PyodideRuntime, cache_dir
+from essay_site.figures import api
 from essay_site.figures.config import FiguresConfig
-from essay_site.figures.contract import CLASSES, SITE_FOLDER, STEPS, as_json
+from essay_site.figures.contract import CLASSES, MODULES, SHARED, SITE_FOLDER, STEPS, as_json
 from essay_site.figures.imports import PACKAGE, Imports, walk
 from essay_site.pins import PYODIDE_CORE_FILES
 from essay_site.places import source_path
 
 ASSETS = Path(__file__).parent / "assets"
+#: Where the framework's own Python files are (``essay_site/...``), to ship its figure API.
+SOURCES = Path(__file__).parents[2]
 OPEN = re.compile(r"^///\s*figure\s*\|\s*(?P<name>\S+)\s*$")
 CLOSE = re.compile(r"^///\s*$")
 # A fenced code block opens with three or more backticks or tildes; markers inside it are text.
@@ -67,7 +70,7 @@ def front_matter_lines(page: Page, markdown: str) -> int:
 def figure_frames(error: BaseException, widgets: Path, root: Path) -> str:
     """``widgets/name.py:line`` of the innermost traceback frame in a figure or its helpers.
 
-    The shared interface ``_api.py`` is skipped: its checks report the figure's mistakes.
+    The figure API lives outside the folder: its checks report the figure's mistakes.
     A syntax error has no frame of its own: its file and line are on the error.
     """
     places = [(frame.filename, frame.lineno) for frame in traceback.extract_tb(error.__traceback__)]
@@ -75,7 +78,7 @@ def figure_frames(error: BaseException, widgets: Path, root: Path) -> str:
         places.append((error.filename, error.lineno))
     for filename, line in reversed(places):
         path = Path(filename).resolve()
-        if path.is_relative_to(widgets.resolve()) and path.name != "_api.py":
+        if path.is_relative_to(widgets.resolve()):
             return f"{path.relative_to(root.resolve())}:{line}"
     return ""
 
@@ -119,8 +122,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             return config
         self.root = Path(config.config_file_path).parent
         self.widgets = self.root / self.config.widgets_dir
-        if not (self.widgets / "_api.py").is_file():
-            raise PluginError(f"{self.widgets}: not a figures folder (no _api.py)")
+        if not (self.widgets / "__init__.py").is_file():
+            raise PluginError(f"{self.widgets}: not a figures folder (no __init__.py)")
         # Import the folder as the package ``widgets`` afresh, so `mkdocs serve` sees edits.
         for name in [m for m in sys.modules if m == PACKAGE or m.startswith(f"{PACKAGE}.")]:
             del sys.modules[name]
@@ -202,7 +205,6 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
     def figure_html(self, placement: Placement, occurrence: int) -> str:
         """Pre-render one figure and wrap it in the markup the browser layer expects."""
         module = self.load(placement)
-        api = importlib.import_module(f"{PACKAGE}._api")
         try:
             frame = api.render(module)
             controls = api.controls_html(module, placement.name)
@@ -310,11 +312,14 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         shutil.copytree(ASSETS, target, dirs_exist_ok=True)
         if not self.used:
             return
-        modules = target / "py" / PACKAGE
-        modules.mkdir(parents=True, exist_ok=True)
-        for name in ["__init__", "_api", *self.used]:
-            shutil.copy2(self.widgets / f"{name}.py", modules / f"{name}.py")
-        for path in self.files:
+        python = target / MODULES
+        for shared in SHARED:
+            package, _, rest = shared.partition("/")
+            source = self.widgets / rest if package == PACKAGE else SOURCES / shared
+            (python / shared).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, python / shared)
+        modules = python / PACKAGE
+        for path in [*(f"{name}.py" for name in self.used), *self.files]:
             (modules / path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(self.widgets / path, modules / path)
         try:

@@ -7,7 +7,7 @@ declare namespace Protocol {
   interface ToWorker {
     /** At once, from <head>. */
     /** sizes: bytes of each file the runtime fetches, by file name, for byte progress. */
-    boot: { indexURL: string; moduleURL: string; sizes: Record<string, number> };
+    boot: { indexURL: string; moduleURL: string; shared: string[]; sizes: Record<string, number> };
     /** When the page is parsed. */
     start: { figures: FigureSpec[] };
     render: { id: string; state: ControlState };
@@ -47,7 +47,7 @@ declare namespace Protocol {
   /** The controls' values, typed as Python should see them. */
   type ControlState = Record<string, boolean | number | string>;
 
-  /** widgets/_api.py Frame.message() after Pyodide's toJs: bytes arrive as Uint8Array. */
+  /** essay_site/figures/api.py Frame.message() after Pyodide's toJs: bytes arrive as Uint8Array. */
   interface Frame {
     html: string;
     alt: string;
@@ -91,8 +91,10 @@ declare namespace Protocol {
     };
     steps: number;
     frameEvent: string;
-    /** The figures' modules and the Pyodide runtime, relative to figures.js. */
+    /** The Python files and the Pyodide runtime, relative to figures.js. */
     modules: string;
+    /** Python files every worker loads first, relative to modules. */
+    shared: string[];
     runtime: string;
   }
 

@@ -31,7 +31,7 @@
   // canvas's own coordinates. The page as built shows the same layers as SVG, which the
   // browser draws at the screen's resolution; so a canvas with shapes gets as many pixels as
   // it has on screen, or its lines would blur the moment the figure goes live. Images are
-  // scaled smoothly, as SVG scales them. One rule for both: widgets/_api.py, Shapes.paint.
+  // scaled smoothly, as SVG scales them. One rule for both: essay_site/figures/api.py, Shapes.
   /**
    * @param {HTMLElement} output
    * @param {Protocol.Layer[]} layers
@@ -148,7 +148,7 @@
         ...this.form.querySelectorAll("input[data-drag]"),
       ]);
       if (!bound.length) return;
-      // Each slider is inside its <label> (widgets/_api.py), so `labels` is never null.
+      // Each slider is inside its <label> (essay_site/figures/api.py), so `labels` is never null.
       const names = bound
         .map((input) =>
           /** @type {NodeListOf<HTMLLabelElement>} */ (input.labels)[0].textContent.trim(),
@@ -387,7 +387,7 @@
       event.preventDefault();
       failAll(`the Python worker failed (${event.message || "script error"}).`);
     };
-    post("boot", { indexURL: PYODIDE, moduleURL: MODULES, sizes: SIZES });
+    post("boot", { indexURL: PYODIDE, moduleURL: MODULES, shared: CONTRACT.shared, sizes: SIZES });
   }
 
   function start() {

@@ -16,7 +16,7 @@
 "use strict";
 
 /**
- * widgets/_api.py, as imported through Pyodide. `message` may get undefined (a render for
+ * essay_site/figures/api.py, the figure API, as imported through Pyodide. `message` may get undefined (a render for
  * an unknown id): Python then raises, and that is reported as the figure's error.
  * @typedef {PyProxy & { message(module: PyProxy | undefined, raw: PyProxy): PyProxy }} ApiModule
  */
@@ -26,11 +26,12 @@
  * @typedef {{ data?: Protocol.Bytes, points?: Protocol.Bytes, fill?: Protocol.Bytes }} LayerBytes
  */
 
-const HOME = "/home/pyodide/widgets";
+// Pyodide's home folder is on its import path: widgets/ (the figures) and essay_site/ go here.
+const HOME = "/home/pyodide";
 let indexURL = "";
 let moduleURL = "";
 /** @type {Promise<void> | null} */
-let booted = null; // Promise of the runtime and the widgets._api module
+let booted = null; // Promise of the runtime and the figure API module
 // Both set once booted; steps 2 and 3 and render only run after, hence the casts below.
 /** @type {PyodideAPI | null} */
 let pyodide = null;
@@ -58,7 +59,7 @@ function describe(error) {
   return { message: lines[lines.length - 1], detail };
 }
 
-// A file of the figures' folder (a module's source, or a data file's bytes).
+// A Python file or a data file, by its path under Pyodide's home (e.g. widgets/x.py).
 /**
  * @param {string} path
  * @returns {Promise<[string, Uint8Array<ArrayBuffer>]>}
@@ -170,15 +171,19 @@ function makeSnapshot(indexURL) {
 // Step 1: the interpreter, and the shared figure interface, fetched while it boots.
 /**
  * @param {string} indexURL
+ * @param {string[]} shared The figures' package and the figure API, loaded before any figure.
  * @returns {Promise<PyodideAPI>}
  */
-async function startRuntime(indexURL) {
+async function startRuntime(indexURL, shared) {
   reportBytes();
   importScripts(`${indexURL}pyodide.js`);
-  const shared = Promise.all(["__init__.py", "_api.py"].map(fetchFile));
-  const [runtime, files] = await Promise.all([loadInterpreter(indexURL), shared]);
-  runtime.FS.mkdirTree(`${HOME}/data`);
-  files.forEach(([path, bytes]) => runtime.FS.writeFile(`${HOME}/${path}`, bytes));
+  const fetched = Promise.all(shared.map(fetchFile));
+  const [runtime, files] = await Promise.all([loadInterpreter(indexURL), fetched]);
+  for (const [path, bytes] of files) {
+    runtime.FS.mkdirTree(`${HOME}/${path.slice(0, path.lastIndexOf("/"))}`);
+    runtime.FS.writeFile(`${HOME}/${path}`, bytes);
+  }
+  runtime.FS.mkdirTree(`${HOME}/widgets/data`);
   return runtime;
 }
 
@@ -207,7 +212,7 @@ function loadPackages(packages) {
  */
 async function startFigure({ id, widget, packages, files }) {
   try {
-    const sources = Promise.all([`${widget}.py`, ...files].map(fetchFile));
+    const sources = Promise.all([`${widget}.py`, ...files].map((path) => fetchFile(`widgets/${path}`)));
     sources.catch(() => {}); // awaited below, after the packages; a 404 is reported there
     if (packages.length) {
       post("progress", { id, step: 2, label: `Loading ${packages.join(", ")}`, loaded: 0, total: 0 });
@@ -227,13 +232,13 @@ async function startFigure({ id, widget, packages, files }) {
 
 /** @type {Protocol.Handlers<Protocol.ToWorker>} */
 const handlers = {
-  boot({ indexURL: url, moduleURL: modules, sizes }) {
+  boot({ indexURL: url, moduleURL: modules, shared, sizes }) {
     indexURL = url;
     moduleURL = modules;
     countBytes(sizes);
-    booted = startRuntime(url).then((runtime) => {
+    booted = startRuntime(url, shared).then((runtime) => {
       pyodide = runtime;
-      api = /** @type {ApiModule} */ (pyodide.pyimport("widgets._api"));
+      api = /** @type {ApiModule} */ (pyodide.pyimport("essay_site.figures.api"));
     });
     booted.catch((error) => post("error", describe(error)));
   },
