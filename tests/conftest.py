@@ -79,7 +79,20 @@ def render(state):
     return Frame('<p class="prerendered">drawn at build time</p>', "drawn at build time")
 """
 
+#: Goes live, then loops for ever on input, as a reader's slip (``while True``) would.
+HANGS_ON_INPUT = """
+from essay_site.figures.api import Frame, Slider
+CONTROLS = (Slider("k", "Loop level k", min=0, max=1, step=1, value=0),)
+def render(state):
+    while state["k"]:
+        pass
+    return Frame('<p class="calm">not looping</p>', "not looping")
+"""
+
 FAULT_PAGE = """# Faults
+
+/// figure | hangs_on_input
+///
 
 /// figure | raises_on_input
 ///
@@ -96,7 +109,11 @@ FAULT_PAGE = """# Faults
 def fault_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A site with two faulty figures beside a good one, and a short runtime timeout."""
     tmp = tmp_path_factory.mktemp("faults")
-    figures = {"raises_on_input": RAISES_ON_INPUT, "fails_in_browser": FAILS_IN_BROWSER}
+    figures = {
+        "raises_on_input": RAISES_ON_INPUT,
+        "fails_in_browser": FAILS_IN_BROWSER,
+        "hangs_on_input": HANGS_ON_INPUT,
+    }
     project = make_project(tmp, FAULT_PAGE, figures, options="      runtime_timeout: 8")
     result = mkdocs_build(project, tmp / "site")
     assert result.returncode == 0, result.stderr

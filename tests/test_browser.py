@@ -186,3 +186,27 @@ def test_markup_that_slips_through_cannot_run_script(
     # ... and the handler in the figure's markup did not, built or live.
     assert page.evaluate("document.body.dataset.pwned") is None
     assert any("Content Security Policy" in error for error in opened.errors)
+
+
+def test_a_figure_that_hangs_is_stopped_and_the_others_come_back(
+    fault_site: Path, visit: Callable[..., Visit]
+) -> None:
+    opened = visit(fault_site)
+    page = opened.page
+    good = page.locator('[data-widget="pixel_explosion"]')
+    stuck = page.locator('[data-widget="hangs_on_input"]')
+    expect(good).to_have_attribute("data-state", "live", timeout=60_000)
+    expect(stuck).to_have_attribute("data-state", "live")
+    page.fill("#pixel_explosion-n", "30")
+    expect(good.locator('[data-role="n"]')).to_have_text("30")
+    page.fill("#hangs_on_input-k", "1")
+    # The site's render_timeout (5 s) stops it; the page itself never froze.
+    expect(stuck).to_have_attribute("data-state", "error", timeout=15_000)
+    expect(stuck.locator(".gm-figure__status")).to_contain_text("did not answer within 5 s")
+    expect(stuck.locator(".calm")).to_be_visible()
+    # The other figures restart in a new worker, in the state their controls show.
+    expect(good).to_have_attribute("data-state", "live", timeout=60_000)
+    expect(good.locator('[data-role="n"]')).to_have_text("30")
+    page.fill("#pixel_explosion-n", "31")
+    expect(good.locator('[data-role="n"]')).to_have_text("31")
+    assert opened.external == []

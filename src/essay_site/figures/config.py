@@ -25,3 +25,6 @@ class FiguresConfig(base.Config):
 
     # A runtime that makes no progress for this long is reported as failed, never left hanging.
     runtime_timeout = opt.Type(int, default=60)
+
+    # A frame that takes longer than this stops that figure (its loop, say); the others go on.
+    render_timeout = opt.Type(int, default=5)

@@ -251,10 +251,10 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         script = get_relative_url(f"{SITE_FOLDER}/figures.js", page.url)
         sizes = html.escape(json.dumps(self.download_sizes(set(WIDGET.findall(output)))))
         contract = html.escape(as_json())
-        timeout = self.config.runtime_timeout
         tag = (
             f'<script src="{script}" data-sizes="{sizes}" data-contract="{contract}" '
-            f'data-timeout="{timeout}"></script>'
+            f'data-timeout="{self.config.runtime_timeout}" '
+            f'data-render-timeout="{self.config.render_timeout}"></script>'
         )
         return output.replace("</head>", f"{tag}\n</head>", 1)
 

@@ -112,10 +112,13 @@
     /**
      * @param {HTMLElement} root
      * @param {Protocol.Post<Protocol.ToWorker>} post
+     * @param {(figure: Figure) => void} hung Called when a frame does not come in time.
      */
-    constructor(root, post) {
+    constructor(root, post, hung) {
       this.root = root;
       this.post = post;
+      this.hung = hung;
+      this.timer = 0;
       this.form = /** @type {HTMLFormElement} */ (root.querySelector(`.${CLASSES.controls}`));
       this.output = /** @type {HTMLElement} */ (root.querySelector(`.${CLASSES.output}`));
       this.alt = /** @type {HTMLElement} */ (root.querySelector(`.${CLASSES.alt}`));
@@ -247,6 +250,7 @@
       }
       this.busy = true;
       this.post("render", { id: this.id, state: this.values() });
+      this.timer = setTimeout(() => this.hung(this), renderSeconds * 1000);
     }
 
     // Steps only go forward; the runtime's byte count (shared by every figure) goes with
@@ -269,6 +273,7 @@
 
     /** @param {Protocol.Frame} frame */
     paint({ html, alt, layers }) {
+      clearTimeout(this.timer);
       try {
         // Sizes are read from the picture in place: a canvas just inserted, in a figure the
         // browser is not laying out (off screen), has no size yet.
@@ -303,6 +308,7 @@
     // Keep the last picture; say what went wrong where the figure is.
     /** @param {string} message */
     fail(message) {
+      clearTimeout(this.timer);
       this.busy = false;
       this.pending = false;
       this.state = "error";
@@ -336,6 +342,8 @@
   // must end in an error, never in an endless spinner.
   // The site's runtime_timeout option, written by the build onto this script.
   const seconds = Number(SCRIPT.dataset.timeout) || 60;
+  // And its render_timeout: how long one frame may take before Python is restarted.
+  const renderSeconds = Number(SCRIPT.dataset.renderTimeout) || 5;
   let watchdog = 0;
   const arm = () => {
     clearTimeout(watchdog);
@@ -390,22 +398,46 @@
     post("boot", { indexURL: PYODIDE, moduleURL: MODULES, shared: CONTRACT.shared, sizes: SIZES });
   }
 
+  /**
+   * What the worker needs to start a figure, from the build's attributes.
+   * @param {HTMLElement} root
+   * @returns {Protocol.FigureSpec}
+   */
+  const spec = (root) => ({
+    id: root.id,
+    widget: /** @type {string} */ (root.dataset.widget),
+    packages: (root.dataset.packages || "").split(" ").filter(Boolean),
+    files: (root.dataset.files || "").split(" ").filter(Boolean),
+  });
+
+  // A frame that never comes (a render stuck in a loop) would hold up every figure, since
+  // they share one worker: stop that worker, and start the others afresh in a new one. They
+  // come back in the state their controls show; the stuck figure keeps its last picture.
+  /** @param {Figure} stuck */
+  function restart(stuck) {
+    /** @type {Worker} */ (worker).terminate();
+    stuck.fail(`it did not answer within ${renderSeconds} s, so Python was restarted without it.`);
+    const others = [...figures.values()].filter((figure) => figure.state !== "error");
+    for (const figure of others) {
+      clearTimeout(figure.timer);
+      [figure.ready, figure.busy, figure.pending, figure.step] = [false, false, false, 0];
+      figure.state = "loading";
+      figure.progress({ step: 1, label: "Restarting Python", loaded: 0, total: 0 });
+    }
+    boot();
+    post("start", { figures: others.map((figure) => spec(figure.root)) });
+    arm();
+  }
+
   function start() {
     const roots = /** @type {HTMLElement[]} */ ([...document.querySelectorAll("[data-widget]")]);
-    roots.forEach((root) => figures.set(root.id, new Figure(root, post)));
+    roots.forEach((root) => figures.set(root.id, new Figure(root, post, restart)));
     if (runtimeError) {
       failAll(runtimeError);
       return;
     }
     figures.forEach((figure) => figure.progress(lastProgress));
-    post("start", {
-      figures: roots.map((root) => ({
-        id: root.id,
-        widget: /** @type {string} */ (root.dataset.widget),
-        packages: (root.dataset.packages || "").split(" ").filter(Boolean),
-        files: (root.dataset.files || "").split(" ").filter(Boolean),
-      })),
-    });
+    post("start", { figures: roots.map(spec) });
     arm();
   }
 
