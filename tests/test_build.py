@@ -417,3 +417,23 @@ def test_the_contract_is_written_once(essay_html: str) -> None:
     for role in ("figure", "controls", "output", "alt", "status"):
         assert f'class="{contract.CLASSES[role]}"' in essay_html
     assert f'<progress max="{contract.STEPS}"' in essay_html
+
+
+@pytest.mark.parametrize(
+    ("figure", "helpers"), [("pixel_explosion", []), ("density_surface", ["_colours.py"])]
+)
+def test_the_python_shown_is_the_python_that_runs(
+    essay_site: Path, essay_html: str, figure: str, helpers: list[str]
+) -> None:
+    root = essay_html[essay_html.index(f'data-widget="{figure}"') :]
+    root = root[: root.index("</figure>")]
+    assert f'<details class="gm-figure__code" data-source="source/{figure}.html">' in root
+    assert "<summary>Python" in root
+    shown = (essay_site / "assets" / "figures" / "source" / f"{figure}.html").read_text()
+    served = essay_site / "assets" / "figures" / "py" / "widgets"
+    files = re.findall(r'<span class="filename">widgets/([^<]+)</span>', shown)
+    assert files == [f"{figure}.py", *helpers]
+    codes = re.findall(r"<code>(.*?)</code>", shown, re.DOTALL)
+    for name, code in zip(files, codes, strict=True):
+        text = html.unescape(re.sub(r"<[^>]+>", "", code))
+        assert text == (served / name).read_text() == (ROOT / "widgets" / name).read_text()

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from playwright.sync_api import expect
+from playwright.sync_api import Browser, expect
 
+from essay_site.dev.site_server import serve
 from essay_site.figures import api
-from tests.conftest import Visit
+from tests.conftest import Visit, record_errors
 from widgets import pixel_explosion
 from widgets.pixel_explosion import (
     bar_fraction,
@@ -125,3 +126,28 @@ def test_static_then_live_then_red(essay_site: Path, visit: Callable[..., Visit]
     expect(figure.locator('[data-role="n"]')).to_have_text("29")
     assert opened.external == []
     assert opened.errors == []
+
+
+@pytest.mark.browser
+def test_its_python_can_be_read_and_copied(essay_site: Path, browser: Browser) -> None:
+    context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    errors: list[str] = []
+    record_errors(page, errors)
+    with serve(essay_site) as server:
+        page.goto(server.url)
+        figure = page.locator('[data-widget="pixel_explosion"]')
+        code = figure.locator("details.gm-figure__code")
+        expect(code.locator("summary")).to_contain_text("Python")
+        # Closed, nothing of the source has been fetched.
+        assert not any(s.file.parent.name == "source" for s in server.log)
+        code.locator("summary").click()
+        expect(code.locator(".highlight .filename")).to_have_text("widgets/pixel_explosion.py")
+        expect(code.locator("code")).to_contain_text("def render(state: State) -> Frame:")
+        code.get_by_role("button", name="Copy widgets/pixel_explosion.py").click()
+        expect(code.get_by_role("button", name="Copied")).to_be_visible()
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied == (essay_site / "assets/figures/py/widgets/pixel_explosion.py").read_text()
+    context.close()
+    assert errors == []

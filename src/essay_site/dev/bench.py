@@ -59,10 +59,11 @@ new MutationObserver(() => {
 # The header's offline indicator once the whole site is saved (offline_reading plugin).
 SAVED = '.gm-offline[data-offline="saved"]'
 
-# What the service worker saved: the bytes of every response in its cache.
-SAVED_BYTES = """async () => {
+# Bytes kept in Cache Storage by cache-name prefix: the saved site ("essay-"), and
+# Python's memory snapshot ("pyodide-snapshot").
+CACHED_BYTES = """async (prefix) => {
   let total = 0;
-  for (const name of await caches.keys()) {
+  for (const name of (await caches.keys()).filter((n) => n.startsWith(prefix))) {
     const cache = await caches.open(name);
     for (const request of await cache.keys())
       total += (await (await cache.match(request)).arrayBuffer()).byteLength;
@@ -275,7 +276,7 @@ def returning_offline(context: BrowserContext, server: SiteServer, path: str) ->
     page.locator(SAVED).wait_for(timeout=300_000)
     # And the memory snapshot the first visit makes once its figures are live.
     for _ in range(600):
-        if page.evaluate("caches.has('pyodide-snapshot')"):
+        if page.evaluate(CACHED_BYTES, "pyodide-snapshot"):
             break
         page.wait_for_timeout(100)
     page.close()
@@ -286,14 +287,20 @@ def returning_offline(context: BrowserContext, server: SiteServer, path: str) ->
         context.set_offline(False)
 
 
-def saved_bytes(context: BrowserContext, server: SiteServer) -> int:
-    """Bytes the service worker keeps for offline reading (in a profile that saved it)."""
+def saved_bytes(context: BrowserContext, server: SiteServer) -> tuple[int, int]:
+    """Bytes kept for offline reading, and of the memory snapshot (once both are made)."""
     page = context.new_page()
     page.goto(server.url)
     page.locator(SAVED).wait_for(timeout=300_000)
-    total: int = page.evaluate(SAVED_BYTES)
+    snapshot = 0
+    for _ in range(600):
+        snapshot = page.evaluate(CACHED_BYTES, "pyodide-snapshot")
+        if snapshot:
+            break
+        page.wait_for_timeout(100)
+    site: int = page.evaluate(CACHED_BYTES, "essay-")
     page.close()
-    return total
+    return site, int(snapshot)
 
 
 def latencies(
@@ -337,7 +344,7 @@ def measure(
     with profile(driver) as context:
         for name, (script, args) in inputs.items():
             timings[name] = latencies(context, server, path, script, args)
-        saved = saved_bytes(context, server) if saves else 0
+        saved = saved_bytes(context, server) if saves else (0, 0)
     return {"fresh": fresh, "warm": warm, "offline": offline, "saved": saved, **timings}
 
 
@@ -373,8 +380,10 @@ def report(results: dict[str, dict[str, Any]]) -> None:
         ours = median(essay, "offline", field) * 1e-3
         label = f"{label}, returning offline (s)"
         print(f"{label:52} {ours:10.2f} {warm_reference:10.2f} {ours / warm_reference:7.2f}")
+    site, snapshot = essay["saved"]
     label = "bytes saved for offline / the essay's site (MB)"
-    print(f"{label:52} {essay['saved'] / 1e6:10.2f} {essay['site'] / 1e6:10.2f}")
+    print(f"{label:52} {site / 1e6:10.2f} {essay['site'] / 1e6:10.2f}")
+    print(f"{'memory snapshot kept by the browser (MB)':52} {snapshot / 1e6:10.2f}")
     print("\nEssay figures only (the reference has no such input):")
     skip = {"fresh", "warm", "slider", "offline", "saved", "site"}
     for name in [key for key in essay if key not in skip]:

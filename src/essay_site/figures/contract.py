@@ -18,6 +18,9 @@ SITE_FOLDER: Final = "assets/figures"
 MODULES: Final = "py/"
 RUNTIME: Final = "../pyodide/"
 
+#: Relative to SITE_FOLDER: each figure's source, highlighted (``<name>.html``).
+SOURCE: Final = "source/"
+
 #: Python files every page's worker loads before any figure, relative to MODULES: the
 #: figures' package and the framework's figure API (``essay_site.figures.api``).
 SHARED: Final = (
@@ -36,6 +39,7 @@ CLASSES: Final = {
     "alt": "gm-figure__alt",
     "status": "gm-figure__status",
     "fileNotice": "gm-file-notice",
+    "code": "gm-figure__code",
 }
 
 #: Loading steps shown in each figure's progress bar: runtime, packages, the figure itself.

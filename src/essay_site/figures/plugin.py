@@ -35,8 +35,17 @@ from mkdocs.utils import get_relative_url
 from essay_site.assets import AssetError, PyodideRuntime, cache_dir
 from essay_site.figures import api
 from essay_site.figures.config import FiguresConfig
-from essay_site.figures.contract import CLASSES, MODULES, SHARED, SITE_FOLDER, STEPS, as_json
+from essay_site.figures.contract import (
+    CLASSES,
+    MODULES,
+    SHARED,
+    SITE_FOLDER,
+    SOURCE,
+    STEPS,
+    as_json,
+)
 from essay_site.figures.imports import PACKAGE, Imports, walk
+from essay_site.figures.source import fragment
 from essay_site.pins import PYODIDE_CORE_FILES
 from essay_site.places import source_path
 
@@ -48,6 +57,8 @@ CLOSE = re.compile(r"^///\s*$")
 # A fenced code block opens with three or more backticks or tildes; markers inside it are text.
 FENCE = re.compile(r"^\s{0,3}(?P<fence>`{3,}|~{3,})")
 WIDGET = re.compile(r'data-widget="([^"]+)"')
+# Stands for the figures' site folder, relative to the page, until the page is known.
+ASSETS_MARK = "@@gm-assets@@"
 SLOT = re.compile(r'<div data-gm-slot="(\d+)">\s*</div>')
 
 
@@ -114,10 +125,11 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self.used: dict[str, list[str]] = {}
         self.slots: list[str] = []
         self.files: set[str] = set()
+        self.helpers: dict[str, list[str]] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Locate the figures, import them afresh, and add the generic stylesheet."""
-        self.used, self.slots, self.files = {}, [], set()
+        self.used, self.slots, self.files, self.helpers = {}, [], set(), {}
         if not self.config.enabled:
             return config
         self.root = Path(config.config_file_path).parent
@@ -225,7 +237,11 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             f'<p class="{CLASSES["alt"]}">{html.escape(frame.alt)}</p>\n'
             f'<div class="{CLASSES["status"]}" role="status">'
             f'<progress max="{STEPS}" value="0"></progress>'
-            "<span>Static preview: the live figure starts when Python has loaded.</span></div>"
+            "<span>Static preview: the live figure starts when Python has loaded.</span></div>\n"
+            f'<details class="{CLASSES["code"]}" data-source="{SOURCE}{placement.name}.html">'
+            f"<summary>Python: the code that draws this figure</summary>"
+            f'<p><a href="{ASSETS_MARK}/{MODULES}{PACKAGE}/{placement.name}.py">'
+            f"{PACKAGE}/{placement.name}.py</a></p></details>"
         )
         caption = "\n".join(placement.caption).strip()
         figcaption = f'<figcaption markdown="1">\n\n{caption}\n\n</figcaption>\n' if caption else ""
@@ -242,7 +258,10 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self, content: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         """Put each figure's pre-rendered markup into its slot."""
-        return SLOT.sub(lambda match: self.slots[int(match[1])], content)
+        assets = get_relative_url(SITE_FOLDER, page.url)
+        return SLOT.sub(
+            lambda match: self.slots[int(match[1])].replace(ASSETS_MARK, assets), content
+        )
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         """On pages with figures, load the browser layer from <head> so Python boots early."""
@@ -289,7 +308,9 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                 f"{placement.where}: figure {placement.name!r} needs {', '.join(missing)} "
                 f"in {self.widgets}: run `nox -s fit`"
             )
-        files = [f"{helper}.py" for helper in self.imports(placement, module).helpers] + data
+        helpers = [f"{helper}.py" for helper in self.imports(placement, module).helpers]
+        self.helpers[placement.name] = helpers
+        files = helpers + data
         self.files.update(files)
         return files
 
@@ -322,6 +343,12 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         for path in [*(f"{name}.py" for name in self.used), *self.files]:
             (modules / path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(self.widgets / path, modules / path)
+        # What the reader reads is what the worker runs: the files just copied.
+        (target / SOURCE).mkdir(exist_ok=True)
+        for name, helpers in self.helpers.items():
+            shown = [f"{PACKAGE}/{path}" for path in [f"{name}.py", *helpers]]
+            texts = [(path, (python / path).read_text(encoding="utf-8")) for path in shown]
+            (target / SOURCE / f"{name}.html").write_text(fragment(texts), encoding="utf-8")
         try:
             needed = {package for packages in self.used.values() for package in packages}
             self.pyodide().copy_to(site / "assets" / "pyodide", needed)

@@ -88,6 +88,7 @@ declare namespace Protocol {
       alt: string;
       status: string;
       fileNotice: string;
+      code: string;
     };
     steps: number;
     frameEvent: string;

@@ -142,6 +142,38 @@
         this.request();
       });
       this.enableDrag();
+      this.enableCode();
+    }
+
+    // The "Python" disclosure: the highlighted source is fetched the first time it opens
+    // (nothing before), and each file has a copy button.
+    enableCode() {
+      const code = /** @type {HTMLDetailsElement | null} */ (
+        this.root.querySelector(`details.${CLASSES.code}`)
+      );
+      if (!code) return;
+      code.addEventListener("toggle", async () => {
+        if (!code.open || code.dataset.loaded) return;
+        code.dataset.loaded = "loading";
+        try {
+          const response = await fetch(new URL(/** @type {string} */ (code.dataset.source), ASSETS));
+          if (!response.ok) throw new Error(`HTTP ${response.status}`);
+          const body = document.createElement("div");
+          body.innerHTML = await response.text(); // the build's own markup, from this site
+          code.append(body);
+          code.dataset.loaded = "yes";
+        } catch (error) {
+          delete code.dataset.loaded; // the link to the file is still there; try again later
+          console.warn(`Figure ${this.id}: its source could not be loaded.`, error);
+        }
+      });
+      code.addEventListener("click", async (event) => {
+        const button = /** @type {Element} */ (event.target).closest("button[data-copy]");
+        const text = button?.parentElement?.querySelector("code")?.textContent;
+        if (!button || text === undefined || text === null) return;
+        await navigator.clipboard.writeText(text);
+        button.textContent = "Copied";
+      });
     }
 
     // Sliders declared with drag="x" or "y" also follow a drag across the picture (mouse,
