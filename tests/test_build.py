@@ -150,7 +150,10 @@ def test_figure_is_prerendered_with_its_contract(essay_html: str) -> None:
     figure = figure[: figure.index("</figure>")]
     assert 'data-widget="pixel_explosion"' in figure
     assert 'data-state="static"' in figure
-    assert 'aria-label="Controls of the figure"' in figure
+    assert (
+        'aria-label="Controls of the figure: The pixel explosion: '
+        'how many images n binary pixels can make"'
+    ) in figure
     assert '<input type="range" id="pixel_explosion-n" name="n"' in figure
     assert "1,024" in figure
     assert "Each pixel doubles the number of possible images." in figure.split("<figcaption>")[1]
@@ -437,3 +440,10 @@ def test_the_python_shown_is_the_python_that_runs(
     for name, code in zip(files, codes, strict=True):
         text = html.unescape(re.sub(r"<[^>]+>", "", code))
         assert text == (served / name).read_text() == (ROOT / "widgets" / name).read_text()
+
+
+def test_each_figures_controls_have_a_name_of_their_own(essay_html: str) -> None:
+    # Each form is a landmark; screen readers list them by name, so no two may share one.
+    names = re.findall(r'<form class="gm-figure__controls" aria-label="([^"]+)"', essay_html)
+    assert len(names) == 6
+    assert len(set(names)) == 6

@@ -151,3 +151,44 @@ def test_its_python_can_be_read_and_copied(essay_site: Path, browser: Browser) -
         assert copied == (essay_site / "assets/figures/py/widgets/pixel_explosion.py").read_text()
     context.close()
     assert errors == []
+
+
+@pytest.mark.browser
+def test_keyboard_focus_shows_and_the_settled_value_is_announced(
+    essay_site: Path, visit: Callable[..., Visit]
+) -> None:
+    page = visit(essay_site).page
+    figure = page.locator('[data-widget="pixel_explosion"]')
+    expect(figure).to_have_attribute("data-state", "live", timeout=90_000)
+    slider = page.locator("#pixel_explosion-n")
+    slider.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    outline = slider.evaluate(
+        "e => getComputedStyle(e).outlineStyle + ' ' + e.matches(':focus-visible')"
+    )
+    assert outline == "solid true"
+    expect(figure.locator('[data-role="n"]')).to_have_text("15")
+    # One polite announcement, of the value the reader stopped on.
+    announce = figure.locator(".gm-figure__announce")
+    expect(announce).to_have_attribute("aria-live", "polite")
+    expect(announce).to_contain_text("15 binary pixels")
+    assert "11 binary pixels" not in (announce.text_content() or "")
+
+
+@pytest.mark.browser
+def test_it_prints_with_its_values_and_without_its_machinery(
+    essay_site: Path, visit: Callable[..., Visit]
+) -> None:
+    page = visit(essay_site).page
+    figure = page.locator('[data-widget="pixel_explosion"]')
+    expect(figure).to_have_attribute("data-state", "live", timeout=90_000)
+    page.fill("#pixel_explosion-n", "28")
+    expect(figure.locator('[data-role="n"]')).to_have_text("28")
+    page.emulate_media(media="print")
+    expect(figure.locator(".gm-figure__status")).to_be_hidden()
+    expect(figure.locator("details.gm-figure__code")).to_be_hidden()
+    expect(page.locator("#pixel_explosion-n")).to_be_hidden()
+    control = figure.locator(".gm-control--slider")
+    expect(control).to_be_visible()
+    expect(control).to_contain_text("28")

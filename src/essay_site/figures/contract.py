@@ -40,6 +40,7 @@ CLASSES: Final = {
     "status": "gm-figure__status",
     "fileNotice": "gm-file-notice",
     "code": "gm-figure__code",
+    "announce": "gm-figure__announce",
 }
 
 #: Loading steps shown in each figure's progress bar: runtime, packages, the figure itself.

@@ -226,15 +226,20 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self.used[placement.name] = packages
         files = self.files_for(placement, module)
         ident = placement.name if occurrence == 1 else f"{placement.name}-{occurrence}"
-        # A figure may name its controls (shown above them); otherwise they get a generic name.
+        # A figure may name its controls (shown above them); otherwise they are named after the
+        # figure (its docstring's first line), so each form is a landmark of its own.
         legend = html.escape(getattr(module, "CONTROLS_LABEL", ""))
         shown = f'<p class="{CLASSES["legend"]}">{legend}</p>' if legend else ""
+        title = (module.__doc__ or placement.name).strip().splitlines()[0].rstrip(".:")
+        name = legend or html.escape(f"Controls of the figure: {title}")
+        name += f" ({occurrence})" if occurrence > 1 else ""
         # The figure's own markup waits in a slot until on_page_content, out of Markdown's reach.
         self.slots.append(
             f'<form class="{CLASSES["controls"]}" '
-            f'aria-label="{legend or "Controls of the figure"}">{shown}{controls}</form>\n'
+            f'aria-label="{name}">{shown}{controls}</form>\n'
             f'<div class="{CLASSES["output"]}">{frame.static_html()}</div>\n'
             f'<p class="{CLASSES["alt"]}">{html.escape(frame.alt)}</p>\n'
+            f'<p class="{CLASSES["announce"]}" aria-live="polite"></p>\n'
             f'<div class="{CLASSES["status"]}" role="status">'
             f'<progress max="{STEPS}" value="0"></progress>'
             "<span>Static preview: the live figure starts when Python has loaded.</span></div>\n"

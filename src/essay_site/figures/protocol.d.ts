@@ -89,6 +89,7 @@ declare namespace Protocol {
       status: string;
       fileNotice: string;
       code: string;
+      announce: string;
     };
     steps: number;
     frameEvent: string;

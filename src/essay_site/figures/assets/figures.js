@@ -122,6 +122,8 @@
       this.form = /** @type {HTMLFormElement} */ (root.querySelector(`.${CLASSES.controls}`));
       this.output = /** @type {HTMLElement} */ (root.querySelector(`.${CLASSES.output}`));
       this.alt = /** @type {HTMLElement} */ (root.querySelector(`.${CLASSES.alt}`));
+      this.announce = /** @type {HTMLElement} */ (root.querySelector(`.${CLASSES.announce}`));
+      this.announcing = 0;
       this.status = /** @type {HTMLElement} */ (root.querySelector(`.${CLASSES.status}`));
       this.bar = /** @type {HTMLProgressElement} */ (this.status.querySelector("progress"));
       this.text = /** @type {HTMLSpanElement} */ (this.status.querySelector("span"));
@@ -324,6 +326,11 @@
         return;
       }
       this.alt.textContent = alt;
+      // Screen readers hear the state the reader settles on, not every frame of a drag.
+      if (this.state === "live") {
+        clearTimeout(this.announcing);
+        this.announcing = setTimeout(() => (this.announce.textContent = alt), 700);
+      }
       this.busy = false;
       if (this.state !== "live") {
         this.state = "live";
