@@ -210,3 +210,78 @@ def test_a_figure_that_hangs_is_stopped_and_the_others_come_back(
     page.fill("#pixel_explosion-n", "31")
     expect(good.locator('[data-role="n"]')).to_have_text("31")
     assert opened.external == []
+
+
+# Each figure's controls as the reader set them: name -> value (checkboxes as "1"/"0").
+CONTROL_VALUES = """root => Object.fromEntries([...root.querySelector('form').elements]
+  .filter((e) => e.name && e.type !== 'button')
+  .map((e) => [e.name, e.type === 'checkbox' ? (e.checked ? '1' : '0') : e.value]))"""
+
+# Moves every figure's first slider, menu or checkbox away from the state it was built with.
+CHANGE_EVERY_FIGURE = """() => {
+  for (const root of document.querySelectorAll('[data-widget]')) {
+    const control = [...root.querySelector('form').elements].find(
+      (e) => e.name && e.type !== 'button');
+    if (control.type === 'checkbox') control.checked = !control.checked;
+    else if (control.tagName === 'SELECT') control.selectedIndex = control.options.length - 1;
+    else {
+      const [low, high] = [Number(control.min), Number(control.max)];
+      control.value = String((low + high) / 2 + Number(control.step));
+    }
+    control.dispatchEvent(new Event('input', { bubbles: true }));
+  }
+}"""
+
+
+def all_figures_live(page: Page) -> list[dict[str, str]]:
+    figures = page.locator("[data-widget]")
+    values = []
+    for index in range(figures.count()):
+        expect(figures.nth(index)).to_have_attribute("data-state", "live", timeout=90_000)
+        values.append(figures.nth(index).evaluate(CONTROL_VALUES))
+    return values
+
+
+def test_a_link_carries_every_figures_state(essay_site: Path, visit: Callable[..., Visit]) -> None:
+    opened = visit(essay_site)
+    page = opened.page
+    built = all_figures_live(page)
+    length = page.evaluate("history.length")
+    page.evaluate(CHANGE_EVERY_FIGURE)
+    changed = [page.locator("[data-widget]").nth(i).evaluate(CONTROL_VALUES) for i in range(6)]
+    assert changed != built
+    page.wait_for_function("() => location.search.split('&').length >= 6")
+    assert page.evaluate("history.length") == length  # replaced, never pushed
+    link = page.evaluate("location.href")
+    # A new reader opens the link: the built picture first, then, once live, that state.
+    again = visit(essay_site, path="?" + link.split("?", 1)[1]).page
+    assert all_figures_live(again) == changed
+    assert opened.errors == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "pixel_explosion.n=1e999",
+        "pixel_explosion.n=<img src=x onerror=document.title='pwned'>",
+        "pixel_explosion.n=",
+        "no_such_figure.n=5&pixel_explosion.no_such_control=5",
+    ],
+)
+def test_hostile_links_are_ignored(
+    essay_site: Path, visit: Callable[..., Visit], query: str
+) -> None:
+    opened = visit(essay_site, path="?" + query)
+    figure = opened.page.locator('[data-widget="pixel_explosion"]')
+    expect(figure).to_have_attribute("data-state", "live", timeout=90_000)
+    expect(figure.locator('[data-role="n"]')).to_have_text("10")
+    assert opened.page.title() != "pwned"
+    assert opened.errors == []
+
+
+def test_out_of_range_values_are_clamped(essay_site: Path, visit: Callable[..., Visit]) -> None:
+    opened = visit(essay_site, path="?pixel_explosion.n=5000")
+    figure = opened.page.locator('[data-widget="pixel_explosion"]')
+    expect(figure).to_have_attribute("data-state", "live", timeout=90_000)
+    top = opened.page.locator("#pixel_explosion-n").get_attribute("max")
+    expect(figure.locator('[data-role="n"]')).to_have_text(str(int(float(str(top)))))

@@ -192,3 +192,22 @@ def test_it_prints_with_its_values_and_without_its_machinery(
     control = figure.locator(".gm-control--slider")
     expect(control).to_be_visible()
     expect(control).to_contain_text("28")
+
+
+@pytest.mark.browser
+def test_a_link_to_this_view_can_be_copied(essay_site: Path, browser: Browser) -> None:
+    context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    with serve(essay_site) as server:
+        page.goto(server.url)
+        figure = page.locator('[data-widget="pixel_explosion"]')
+        button = figure.get_by_role("button", name="Copy a link to this view")
+        expect(button).to_be_hidden()  # nothing to share before the figure is live
+        expect(figure).to_have_attribute("data-state", "live", timeout=90_000)
+        page.fill("#pixel_explosion-n", "28")
+        button.click()
+        expect(figure.get_by_role("button", name="Link copied")).to_be_visible()
+        link = page.evaluate("navigator.clipboard.readText()")
+        assert link == f"{server.url}?pixel_explosion.n=28#figure-pixel_explosion"
+    context.close()

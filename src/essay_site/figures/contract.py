@@ -41,6 +41,7 @@ CLASSES: Final = {
     "fileNotice": "gm-file-notice",
     "code": "gm-figure__code",
     "announce": "gm-figure__announce",
+    "link": "gm-figure__link",
 }
 
 #: Loading steps shown in each figure's progress bar: runtime, packages, the figure itself.

@@ -242,7 +242,9 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             f'<p class="{CLASSES["announce"]}" aria-live="polite"></p>\n'
             f'<div class="{CLASSES["status"]}" role="status">'
             f'<progress max="{STEPS}" value="0"></progress>'
-            "<span>Static preview: the live figure starts when Python has loaded.</span></div>\n"
+            "<span>Static preview: the live figure starts when Python has loaded.</span>"
+            f'<button type="button" class="{CLASSES["link"]}">Copy a link to this view</button>'
+            "</div>\n"
             f'<details class="{CLASSES["code"]}" data-source="{SOURCE}{placement.name}.html">'
             f"<summary>Python: the code that draws this figure</summary>"
             f'<p><a href="{ASSETS_MARK}/{MODULES}{PACKAGE}/{placement.name}.py">'

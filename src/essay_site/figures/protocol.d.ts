@@ -90,6 +90,7 @@ declare namespace Protocol {
       fileNotice: string;
       code: string;
       announce: string;
+      link: string;
     };
     steps: number;
     frameEvent: string;

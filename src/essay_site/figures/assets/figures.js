@@ -134,7 +134,13 @@
       this.bytes = "";
       this.pending = false;
       this.form.addEventListener("submit", (event) => event.preventDefault());
-      this.form.addEventListener("input", () => this.request());
+      this.form.addEventListener("input", () => {
+        this.request();
+        this.remember();
+      });
+      this.remembering = 0;
+      this.linkButton = /** @type {HTMLButtonElement} */ (this.status.querySelector("button"));
+      this.linkButton.addEventListener("click", () => this.copyLink());
       this.form.addEventListener("click", (event) => {
         const button = /** @type {HTMLButtonElement | null} */ (
           /** @type {Element} */ (event.target).closest("button[name]")
@@ -302,7 +308,63 @@
     live() {
       this.ready = true;
       this.bar.value = STEPS;
+      this.fromURL();
       this.request();
+    }
+
+    // Shareable state: ?<figure>.<control>=<value>, e.g. ?pixel_explosion.n=28. A URL is
+    // anyone's: its values only ever set a native control, which keeps a number within the
+    // slider's range and a choice among the menu's options; anything else is ignored.
+    fromURL() {
+      const prefix = `${this.root.dataset.widget}.`;
+      for (const [key, value] of new URLSearchParams(location.search)) {
+        if (!key.startsWith(prefix)) continue;
+        const control = this.form.elements.namedItem(key.slice(prefix.length));
+        if (control instanceof HTMLSelectElement) {
+          if ([...control.options].some((option) => option.value === value)) control.value = value;
+        } else if (control instanceof HTMLInputElement && control.type === "checkbox") {
+          control.checked = value === "1";
+        } else if (control instanceof HTMLInputElement && control.type === "range") {
+          if (value.trim() && Number.isFinite(Number(value))) control.value = String(Number(value));
+        }
+      }
+      this.showValues();
+    }
+
+    // The address follows the controls (replaced, not pushed: a drag is not a history), and
+    // names only what differs from the figure as built.
+    /** @param {URL} url */
+    toURL(url) {
+      const prefix = `${this.root.dataset.widget}.`;
+      for (const control of /** @type {Iterable<HTMLInputElement | HTMLSelectElement>} */ (this.form.elements)) {
+        if (!control.name || control.type === "button") continue;
+        const key = `${prefix}${control.name}`;
+        const [now, built] =
+          control instanceof HTMLInputElement && control.type === "checkbox"
+            ? [control.checked ? "1" : "0", control.defaultChecked ? "1" : "0"]
+            : control instanceof HTMLSelectElement
+              ? [control.value, [...control.options].find((o) => o.defaultSelected)?.value ?? control.options[0]?.value]
+              : [control.value, /** @type {HTMLInputElement} */ (control).defaultValue];
+        if (now === built) url.searchParams.delete(key);
+        else url.searchParams.set(key, now);
+      }
+      return url;
+    }
+
+    remember() {
+      clearTimeout(this.remembering);
+      this.remembering = setTimeout(() => {
+        const url = this.toURL(new URL(location.href));
+        if (url.href !== location.href) history.replaceState(history.state, "", url);
+      }, 250);
+    }
+
+    // "Link to this view": this figure's state only, and the figure itself as the target.
+    async copyLink() {
+      const url = this.toURL(new URL(location.pathname, location.href));
+      url.hash = this.id;
+      await navigator.clipboard.writeText(url.href);
+      this.linkButton.textContent = "Link copied";
     }
 
     /** @param {Protocol.Frame} frame */
