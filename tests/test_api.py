@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
+from types import ModuleType
+
 import numpy as np
 import pytest
 
+from essay_site.figures import api
 from essay_site.figures.api import Shapes
+from tests.conftest import ROOT
 
 SQUARE = np.array([[[0, 0], [10, 0], [10, 10], [0, 10]]], dtype=np.float32)
 
@@ -35,3 +40,54 @@ def test_svg_paints_as_the_canvas_does(
     svg = Shapes("c", SQUARE, 4, fill, stroke).svg()
     assert painted in svg
     assert "None" not in svg
+
+
+SOURCE = (ROOT / "widgets" / "pixel_explosion.py").read_text()
+
+
+@pytest.fixture
+def shipped() -> ModuleType:
+    return importlib.import_module("widgets.pixel_explosion")
+
+
+def test_an_edit_runs_in_place_of_the_shipped_module(shipped: ModuleType) -> None:
+    edited = SOURCE.replace("BAR_BITS = 28", "BAR_BITS = 20")
+    assert edited != SOURCE
+    result = api.edit(shipped, edited, {"n": 22}, "pixel_explosion")
+    assert result["ok"] and result["controls"] == ""
+    assert result["module"].BAR_BITS == 20 and shipped.BAR_BITS == 28
+    assert result["module"].__file__ == shipped.__file__
+    assert result["frame"]["html"] != api.message(shipped, {"n": 22})["html"]
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "line"),
+    [
+        (("def render(", "def render(("), "SyntaxError", "render"),
+        (("BAR_BITS = 28", "BAR_BITS = 1 / 0"), "ZeroDivisionError: division by zero", "BAR_BITS"),
+        (
+            ("    n = int(state", "    raise ValueError('no n today')\n    n = int(state"),
+            "ValueError: no n today",
+            "raise",
+        ),
+    ],
+)
+def test_a_broken_edit_says_what_and_where_and_changes_nothing(
+    shipped: ModuleType, change: tuple[str, str], error: str, line: str
+) -> None:
+    old, new = change
+    assert old in SOURCE
+    edited = SOURCE.replace(old, new, 1)
+    result = api.edit(shipped, edited, {"n": 22}, "pixel_explosion")
+    assert not result["ok"]
+    assert error in result["error"]
+    assert line in edited.splitlines()[result["line"] - 1]
+    assert "module" not in result
+
+
+def test_new_controls_come_back_as_markup(shipped: ModuleType) -> None:
+    edited = SOURCE.replace('"Binary pixels n"', '"Pixels, as many as you like"')
+    result = api.edit(shipped, edited, {}, "pixel_explosion")
+    assert result["ok"]
+    assert "Pixels, as many as you like" in result["controls"]
+    assert 'id="pixel_explosion-n"' in result["controls"]

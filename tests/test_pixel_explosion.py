@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from essay_site.dev.site_server import serve
 from essay_site.figures import api
@@ -211,3 +211,60 @@ def test_a_link_to_this_view_can_be_copied(essay_site: Path, browser: Browser) -
         link = page.evaluate("navigator.clipboard.readText()")
         assert link == f"{server.url}?pixel_explosion.n=28#figure-pixel_explosion"
     context.close()
+
+
+def edit_and_run(page: Page, code: Locator, source: str) -> None:
+    """Replace the whole source in the editor, as a reader would, and run it."""
+    editor = code.locator(".cm-content")
+    editor.click()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.insert_text(source)
+    page.keyboard.press("ControlOrMeta+Enter")
+
+
+@pytest.mark.browser
+def test_a_reader_edits_the_python_and_runs_it(
+    essay_site: Path, visit: Callable[..., Visit]
+) -> None:
+    opened = visit(essay_site)
+    page = opened.page
+    figure = page.locator('[data-widget="pixel_explosion"]')
+    other = page.locator('[data-widget="probability_budget"]')
+    expect(figure).to_have_attribute("data-state", "live", timeout=90_000)
+    page.fill("#pixel_explosion-n", "22")
+    expect(figure.locator(".gm-px__fill--over")).to_have_count(0)
+    code = figure.locator("details.gm-figure__code")
+    code.locator("summary").click()
+    code.get_by_role("button", name="Edit").click()
+    expect(code.locator(".cm-content")).to_be_visible()
+    shipped = (essay_site / "assets/figures/py/widgets/pixel_explosion.py").read_text()
+    # The threshold at which the bar turns red, from 28 to 20: red at 22 now.
+    edit_and_run(page, code, shipped.replace("BAR_BITS = 28", "BAR_BITS = 20"))
+    expect(figure).to_have_attribute("data-run", "ok")
+    expect(figure.locator(".gm-px__fill--over")).to_have_count(1)
+    # A syntax error says where, marks the line, and the figure goes on as it was.
+    broken = shipped.replace("def render(", "def render((")
+    line = broken.splitlines().index(next(x for x in broken.splitlines() if "def render((" in x))
+    edit_and_run(page, code, broken)
+    expect(figure).to_have_attribute("data-run", "error")
+    expect(code.locator(".gm-code__error")).to_contain_text(f"Line {line + 1}: SyntaxError")
+    expect(code.locator(".cm-lintRange-error")).to_have_count(1)
+    page.fill("#pixel_explosion-n", "23")
+    expect(figure.locator('[data-role="n"]')).to_have_text("23")
+    # Code that never finishes is stopped; every other figure goes on.
+    edit_and_run(
+        page, code, shipped.replace('    n = int(state["n"])', "    while True:\n        pass")
+    )
+    expect(code.locator(".gm-code__error")).to_contain_text(
+        "did not finish within 5 s", timeout=20_000
+    )
+    expect(other).to_have_attribute("data-state", "live", timeout=60_000)
+    expect(figure).to_have_attribute("data-state", "live", timeout=60_000)
+    # Reset: the shipped source, so the bar is red only from 28 again.
+    code.get_by_role("button", name="Reset").click()
+    expect(figure).to_have_attribute("data-run", "ok")
+    page.fill("#pixel_explosion-n", "22")
+    expect(figure.locator(".gm-px__fill--over")).to_have_count(0)
+    page.fill("#pixel_explosion-n", "28")
+    expect(figure.locator(".gm-px__fill--over")).to_have_count(1)
+    assert opened.external == []

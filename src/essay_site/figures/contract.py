@@ -18,6 +18,9 @@ SITE_FOLDER: Final = "assets/figures"
 MODULES: Final = "py/"
 RUNTIME: Final = "../pyodide/"
 
+#: Relative to SITE_FOLDER: the code editor, loaded when a reader first edits.
+EDITOR: Final = "editor.js"
+
 #: Relative to SITE_FOLDER: each figure's source, highlighted (``<name>.html``).
 SOURCE: Final = "source/"
 
@@ -42,6 +45,7 @@ CLASSES: Final = {
     "code": "gm-figure__code",
     "announce": "gm-figure__announce",
     "link": "gm-figure__link",
+    "edit": "gm-code__tools",
 }
 
 #: Loading steps shown in each figure's progress bar: runtime, packages, the figure itself.
@@ -60,6 +64,7 @@ def as_json() -> str:
             "frameEvent": FRAME_EVENT,
             "modules": MODULES,
             "shared": SHARED,
+            "editor": EDITOR,
             "runtime": RUNTIME,
         }
     )

@@ -37,6 +37,7 @@ from essay_site.figures import api
 from essay_site.figures.config import FiguresConfig
 from essay_site.figures.contract import (
     CLASSES,
+    EDITOR,
     MODULES,
     SHARED,
     SITE_FOLDER,
@@ -44,6 +45,7 @@ from essay_site.figures.contract import (
     STEPS,
     as_json,
 )
+from essay_site.figures.editor import editor_bundle
 from essay_site.figures.imports import PACKAGE, Imports, walk
 from essay_site.figures.source import fragment
 from essay_site.pins import PYODIDE_CORE_FILES
@@ -350,6 +352,11 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         for path in [*(f"{name}.py" for name in self.used), *self.files]:
             (modules / path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(self.widgets / path, modules / path)
+        try:
+            editor = editor_bundle(cache_dir(self.config.cache_dir))
+        except AssetError as error:
+            raise PluginError(f"Code editor: {error}") from error
+        shutil.copy2(editor, target / EDITOR)
         # What the reader reads is what the worker runs: the files just copied.
         (target / SOURCE).mkdir(exist_ok=True)
         for name, helpers in self.helpers.items():

@@ -11,6 +11,8 @@ declare namespace Protocol {
     /** When the page is parsed. */
     start: { figures: FigureSpec[] };
     render: { id: string; state: ControlState };
+    /** A reader's edited source of a figure's module, to run in its place. */
+    run: { id: string; source: string; state: ControlState };
   }
 
   /** What the worker sends the page, by message type. */
@@ -21,6 +23,8 @@ declare namespace Protocol {
     frame: { id: string } & Frame;
     /** Without an id the runtime itself failed. */
     error: { id?: string; message: string; detail: string };
+    /** The outcome of a run: new controls' markup ("" if unchanged), or where it failed. */
+    ran: { id: string; ok: boolean; controls: string; message: string; line: number | null };
   }
 
   /** Every message is {type, data}, the data being the one its type names. */
@@ -91,6 +95,7 @@ declare namespace Protocol {
       code: string;
       announce: string;
       link: string;
+      edit: string;
     };
     steps: number;
     frameEvent: string;
@@ -98,6 +103,8 @@ declare namespace Protocol {
     modules: string;
     /** Python files every worker loads first, relative to modules. */
     shared: string[];
+    /** The code editor's module, relative to figures.js. */
+    editor: string;
     runtime: string;
   }
 

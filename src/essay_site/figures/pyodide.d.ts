@@ -27,6 +27,7 @@ interface PyodideAPI {
 interface PyProxy {
   toJs(options?: {
     dict_converter?: (entries: Iterable<[string, unknown]>) => unknown;
+    depth?: number;
   }): unknown;
   destroy(): void;
 }

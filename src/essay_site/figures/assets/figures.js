@@ -27,6 +27,26 @@
   const SIZES = /** @type {Record<string, number>} */ (JSON.parse(SCRIPT.dataset.sizes || "{}"));
   const MB = 1e6;
 
+  /**
+   * The editor module's factory (codemirror/editor.mjs).
+   * @typedef {{ view: { focus(): void }, text(): string, setText(text: string): void,
+   *   mark(line: number | null, message: string): void }} Editor
+   * @typedef {(parent: HTMLElement, doc: string,
+   *   options: { run: () => void, label: string }) => Editor} EditorFactory
+   */
+
+  /**
+   * @param {string} label
+   * @param {() => void} action
+   */
+  function button(label, action) {
+    const element = document.createElement("button");
+    element.type = "button";
+    element.textContent = label;
+    element.addEventListener("click", action);
+    return element;
+  }
+
   // Layers are what Python draws into a canvas: RGBA pixels, or polygons and lines, in the
   // canvas's own coordinates. The page as built shows the same layers as SVG, which the
   // browser draws at the screen's resolution; so a canvas with shapes gets as many pixels as
@@ -112,7 +132,8 @@
     /**
      * @param {HTMLElement} root
      * @param {Protocol.Post<Protocol.ToWorker>} post
-     * @param {(figure: Figure) => void} hung Called when a frame does not come in time.
+     * @param {(figure: Figure, running: boolean) => void} hung Called when a frame (or a
+     *   reader's run) does not come in time.
      */
     constructor(root, post, hung) {
       this.root = root;
@@ -139,6 +160,11 @@
         this.remember();
       });
       this.remembering = 0;
+      /** @type {string | null} */
+      this.edited = null;
+      this.running = "";
+      /** @type {(Editor & { error: HTMLElement }) | null} */
+      this.editor = null;
       this.linkButton = /** @type {HTMLButtonElement} */ (this.status.querySelector("button"));
       this.linkButton.addEventListener("click", () => this.copyLink());
       this.form.addEventListener("click", (event) => {
@@ -170,6 +196,7 @@
           body.innerHTML = await response.text(); // the build's own markup, from this site
           code.append(body);
           code.dataset.loaded = "yes";
+          this.offerEditing(code, body);
         } catch (error) {
           delete code.dataset.loaded; // the link to the file is still there; try again later
           console.warn(`Figure ${this.id}: its source could not be loaded.`, error);
@@ -290,7 +317,7 @@
       }
       this.busy = true;
       this.post("render", { id: this.id, state: this.values() });
-      this.timer = setTimeout(() => this.hung(this), renderSeconds * 1000);
+      this.timer = setTimeout(() => this.hung(this, false), renderSeconds * 1000);
     }
 
     // Steps only go forward; the runtime's byte count (shared by every figure) goes with
@@ -309,7 +336,84 @@
       this.ready = true;
       this.bar.value = STEPS;
       this.fromURL();
-      this.request();
+      // Back after a restart: a reader's last good edit runs again in the new worker.
+      if (this.edited) this.run(this.edited);
+      else this.request();
+    }
+
+    // Editing: "Edit" turns the module's source into a code editor (CodeMirror, loaded only
+    // now); "Run" (or Ctrl/Cmd+Enter) runs it in place of the module, in this page's worker.
+    // An edit that fails says where, and the figure goes on as it was.
+    /**
+     * @param {HTMLDetailsElement} code
+     * @param {HTMLElement} body
+     */
+    offerEditing(code, body) {
+      const file = /** @type {HTMLElement} */ (body.querySelector(".gm-code__file"));
+      const shipped = /** @type {HTMLElement} */ (file.querySelector("code")).textContent || "";
+      const tools = document.createElement("div");
+      tools.className = CLASSES.edit;
+      tools.innerHTML =
+        '<button type="button" data-edit>Edit</button>' +
+        '<p class="gm-code__note">An edit runs only in this page\'s own Python worker, ' +
+        "on this device: nothing is sent anywhere.</p>" +
+        '<p class="gm-code__error" role="alert"></p>';
+      body.prepend(tools);
+      const error = /** @type {HTMLElement} */ (tools.querySelector(".gm-code__error"));
+      const edit = /** @type {HTMLButtonElement} */ (tools.querySelector("[data-edit]"));
+      edit.addEventListener("click", async () => {
+        edit.disabled = true;
+        /** @type {{ createEditor: EditorFactory }} */
+        const { createEditor } = await import(new URL(CONTRACT.editor, ASSETS).href);
+        const place = /** @type {HTMLElement} */ (file.querySelector(".highlight"));
+        const holder = document.createElement("div");
+        place.replaceWith(holder);
+        const run = () => this.run(editor.text());
+        const editor = createEditor(holder, shipped, {
+          run,
+          label: `Python source of ${this.root.dataset.widget}.py (Escape, then Tab, leaves)`,
+        });
+        this.editor = { ...editor, error };
+        edit.replaceWith(
+          button("Run (Ctrl+Enter)", run),
+          button("Reset", () => {
+            editor.setText(shipped);
+            this.run(shipped);
+          }),
+        );
+        editor.view.focus();
+      });
+    }
+
+    // Runs a source in place of the figure's module; until the outcome, frames wait.
+    /** @param {string} source */
+    run(source) {
+      if (!this.ready) return;
+      this.root.dataset.run = "running";
+      this.running = source;
+      this.busy = true;
+      this.post("run", { id: this.id, source, state: this.values() });
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.hung(this, true), renderSeconds * 1000);
+    }
+
+    /** @param {Protocol.ToPage["ran"]} outcome */
+    ran({ ok, controls, message, line }) {
+      clearTimeout(this.timer);
+      this.root.dataset.run = ok ? "ok" : "error";
+      if (ok) {
+        this.edited = this.running;
+        if (controls) {
+          this.form.querySelectorAll(`:scope > :not(.${CLASSES.legend})`).forEach((e) => e.remove());
+          this.form.insertAdjacentHTML("beforeend", controls);
+        }
+      } else {
+        this.busy = false;
+      }
+      if (this.editor) {
+        this.editor.error.textContent = ok ? "" : `${line ? `Line ${line}: ` : ""}${message}`;
+        this.editor.mark(ok ? null : line, message);
+      }
     }
 
     // Shareable state: ?<figure>.<control>=<value>, e.g. ?pixel_explosion.n=28. A URL is
@@ -471,6 +575,9 @@
     frame(data) {
       /** @type {Figure} */ (figures.get(data.id)).paint(data);
     },
+    ran(outcome) {
+      /** @type {Figure} */ (figures.get(outcome.id)).ran(outcome);
+    },
     error({ id, message, detail }) {
       console.error(`Figure ${id || "runtime"}: ${detail || message}`);
       if (id) /** @type {Figure} */ (figures.get(id)).fail(message);
@@ -514,10 +621,25 @@
   // A frame that never comes (a render stuck in a loop) would hold up every figure, since
   // they share one worker: stop that worker, and start the others afresh in a new one. They
   // come back in the state their controls show; the stuck figure keeps its last picture.
-  /** @param {Figure} stuck */
-  function restart(stuck) {
+  // A reader's run that never finishes is theirs to fix: that figure restarts too, as it
+  // was before the run, and the editor says what happened.
+  /**
+   * @param {Figure} stuck
+   * @param {boolean} running
+   */
+  function restart(stuck, running) {
     /** @type {Worker} */ (worker).terminate();
-    stuck.fail(`it did not answer within ${renderSeconds} s, so Python was restarted without it.`);
+    if (running) {
+      stuck.ran({
+        id: stuck.id,
+        ok: false,
+        controls: "",
+        message: `Your code did not finish within ${renderSeconds} s and was stopped.`,
+        line: null,
+      });
+    } else {
+      stuck.fail(`it did not answer within ${renderSeconds} s, so Python was restarted without it.`);
+    }
     const others = [...figures.values()].filter((figure) => figure.state !== "error");
     for (const figure of others) {
       clearTimeout(figure.timer);

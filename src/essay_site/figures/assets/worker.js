@@ -18,7 +18,10 @@
 /**
  * essay_site/figures/api.py, the figure API, as imported through Pyodide. `message` may get undefined (a render for
  * an unknown id): Python then raises, and that is reported as the figure's error.
- * @typedef {PyProxy & { message(module: PyProxy | undefined, raw: PyProxy): PyProxy }} ApiModule
+ * @typedef {PyProxy & {
+ *   message(module: PyProxy | undefined, raw: PyProxy): PyProxy,
+ *   edit(module: PyProxy | undefined, source: string, raw: PyProxy, figure: string): PyProxy,
+ * }} ApiModule
  */
 
 /**
@@ -39,6 +42,8 @@ let pyodide = null;
 let api = null;
 /** @type {Map<string, PyProxy>} */
 const figures = new Map(); // id -> figure module (a PyProxy)
+/** @type {Map<string, string>} */
+const widgets = new Map(); // id -> the figure's module name
 /** @type {Map<string, Promise<unknown>>} */
 const packageLoads = new Map(); // package list -> Promise, so shared packages load once
 /** @type {(value?: unknown) => void} */
@@ -211,6 +216,7 @@ function loadPackages(packages) {
  * @returns {Promise<boolean>} Whether the figure is ready.
  */
 async function startFigure({ id, widget, packages, files }) {
+  widgets.set(id, widget);
   try {
     const sources = Promise.all([`${widget}.py`, ...files].map((path) => fetchFile(`widgets/${path}`)));
     sources.catch(() => {}); // awaited below, after the packages; a 404 is reported there
@@ -260,6 +266,37 @@ const handlers = {
     await Promise.all(heavy.map(startFigure));
     // Only now, with every figure started, is there time for a throwaway interpreter.
     if (wantSnapshot) makeSnapshot(indexURL);
+  },
+
+  // A reader's edit: run in place of the figure's module if it imports and draws; else say where
+  // it failed, and the figure goes on as it was.
+  run({ id, source, state }) {
+    const raw = /** @type {PyodideAPI} */ (pyodide).toPy(state);
+    /** @type {PyProxy | null} */
+    let result = null;
+    try {
+      const widget = /** @type {string} */ (widgets.get(id));
+      result = /** @type {ApiModule} */ (api).edit(figures.get(id), source, raw, widget);
+      const outcome = /** @type {Map<string, unknown>} */ (result.toJs({ depth: 1 }));
+      if (outcome.get("ok")) {
+        figures.set(id, /** @type {PyProxy} */ (outcome.get("module")));
+        const frame = /** @type {PyProxy} */ (outcome.get("frame"));
+        const data = /** @type {Protocol.Frame} */ (frame.toJs({ dict_converter: Object.fromEntries }));
+        frame.destroy();
+        const controls = /** @type {string} */ (outcome.get("controls"));
+        post("ran", { id, ok: true, controls, message: "", line: null });
+        self.postMessage(/** @satisfies {Protocol.ToPageMessage} */ ({ type: "frame", data: { id, ...data } }));
+      } else {
+        const message = /** @type {string} */ (outcome.get("error"));
+        const line = /** @type {number | undefined} */ (outcome.get("line")) ?? null;
+        post("ran", { id, ok: false, controls: "", message, line });
+      }
+    } catch (error) {
+      post("ran", { id, ok: false, controls: "", message: describe(error).message, line: null });
+    } finally {
+      raw.destroy();
+      if (result) result.destroy();
+    }
   },
 
   render({ id, state }) {

@@ -1,0 +1,30 @@
+// The figures' code editor: CodeMirror 6 with Python, loaded only when a reader edits.
+import { EditorView, basicSetup } from "codemirror";
+import { keymap } from "@codemirror/view";
+import { python } from "@codemirror/lang-python";
+import { setDiagnostics } from "@codemirror/lint";
+
+export function createEditor(parent, doc, { run, label }) {
+  const view = new EditorView({
+    doc,
+    parent,
+    extensions: [
+      keymap.of([{ key: "Mod-Enter", run: () => (run(), true) }]),
+      basicSetup,
+      python(),
+      EditorView.contentAttributes.of({ "aria-label": label }),
+    ],
+  });
+  return {
+    view,
+    text: () => view.state.doc.toString(),
+    setText: (text) => view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } }),
+    mark: (line, message) => {
+      const clean = line === null ? [] : (() => {
+        const at = view.state.doc.line(Math.min(Math.max(line, 1), view.state.doc.lines));
+        return [{ from: at.from, to: at.to, severity: "error", message }];
+      })();
+      view.dispatch(setDiagnostics(view.state, clean));
+    },
+  };
+}
