@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -268,3 +269,66 @@ def test_a_reader_edits_the_python_and_runs_it(
     page.fill("#pixel_explosion-n", "28")
     expect(figure.locator(".gm-px__fill--over")).to_have_count(1)
     assert opened.external == []
+
+
+@pytest.mark.browser
+def test_an_edit_is_kept_for_its_version_only(
+    essay_site: Path, visit: Callable[..., Visit]
+) -> None:
+    page = visit(essay_site).page
+    figure = page.locator('[data-widget="pixel_explosion"]')
+    expect(figure).to_have_attribute("data-state", "live", timeout=90_000)
+    code = figure.locator("details.gm-figure__code")
+    code.locator("summary").click()
+    code.get_by_role("button", name="Edit").click()
+    shipped = (essay_site / "assets/figures/py/widgets/pixel_explosion.py").read_text()
+    edit_and_run(page, code, shipped.replace("BAR_BITS = 28", "BAR_BITS = 20"))
+    expect(figure).to_have_attribute("data-run", "ok")
+    # After a reload the edit runs again, and the figure says it is edited.
+    page.reload()
+    expect(figure).to_have_attribute("data-state", "live", timeout=90_000)
+    expect(figure).to_have_attribute("data-edited", "")
+    page.fill("#pixel_explosion-n", "22")
+    expect(figure.locator(".gm-px__fill--over")).to_have_count(1)
+    code.locator("summary").click()
+    code.get_by_role("button", name="Edit").click()
+    expect(code.locator(".cm-content")).to_contain_text("BAR_BITS = 20")
+    # An edit made on another version of the module is not run without asking.
+    page.evaluate(
+        "localStorage.setItem('essay-edit:pixel_explosion',"
+        " JSON.stringify({version: 'older', source: 'BAR_BITS = 1'}))"
+    )
+    page.reload()
+    expect(figure).to_have_attribute("data-state", "live", timeout=90_000)
+    expect(figure.get_by_role("button", name="Run my edit")).to_be_visible()
+    assert figure.get_attribute("data-edited") is None
+    figure.get_by_role("button", name="Discard it").click()
+    assert page.evaluate("localStorage.getItem('essay-edit:pixel_explosion')") is None
+
+
+@pytest.mark.browser
+def test_editing_works_with_the_keyboard_alone(
+    essay_site: Path, visit: Callable[..., Visit]
+) -> None:
+    page = visit(essay_site).page
+    figure = page.locator('[data-widget="pixel_explosion"]')
+    expect(figure).to_have_attribute("data-state", "live", timeout=90_000)
+    code = figure.locator("details.gm-figure__code")
+    code.locator("summary").focus()
+    page.keyboard.press("Enter")  # open the disclosure
+    edit = code.get_by_role("button", name="Edit")
+    expect(edit).to_be_visible()
+    page.keyboard.press("Tab")
+    assert edit.evaluate("e => e === document.activeElement")
+    page.keyboard.press("Enter")  # the editor opens with the focus in it
+    editor = code.locator(".cm-content")
+    expect(editor).to_be_focused()
+    expect(editor).to_have_attribute("aria-label", re.compile("Python source of pixel_explosion"))
+    page.keyboard.press("ControlOrMeta+End")
+    page.keyboard.insert_text("\nBAR_BITS = 20\n")
+    page.keyboard.press("ControlOrMeta+Enter")
+    expect(figure).to_have_attribute("data-run", "ok")
+    # Tab is not kept by the editor: it moves on, to the file's copy button.
+    page.keyboard.press("Tab")
+    expect(editor).not_to_be_focused()
+    assert page.evaluate("document.activeElement.textContent").startswith("Copy")

@@ -32,7 +32,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from essay_site.assets import AssetError, PyodideRuntime, cache_dir
+from essay_site.assets import AssetError, PyodideRuntime, cache_dir, sha256_of
 from essay_site.figures import api
 from essay_site.figures.config import FiguresConfig
 from essay_site.figures.contract import (
@@ -247,7 +247,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             "<span>Static preview: the live figure starts when Python has loaded.</span>"
             f'<button type="button" class="{CLASSES["link"]}">Copy a link to this view</button>'
             "</div>\n"
-            f'<details class="{CLASSES["code"]}" data-source="{SOURCE}{placement.name}.html">'
+            f'<details class="{CLASSES["code"]}" data-source="{SOURCE}{placement.name}.html" '
+            f'data-version="{sha256_of(Path(module.__file__ or ""))[:16]}">'
             f"<summary>Python: the code that draws this figure</summary>"
             f'<p><a href="{ASSETS_MARK}/{MODULES}{PACKAGE}/{placement.name}.py">'
             f"{PACKAGE}/{placement.name}.py</a></p></details>"

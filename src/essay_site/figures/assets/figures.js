@@ -163,6 +163,8 @@
       /** @type {string | null} */
       this.edited = null;
       this.running = "";
+      /** @type {string | null} The shipped source, once the reader has opened it. */
+      this.shipped = null;
       /** @type {(Editor & { error: HTMLElement }) | null} */
       this.editor = null;
       this.linkButton = /** @type {HTMLButtonElement} */ (this.status.querySelector("button"));
@@ -177,6 +179,60 @@
       });
       this.enableDrag();
       this.enableCode();
+      this.recall();
+    }
+
+    // A reader's edits are kept in this browser, per figure, with the version of the module
+    // they were made on: the same version runs them again; another one asks first.
+    get keeping() {
+      const code = /** @type {HTMLElement | null} */ (this.root.querySelector(`details.${CLASSES.code}`));
+      return { key: `essay-edit:${this.root.dataset.widget}`, version: code?.dataset.version || "" };
+    }
+
+    recall() {
+      const { key, version } = this.keeping;
+      /** @type {{ version: string, source: string } | null} */
+      let kept = null;
+      try {
+        kept = JSON.parse(localStorage.getItem(key) || "null");
+      } catch {
+        return; // no storage here (or not ours to read): nothing kept
+      }
+      if (!kept || typeof kept.source !== "string") return;
+      if (kept.version === version) {
+        this.edited = kept.source;
+        this.root.dataset.edited = "";
+        return;
+      }
+      const source = kept.source;
+      const ask = document.createElement("p");
+      ask.className = "gm-code__ask";
+      ask.textContent = "You edited this figure's Python for an earlier version of the essay. ";
+      const forget = () => {
+        ask.remove();
+        localStorage.removeItem(key);
+      };
+      ask.append(
+        button("Run my edit", () => {
+          ask.remove();
+          this.edited = source;
+          this.root.dataset.edited = "";
+          this.run(source);
+        }),
+        button("Discard it", forget),
+      );
+      this.status.after(ask);
+    }
+
+    /** @param {string | null} source The edit to keep, or null to forget it. */
+    keep(source) {
+      const { key, version } = this.keeping;
+      try {
+        if (source === null) localStorage.removeItem(key);
+        else localStorage.setItem(key, JSON.stringify({ version, source }));
+      } catch {
+        // Storage full or off: the edit still runs, it is just not kept.
+      }
     }
 
     // The "Python" disclosure: the highlighted source is fetched the first time it opens
@@ -194,6 +250,7 @@
           if (!response.ok) throw new Error(`HTTP ${response.status}`);
           const body = document.createElement("div");
           body.innerHTML = await response.text(); // the build's own markup, from this site
+          code.querySelector(":scope > p")?.remove(); // the link to the file, for no-script
           code.append(body);
           code.dataset.loaded = "yes";
           this.offerEditing(code, body);
@@ -351,6 +408,7 @@
     offerEditing(code, body) {
       const file = /** @type {HTMLElement} */ (body.querySelector(".gm-code__file"));
       const shipped = /** @type {HTMLElement} */ (file.querySelector("code")).textContent || "";
+      this.shipped = shipped;
       const tools = document.createElement("div");
       tools.className = CLASSES.edit;
       tools.innerHTML =
@@ -369,7 +427,7 @@
         const holder = document.createElement("div");
         place.replaceWith(holder);
         const run = () => this.run(editor.text());
-        const editor = createEditor(holder, shipped, {
+        const editor = createEditor(holder, this.edited ?? shipped, {
           run,
           label: `Python source of ${this.root.dataset.widget}.py (Escape, then Tab, leaves)`,
         });
@@ -378,7 +436,15 @@
           button("Run (Ctrl+Enter)", run),
           button("Reset", () => {
             editor.setText(shipped);
+            this.shipped = shipped;
             this.run(shipped);
+          }),
+          button("Download", () => {
+            const link = document.createElement("a");
+            link.href = URL.createObjectURL(new Blob([editor.text()], { type: "text/x-python" }));
+            link.download = `${this.root.dataset.widget}.py`;
+            link.click();
+            URL.revokeObjectURL(link.href);
           }),
         );
         editor.view.focus();
@@ -402,7 +468,11 @@
       clearTimeout(this.timer);
       this.root.dataset.run = ok ? "ok" : "error";
       if (ok) {
-        this.edited = this.running;
+        const original = this.running === this.shipped;
+        this.edited = original ? null : this.running;
+        this.keep(this.edited);
+        if (original) delete this.root.dataset.edited;
+        else this.root.dataset.edited = "";
         if (controls) {
           this.form.querySelectorAll(`:scope > :not(.${CLASSES.legend})`).forEach((e) => e.remove());
           this.form.insertAdjacentHTML("beforeend", controls);
