@@ -34,6 +34,9 @@ from essay_site.dev.build import mkdocs_build
 from essay_site.dev.site_server import SiteServer, serve
 from essay_site.pins import PYODIDE_PACKAGES_SOURCE
 
+#: Figures whose Python the bench edits and re-runs.
+EDITED = ("pixel_explosion", "normalizing_flow")
+
 #: The model families of the samples figure, each timed drawing a panel.
 FAMILIES = ("independent", "markov", "bayes_net", "naive_bayes", "autoregressive")
 
@@ -149,6 +152,30 @@ async ([widget, count]) => {{
     output.dispatchEvent(new PointerEvent("pointermove", at(i + 1))));
   output.dispatchEvent(new PointerEvent("pointerup", at(count)));
   return timings;
+}}
+"""
+
+# Opens a figure's Python, times "Edit" until the editor can be typed in, then presses "Run"
+# (the module's own source, re-run) again and again, timed to the new frame.
+EDIT = f"""
+async ([widget, count]) => {{
+  const root = document.querySelector(`[data-widget="${{widget}}"]`);
+  const code = root.querySelector("details.gm-figure__code");
+  const found = (pick) => new Promise((resolve) => {{
+    const look = () => (pick() ? resolve(pick()) : setTimeout(look, 2));
+    look();
+  }});
+  code.scrollIntoView();
+  code.open = true;
+  const edit = await found(() => code.querySelector("[data-edit]"));
+  const start = performance.now();
+  edit.click();
+  await found(() => code.querySelector(".cm-content"));
+  const editable = performance.now() - start;
+  const run = await found(() =>
+    [...code.querySelectorAll("button")].find((b) => b.textContent.startsWith("Run")));
+  const timed = {TIMED};
+  return [editable, await timed(root, count, () => run.click())];
 }}
 """
 
@@ -317,6 +344,20 @@ def latencies(
     return measured
 
 
+def editing(
+    context: BrowserContext, server: SiteServer, widget: str, runs: int
+) -> tuple[float, list[list[float]]]:
+    """Edit-to-editable time (ms) and Run-to-frame timings for one figure, once all are live."""
+    page = context.new_page()
+    page.goto(server.url)
+    figures = page.locator("[data-widget]")
+    for index in range(figures.count()):
+        figures.nth(index).and_(page.locator('[data-state="live"]')).wait_for(timeout=120_000)
+    editable, timings = page.evaluate(EDIT, [widget, runs])
+    page.close()
+    return float(editable), timings
+
+
 def percentile(values: list[float], share: float) -> float:
     """The value below which ``share`` of ``values`` fall (nearest rank)."""
     ordered = sorted(values)
@@ -345,7 +386,15 @@ def measure(
         for name, (script, args) in inputs.items():
             timings[name] = latencies(context, server, path, script, args)
         saved = saved_bytes(context, server) if saves else (0, 0)
-    return {"fresh": fresh, "warm": warm, "offline": offline, "saved": saved, **timings}
+        edits = {w: editing(context, server, w, 30) for w in EDITED} if saves else {}
+    return {
+        "fresh": fresh,
+        "warm": warm,
+        "offline": offline,
+        "saved": saved,
+        "edits": edits,
+        **timings,
+    }
 
 
 def report(results: dict[str, dict[str, Any]]) -> None:
@@ -384,8 +433,14 @@ def report(results: dict[str, dict[str, Any]]) -> None:
     label = "bytes saved for offline / the essay's site (MB)"
     print(f"{label:52} {site / 1e6:10.2f} {essay['site'] / 1e6:10.2f}")
     print(f"{'memory snapshot kept by the browser (MB)':52} {snapshot / 1e6:10.2f}")
+    print("\nEditing a figure's Python (the editor loads on the first Edit):")
+    for widget, (editable, runs) in essay["edits"].items():
+        print(f"{'Edit to an editable editor, ' + widget + ' (ms)':52} {editable:10.2f}")
+        p50, p95 = (percentile([m[0] for m in runs], share) for share in (0.5, 0.95))
+        label = f"Run to new frame in place, {widget} p50 / p95 (ms)"
+        print(f"{label:52} {p50:10.2f} {p95:10.2f}")
     print("\nEssay figures only (the reference has no such input):")
-    skip = {"fresh", "warm", "slider", "offline", "saved", "site"}
+    skip = {"fresh", "warm", "slider", "offline", "saved", "site", "edits"}
     for name in [key for key in essay if key not in skip]:
         for column, what in ((0, "in place"), (1, "next frame")):
             p50, p95 = (percentile([m[column] for m in essay[name]], s) for s in (0.5, 0.95))
