@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from essay_site.dev.site_server import serve
 from essay_site.figures import api
-from tests.conftest import Visit, record_errors
+from tests.conftest import Visit, frames, live, record_errors, wait_for_frame
 from widgets import pixel_explosion
 from widgets.pixel_explosion import (
     bar_fraction,
@@ -260,6 +260,10 @@ def test_a_reader_edits_the_python_and_runs_it(
         "did not finish within 5 s", timeout=20_000
     )
     expect(other).to_have_attribute("data-state", "live", timeout=60_000)
+    budget = live(page, "probability_budget")
+    painted = frames(budget)
+    page.fill("#probability_budget-p1", "0.6")
+    wait_for_frame(budget, painted)  # another figure answers its slider
     expect(figure).to_have_attribute("data-state", "live", timeout=60_000)
     # Reset: the shipped source, so the bar is red only from 28 again.
     code.get_by_role("button", name="Reset").click()
