@@ -16,6 +16,7 @@ from playwright.sync_api import (
     Page,
     Playwright,
     Route,
+    expect,
     sync_playwright,
 )
 
@@ -220,3 +221,20 @@ def canvas_image(figure: Locator) -> str:
         "root => [...root.querySelectorAll('canvas')].map(c => c.toDataURL()).join()"
     )
     return images
+
+
+def open_editor(figure: Locator) -> Locator:
+    """The figure's "Python" disclosure, opened and turned into an editor."""
+    code = figure.locator("details.gm-figure__code")
+    code.locator("summary").click()
+    code.get_by_role("button", name="Edit").click()
+    expect(code.locator(".cm-content")).to_be_visible()
+    return code
+
+
+def edit_and_run(page: Page, code: Locator, source: str) -> None:
+    """Replace the whole source in the editor, as a reader would, and run it (Ctrl+Enter)."""
+    code.locator(".cm-content").click()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.insert_text(source)
+    page.keyboard.press("ControlOrMeta+Enter")

@@ -430,7 +430,7 @@ def test_the_python_shown_is_the_python_that_runs(
 ) -> None:
     root = essay_html[essay_html.index(f'data-widget="{figure}"') :]
     root = root[: root.index("</figure>")]
-    assert f'<details class="gm-figure__code" data-source="source/{figure}.html">' in root
+    assert f'<details class="gm-figure__code" data-source="source/{figure}.html" ' in root
     assert "<summary>Python" in root
     shown = (essay_site / "assets" / "figures" / "source" / f"{figure}.html").read_text()
     served = essay_site / "assets" / "figures" / "py" / "widgets"

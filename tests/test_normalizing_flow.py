@@ -10,10 +10,18 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import expect
 
 from essay_site.figures import api
-from tests.conftest import Visit, canvas_image, frames, live, wait_for_frame
+from tests.conftest import (
+    Visit,
+    canvas_image,
+    edit_and_run,
+    frames,
+    live,
+    open_editor,
+    wait_for_frame,
+)
 from widgets import normalizing_flow
 from widgets.normalizing_flow import density, forward, inverse, total_mass
 
@@ -81,33 +89,17 @@ def test_flow_goes_live_and_keeps_its_mass(essay_site: Path, visit: Callable[...
     assert opened.errors == []
 
 
-def open_editor(page: Page, figure: Locator) -> Locator:
-    """The figure's Python, opened and turned into an editor."""
-    code = figure.locator("details.gm-figure__code")
-    code.locator("summary").click()
-    code.get_by_role("button", name="Edit").click()
-    expect(code.locator(".cm-content")).to_be_visible()
-    return code
-
-
-def run_source(page: Page, code: Locator, source: str) -> None:
-    code.locator(".cm-content").click()
-    page.keyboard.press("ControlOrMeta+a")
-    page.keyboard.insert_text(source)
-    code.get_by_role("button", name=re.compile("^Run")).click()
-
-
 @pytest.mark.browser
 def test_edited_controls_rebuild_the_form_and_a_memory_blow_up_is_an_error(
     essay_site: Path, visit: Callable[..., Visit]
 ) -> None:
     page = visit(essay_site).page
     figure = live(page, "normalizing_flow")
-    code = open_editor(page, figure)
+    code = open_editor(figure)
     shipped = (essay_site / "assets/figures/py/widgets/normalizing_flow.py").read_text()
     # New CONTROLS: the form is rebuilt from the edited declaration, and drives the figure.
     relabelled = shipped.replace('"Twist strength"', '"How much to twist"')
-    run_source(page, code, relabelled)
+    edit_and_run(page, code, relabelled)
     expect(figure).to_have_attribute("data-run", "ok")
     slider = figure.get_by_label("How much to twist")
     expect(slider).to_be_visible()
@@ -121,7 +113,7 @@ def test_edited_controls_rebuild_the_form_and_a_memory_blow_up_is_an_error(
         '    strength = float(state["strength"])',
         '    strength = float(state["strength"])\n    np.ones(10**9)',
     )
-    run_source(page, code, greedy)
+    edit_and_run(page, code, greedy)
     expect(figure).to_have_attribute("data-run", "error", timeout=20_000)
     line = greedy.splitlines().index("    np.ones(10**9)") + 1
     expect(code.locator(".gm-code__error")).to_contain_text(f"Line {line}:")

@@ -10,11 +10,19 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, expect
 
 from essay_site.dev.site_server import serve
 from essay_site.figures import api
-from tests.conftest import Visit, frames, live, record_errors, wait_for_frame
+from tests.conftest import (
+    Visit,
+    edit_and_run,
+    frames,
+    live,
+    open_editor,
+    record_errors,
+    wait_for_frame,
+)
 from widgets import pixel_explosion
 from widgets.pixel_explosion import (
     bar_fraction,
@@ -214,15 +222,6 @@ def test_a_link_to_this_view_can_be_copied(essay_site: Path, browser: Browser) -
     context.close()
 
 
-def edit_and_run(page: Page, code: Locator, source: str) -> None:
-    """Replace the whole source in the editor, as a reader would, and run it."""
-    editor = code.locator(".cm-content")
-    editor.click()
-    page.keyboard.press("ControlOrMeta+a")
-    page.keyboard.insert_text(source)
-    page.keyboard.press("ControlOrMeta+Enter")
-
-
 @pytest.mark.browser
 def test_a_reader_edits_the_python_and_runs_it(
     essay_site: Path, visit: Callable[..., Visit]
@@ -234,10 +233,7 @@ def test_a_reader_edits_the_python_and_runs_it(
     expect(figure).to_have_attribute("data-state", "live", timeout=90_000)
     page.fill("#pixel_explosion-n", "22")
     expect(figure.locator(".gm-px__fill--over")).to_have_count(0)
-    code = figure.locator("details.gm-figure__code")
-    code.locator("summary").click()
-    code.get_by_role("button", name="Edit").click()
-    expect(code.locator(".cm-content")).to_be_visible()
+    code = open_editor(figure)
     shipped = (essay_site / "assets/figures/py/widgets/pixel_explosion.py").read_text()
     # The threshold at which the bar turns red, from 28 to 20: red at 22 now.
     edit_and_run(page, code, shipped.replace("BAR_BITS = 28", "BAR_BITS = 20"))
@@ -282,9 +278,7 @@ def test_an_edit_is_kept_for_its_version_only(
     page = visit(essay_site).page
     figure = page.locator('[data-widget="pixel_explosion"]')
     expect(figure).to_have_attribute("data-state", "live", timeout=90_000)
-    code = figure.locator("details.gm-figure__code")
-    code.locator("summary").click()
-    code.get_by_role("button", name="Edit").click()
+    code = open_editor(figure)
     shipped = (essay_site / "assets/figures/py/widgets/pixel_explosion.py").read_text()
     edit_and_run(page, code, shipped.replace("BAR_BITS = 28", "BAR_BITS = 20"))
     expect(figure).to_have_attribute("data-run", "ok")

@@ -68,9 +68,11 @@
         output.querySelector(`canvas[data-canvas="${name}"]`)
       );
       const { width, height } = canvas;
-      const scale = own.some((layer) => layer.kind === "shapes")
-        ? Math.max(1, Math.ceil(((shown.get(name) || canvas.clientWidth) * devicePixelRatio) / width))
-        : 1;
+      // A size of 0 means the browser has not laid the figure out (off screen): assume the
+      // common case, a picture shown larger than its canvas, rather than a blurred one.
+      const onScreen = shown.get(name) || canvas.clientWidth;
+      const sharp = onScreen ? Math.ceil((onScreen * devicePixelRatio) / width) : 2;
+      const scale = own.some((layer) => layer.kind === "shapes") ? Math.max(1, sharp) : 1;
       [canvas.width, canvas.height] = [width * scale, height * scale];
       const context = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
       context.scale(scale, scale);
