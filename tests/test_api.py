@@ -53,7 +53,7 @@ def shipped() -> ModuleType:
 def test_an_edit_runs_in_place_of_the_shipped_module(shipped: ModuleType) -> None:
     edited = SOURCE.replace("BAR_BITS = 28", "BAR_BITS = 20")
     assert edited != SOURCE
-    result = api.edit(shipped, edited, {"n": 22}, "pixel_explosion")
+    result = api.edit(shipped, edited, {"n": 22})
     assert result["ok"] and result["controls"] == ""
     assert result["module"].BAR_BITS == 20 and shipped.BAR_BITS == 28
     assert result["module"].__file__ == shipped.__file__
@@ -78,7 +78,7 @@ def test_a_broken_edit_says_what_and_where_and_changes_nothing(
     old, new = change
     assert old in SOURCE
     edited = SOURCE.replace(old, new, 1)
-    result = api.edit(shipped, edited, {"n": 22}, "pixel_explosion")
+    result = api.edit(shipped, edited, {"n": 22})
     assert not result["ok"]
     assert error in result["error"]
     assert line in edited.splitlines()[result["line"] - 1]
@@ -87,7 +87,7 @@ def test_a_broken_edit_says_what_and_where_and_changes_nothing(
 
 def test_new_controls_come_back_as_markup(shipped: ModuleType) -> None:
     edited = SOURCE.replace('"Binary pixels n"', '"Pixels, as many as you like"')
-    result = api.edit(shipped, edited, {}, "pixel_explosion")
+    result = api.edit(shipped, edited, {})
     assert result["ok"]
     assert "Pixels, as many as you like" in result["controls"]
     assert 'id="pixel_explosion-n"' in result["controls"]

@@ -421,7 +421,7 @@ def _line(error: BaseException, filename: str) -> int | None:
     return lines[-1] if lines else None
 
 
-def edit(module: ModuleType, source: str, raw: Mapping[str, Any], figure: str) -> dict[str, Any]:
+def edit(module: ModuleType, source: str, raw: Mapping[str, Any]) -> dict[str, Any]:
     """Run a reader's edited source of a figure, in place of ``module``, for state ``raw``.
 
     The edit becomes a fresh module of the same name and file (so its data files and helpers
@@ -448,5 +448,5 @@ def edit(module: ModuleType, source: str, raw: Mapping[str, Any], figure: str) -
         "ok": True,
         "module": edited,
         "frame": frame,
-        "controls": controls_html(edited, figure) if changed else "",
+        "controls": controls_html(edited, module.__name__.rpartition(".")[2]) if changed else "",
     }

@@ -43,6 +43,8 @@ CLASSES: Final = {
     "status": "gm-figure__status",
     "fileNotice": "gm-file-notice",
     "code": "gm-figure__code",
+    "codeFile": "gm-code__file",
+    "copy": "gm-code__copy",
     "announce": "gm-figure__announce",
     "link": "gm-figure__link",
     "edit": "gm-code__tools",

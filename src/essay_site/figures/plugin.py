@@ -224,9 +224,10 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             controls = api.controls_html(module, placement.name)
         except Exception as error:
             raise self.figure_error(placement, "raised while pre-rendering", error) from error
-        packages = self.packages(placement, module)
+        imports = self.imports(placement, module)
+        packages = self.packages(placement, imports)
         self.used[placement.name] = packages
-        files = self.files_for(placement, module)
+        files = self.files_for(placement, module, imports)
         ident = placement.name if occurrence == 1 else f"{placement.name}-{occurrence}"
         # A figure may name its controls (shown above them); otherwise they are named after the
         # figure (its docstring's first line), so each form is a landmark of its own.
@@ -306,7 +307,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         except (OSError, SyntaxError) as error:
             raise PluginError(f"{placement.where}: figure {placement.name!r}: {error}") from error
 
-    def files_for(self, placement: Placement, module: ModuleType) -> list[str]:
+    def files_for(self, placement: Placement, module: ModuleType, imports: Imports) -> list[str]:
         """What the browser fetches besides the figure's module, relative to ``widgets/``.
 
         Its shared helper modules, and the data files of its ``DATA_FILES``, all present.
@@ -318,19 +319,18 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
                 f"{placement.where}: figure {placement.name!r} needs {', '.join(missing)} "
                 f"in {self.widgets}: run `nox -s fit`"
             )
-        helpers = [f"{helper}.py" for helper in self.imports(placement, module).helpers]
+        helpers = [f"{helper}.py" for helper in imports.helpers]
         self.helpers[placement.name] = helpers
         files = helpers + data
         self.files.update(files)
         return files
 
-    def packages(self, placement: Placement, module: ModuleType) -> list[str]:
+    def packages(self, placement: Placement, imports: Imports) -> list[str]:
         """Pyodide packages the figure and its helpers import, with their dependencies."""
-        imports = self.imports(placement, module).outside
-        if not imports - sys.stdlib_module_names:
+        if not imports.outside - sys.stdlib_module_names:
             return []
         try:
-            return self.pyodide().packages_for(imports, local={PACKAGE})
+            return self.pyodide().packages_for(imports.outside, local={PACKAGE})
         except AssetError as error:
             raise PluginError(f"{placement.where}: figure {placement.name!r}: {error}") from error
 

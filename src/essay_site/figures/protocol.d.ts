@@ -93,6 +93,8 @@ declare namespace Protocol {
       status: string;
       fileNotice: string;
       code: string;
+      codeFile: string;
+      copy: string;
       announce: string;
       link: string;
       edit: string;

@@ -14,6 +14,8 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
+from essay_site.figures.contract import CLASSES
+
 
 def fragment(files: list[tuple[str, str]]) -> str:
     """The fragment for ``(path shown, source)`` pairs: the figure's module first."""
@@ -21,8 +23,8 @@ def fragment(files: list[tuple[str, str]]) -> str:
     for path, text in files:
         block = highlight(text, PythonLexer(), HtmlFormatter(wrapcode=True, filename=path))
         parts.append(
-            f'<div class="gm-code__file">{block}'
-            f'<button type="button" class="gm-code__copy" data-copy>'
+            f'<div class="{CLASSES["codeFile"]}">{block}'
+            f'<button type="button" class="{CLASSES["copy"]}">'
             f"Copy {html.escape(path)}</button></div>"
         )
     return "\n".join(parts)

@@ -47,6 +47,17 @@
     return element;
   }
 
+  /**
+   * Put ``text`` on the clipboard, and say so on the button that asked.
+   * @param {string} text
+   * @param {Element} button
+   * @param {string} said
+   */
+  async function copy(text, button, said) {
+    await navigator.clipboard.writeText(text);
+    button.textContent = said;
+  }
+
   // Layers are what Python draws into a canvas: RGBA pixels, or polygons and lines, in the
   // canvas's own coordinates. The page as built shows the same layers as SVG, which the
   // browser draws at the screen's resolution; so a canvas with shapes gets as many pixels as
@@ -170,6 +181,7 @@
       /** @type {(Editor & { error: HTMLElement }) | null} */
       this.editor = null;
       this.linkButton = /** @type {HTMLButtonElement} */ (this.status.querySelector("button"));
+      this.code = /** @type {HTMLDetailsElement} */ (this.root.querySelector(`details.${CLASSES.code}`));
       this.linkButton.addEventListener("click", () => this.copyLink());
       this.form.addEventListener("click", (event) => {
         const button = /** @type {HTMLButtonElement | null} */ (
@@ -187,8 +199,7 @@
     // A reader's edits are kept in this browser, per figure, with the version of the module
     // they were made on: the same version runs them again; another one asks first.
     get keeping() {
-      const code = /** @type {HTMLElement | null} */ (this.root.querySelector(`details.${CLASSES.code}`));
-      return { key: `essay-edit:${this.root.dataset.widget}`, version: code?.dataset.version || "" };
+      return { key: `essay-edit:${this.root.dataset.widget}`, version: this.code.dataset.version || "" };
     }
 
     recall() {
@@ -240,10 +251,7 @@
     // The "Python" disclosure: the highlighted source is fetched the first time it opens
     // (nothing before), and each file has a copy button.
     enableCode() {
-      const code = /** @type {HTMLDetailsElement | null} */ (
-        this.root.querySelector(`details.${CLASSES.code}`)
-      );
-      if (!code) return;
+      const code = this.code;
       code.addEventListener("toggle", async () => {
         if (!code.open || code.dataset.loaded) return;
         code.dataset.loaded = "loading";
@@ -261,12 +269,10 @@
           console.warn(`Figure ${this.id}: its source could not be loaded.`, error);
         }
       });
-      code.addEventListener("click", async (event) => {
-        const button = /** @type {Element} */ (event.target).closest("button[data-copy]");
+      code.addEventListener("click", (event) => {
+        const button = /** @type {Element} */ (event.target).closest(`.${CLASSES.copy}`);
         const text = button?.parentElement?.querySelector("code")?.textContent;
-        if (!button || text === undefined || text === null) return;
-        await navigator.clipboard.writeText(text);
-        button.textContent = "Copied";
+        if (button && typeof text === "string") copy(text, button, "Copied");
       });
     }
 
@@ -408,7 +414,7 @@
      * @param {HTMLElement} body
      */
     offerEditing(code, body) {
-      const file = /** @type {HTMLElement} */ (body.querySelector(".gm-code__file"));
+      const file = /** @type {HTMLElement} */ (body.querySelector(`.${CLASSES.codeFile}`));
       const shipped = /** @type {HTMLElement} */ (file.querySelector("code")).textContent || "";
       this.shipped = shipped;
       const tools = document.createElement("div");
@@ -438,7 +444,6 @@
           button("Run (Ctrl+Enter)", run),
           button("Reset", () => {
             editor.setText(shipped);
-            this.shipped = shipped;
             this.run(shipped);
           }),
           button("Download", () => {
@@ -536,11 +541,10 @@
     }
 
     // "Link to this view": this figure's state only, and the figure itself as the target.
-    async copyLink() {
+    copyLink() {
       const url = this.toURL(new URL(location.pathname, location.href));
       url.hash = this.id;
-      await navigator.clipboard.writeText(url.href);
-      this.linkButton.textContent = "Link copied";
+      copy(url.href, this.linkButton, "Link copied");
     }
 
     /** @param {Protocol.Frame} frame */

@@ -20,7 +20,7 @@
  * an unknown id): Python then raises, and that is reported as the figure's error.
  * @typedef {PyProxy & {
  *   message(module: PyProxy | undefined, raw: PyProxy): PyProxy,
- *   edit(module: PyProxy | undefined, source: string, raw: PyProxy, figure: string): PyProxy,
+ *   edit(module: PyProxy | undefined, source: string, raw: PyProxy): PyProxy,
  * }} ApiModule
  */
 
@@ -42,8 +42,6 @@ let pyodide = null;
 let api = null;
 /** @type {Map<string, PyProxy>} */
 const figures = new Map(); // id -> figure module (a PyProxy)
-/** @type {Map<string, string>} */
-const widgets = new Map(); // id -> the figure's module name
 /** @type {Map<string, Promise<unknown>>} */
 const packageLoads = new Map(); // package list -> Promise, so shared packages load once
 /** @type {(value?: unknown) => void} */
@@ -113,6 +111,8 @@ function reportBytes() {
 // on the first visit (snapshot.js): it skips Python's own start-up, most of a warm boot.
 // Anything wrong with it (another build's, damaged) means a normal boot and a new snapshot.
 const SNAPSHOTS = "pyodide-snapshot";
+/** @param {string} indexURL */
+const snapshotKey = (indexURL) => `${indexURL}memory-snapshot`;
 let wantSnapshot = false;
 
 // Pyodide 0.27 starts every snapshot with this number, and its interpreter's memory is never
@@ -142,7 +142,7 @@ async function readSnapshot(cache, key) {
 
 /** @param {string} indexURL */
 async function loadInterpreter(indexURL) {
-  const key = `${indexURL}memory-snapshot`;
+  const key = snapshotKey(indexURL);
   /** @type {Cache | null} */
   const cache = await caches.open(SNAPSHOTS).catch(() => null); // none: boot as usual
   const snapshot = cache && (await readSnapshot(cache, key));
@@ -170,7 +170,7 @@ function makeSnapshot(indexURL) {
   maker.onmessage = ({ data }) => {
     if (!data.saved) console.warn(`No memory snapshot: ${data.message}`);
   };
-  maker.postMessage({ indexURL, cache: SNAPSHOTS, key: `${indexURL}memory-snapshot` });
+  maker.postMessage({ indexURL, cache: SNAPSHOTS, key: snapshotKey(indexURL) });
 }
 
 // Step 1: the interpreter, and the shared figure interface, fetched while it boots.
@@ -216,7 +216,6 @@ function loadPackages(packages) {
  * @returns {Promise<boolean>} Whether the figure is ready.
  */
 async function startFigure({ id, widget, packages, files }) {
-  widgets.set(id, widget);
   try {
     const sources = Promise.all([`${widget}.py`, ...files].map((path) => fetchFile(`widgets/${path}`)));
     sources.catch(() => {}); // awaited below, after the packages; a 404 is reported there
@@ -234,6 +233,23 @@ async function startFigure({ id, widget, packages, files }) {
     post("error", { id, ...describe(error) });
     return false;
   }
+}
+
+// A frame from Python (Frame.message()) to the page, its pixel and point bytes moved, not copied.
+/**
+ * @param {string} id
+ * @param {PyProxy} frame
+ */
+function postFrame(id, frame) {
+  const data = /** @type {Protocol.Frame} */ (frame.toJs({ dict_converter: Object.fromEntries }));
+  const buffers = data.layers.flatMap((/** @type {LayerBytes} */ layer) =>
+    // filter(Boolean) drops the arrays a layer lacks, which TypeScript cannot see.
+    /** @type {Protocol.Bytes[]} */ ([layer.data, layer.points, layer.fill].filter(Boolean))
+      .map((bytes) => bytes.buffer));
+  self.postMessage(
+    /** @satisfies {Protocol.ToPageMessage} */ ({ type: "frame", data: { id, ...data } }),
+    buffers,
+  );
 }
 
 /** @type {Protocol.Handlers<Protocol.ToWorker>} */
@@ -275,17 +291,18 @@ const handlers = {
     /** @type {PyProxy | null} */
     let result = null;
     try {
-      const widget = /** @type {string} */ (widgets.get(id));
-      result = /** @type {ApiModule} */ (api).edit(figures.get(id), source, raw, widget);
+      result = /** @type {ApiModule} */ (api).edit(figures.get(id), source, raw);
       const outcome = /** @type {Map<string, unknown>} */ (result.toJs({ depth: 1 }));
       if (outcome.get("ok")) {
         figures.set(id, /** @type {PyProxy} */ (outcome.get("module")));
-        const frame = /** @type {PyProxy} */ (outcome.get("frame"));
-        const data = /** @type {Protocol.Frame} */ (frame.toJs({ dict_converter: Object.fromEntries }));
-        frame.destroy();
         const controls = /** @type {string} */ (outcome.get("controls"));
         post("ran", { id, ok: true, controls, message: "", line: null });
-        self.postMessage(/** @satisfies {Protocol.ToPageMessage} */ ({ type: "frame", data: { id, ...data } }));
+        const frame = /** @type {PyProxy} */ (outcome.get("frame"));
+        try {
+          postFrame(id, frame);
+        } finally {
+          frame.destroy();
+        }
       } else {
         const message = /** @type {string} */ (outcome.get("error"));
         const line = /** @type {number | undefined} */ (outcome.get("line")) ?? null;
@@ -306,17 +323,7 @@ const handlers = {
     let frame = null;
     try {
       frame = /** @type {ApiModule} */ (api).message(module, raw);
-      const data = /** @type {Protocol.Frame} */ (
-        frame.toJs({ dict_converter: Object.fromEntries })
-      );
-      const buffers = data.layers.flatMap((/** @type {LayerBytes} */ layer) =>
-        // filter(Boolean) drops the arrays a layer lacks, which TypeScript cannot see.
-        /** @type {Protocol.Bytes[]} */ ([layer.data, layer.points, layer.fill].filter(Boolean))
-          .map((bytes) => bytes.buffer));
-      self.postMessage(
-        /** @satisfies {Protocol.ToPageMessage} */ ({ type: "frame", data: { id, ...data } }),
-        buffers,
-      );
+      postFrame(id, frame);
     } catch (error) {
       post("error", { id, ...describe(error) });
     } finally {
