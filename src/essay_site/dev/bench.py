@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import BrowserContext, Playwright, sync_playwright
+from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright
 
 from essay_site.assets import PyodideRuntime
 from essay_site.dev.browser import CHROMIUM, CHROMIUM_ARGS
@@ -296,17 +296,22 @@ def visit(context: BrowserContext, server: SiteServer, path: str) -> Visit:
     )
 
 
-def returning_offline(context: BrowserContext, server: SiteServer, path: str) -> Visit:
-    """A reader coming back with the network off, once the site is saved for offline."""
+def saved(context: BrowserContext, server: SiteServer, path: str) -> Page:
+    """A page once the site is saved for offline and the memory snapshot is made."""
     page = context.new_page()
     page.goto(server.url + path)
     page.locator(SAVED).wait_for(timeout=300_000)
-    # And the memory snapshot the first visit makes once its figures are live.
+    # The first visit makes the snapshot once its figures are live, after saving begins.
     for _ in range(600):
         if page.evaluate(CACHED_BYTES, "pyodide-snapshot"):
             break
         page.wait_for_timeout(100)
-    page.close()
+    return page
+
+
+def returning_offline(context: BrowserContext, server: SiteServer, path: str) -> Visit:
+    """A reader coming back with the network off, once the site is saved for offline."""
+    saved(context, server, path).close()
     context.set_offline(True)
     try:
         return visit(context, server, path)
@@ -316,46 +321,25 @@ def returning_offline(context: BrowserContext, server: SiteServer, path: str) ->
 
 def saved_bytes(context: BrowserContext, server: SiteServer) -> tuple[int, int]:
     """Bytes kept for offline reading, and of the memory snapshot (once both are made)."""
-    page = context.new_page()
-    page.goto(server.url)
-    page.locator(SAVED).wait_for(timeout=300_000)
-    snapshot = 0
-    for _ in range(600):
-        snapshot = page.evaluate(CACHED_BYTES, "pyodide-snapshot")
-        if snapshot:
-            break
-        page.wait_for_timeout(100)
+    page = saved(context, server, "")
     site: int = page.evaluate(CACHED_BYTES, "essay-")
+    snapshot: int = page.evaluate(CACHED_BYTES, "pyodide-snapshot")
     page.close()
-    return site, int(snapshot)
+    return site, snapshot
 
 
-def latencies(
+def once_live(
     context: BrowserContext, server: SiteServer, path: str, script: str, args: list[Any]
-) -> list[list[float]]:
-    """Run a timing script (``SLIDE`` or ``DRAG``) once every figure on the page is live."""
+) -> Any:
+    """Run a timing script (``SLIDE``, ``DRAG``, ``EDIT``...) once every figure is live."""
     page = context.new_page()
     page.goto(server.url + path)
     figures = page.locator("[data-widget]")
     for index in range(figures.count()):
         figures.nth(index).and_(page.locator('[data-state="live"]')).wait_for(timeout=120_000)
-    measured: list[list[float]] = page.evaluate(script, args)
+    measured = page.evaluate(script, args)
     page.close()
     return measured
-
-
-def editing(
-    context: BrowserContext, server: SiteServer, widget: str, runs: int
-) -> tuple[float, list[list[float]]]:
-    """Edit-to-editable time (ms) and Run-to-frame timings for one figure, once all are live."""
-    page = context.new_page()
-    page.goto(server.url)
-    figures = page.locator("[data-widget]")
-    for index in range(figures.count()):
-        figures.nth(index).and_(page.locator('[data-state="live"]')).wait_for(timeout=120_000)
-    editable, timings = page.evaluate(EDIT, [widget, runs])
-    page.close()
-    return float(editable), timings
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -384,9 +368,10 @@ def measure(
     timings = {}
     with profile(driver) as context:
         for name, (script, args) in inputs.items():
-            timings[name] = latencies(context, server, path, script, args)
+            timings[name] = once_live(context, server, path, script, args)
         saved = saved_bytes(context, server) if saves else (0, 0)
-        edits = {w: editing(context, server, w, 30) for w in EDITED} if saves else {}
+        # Edit-to-editable (ms), then Run-to-frame timings, per edited figure.
+        edits = {w: once_live(context, server, "", EDIT, [w, 30]) for w in EDITED} if saves else {}
     return {
         "fresh": fresh,
         "warm": warm,
