@@ -198,6 +198,15 @@ def live(page: Page, widget: str) -> Locator:
     return figure
 
 
+def all_live(page: Page, count: int) -> list[Locator]:
+    """The page's ``count`` figures, once every one of them is live."""
+    figures = page.locator("[data-widget]")
+    expect(figures).to_have_count(count)
+    for index in range(count):
+        expect(figures.nth(index)).to_have_attribute("data-state", "live", timeout=90_000)
+    return [figures.nth(index) for index in range(count)]
+
+
 def frames(figure: Locator) -> int:
     """How many frames a figure returned by ``live`` has painted since."""
     count: int = figure.evaluate("root => root.frames")

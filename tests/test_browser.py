@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from essay_site.dev.build import mkdocs_build
 from essay_site.dev.site_server import Fault, serve
-from tests.conftest import Visit, make_project
+from tests.conftest import Visit, all_live, make_project
 
 pytestmark = pytest.mark.browser
 
@@ -234,12 +234,8 @@ CHANGE_EVERY_FIGURE = """() => {
 
 
 def all_figures_live(page: Page) -> list[dict[str, str]]:
-    figures = page.locator("[data-widget]")
-    values = []
-    for index in range(figures.count()):
-        expect(figures.nth(index)).to_have_attribute("data-state", "live", timeout=90_000)
-        values.append(figures.nth(index).evaluate(CONTROL_VALUES))
-    return values
+    """Every figure's control values, once all six are live."""
+    return [figure.evaluate(CONTROL_VALUES) for figure in all_live(page, 6)]
 
 
 def test_a_link_carries_every_figures_state(essay_site: Path, visit: Callable[..., Visit]) -> None:

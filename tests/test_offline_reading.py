@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from essay_site.dev.build import mkdocs_build
 from essay_site.dev.site_server import serve
-from tests.conftest import Visit, make_project, record_errors
+from tests.conftest import Visit, all_live, make_project, record_errors
 
 SAVED = '.gm-offline[data-offline="saved"]'
 #: Every page of the essay, and how many figures it has.
@@ -49,13 +49,6 @@ def reader(browser: Browser) -> Iterator[Reader]:
         yield opened
     finally:
         context.close()
-
-
-def all_live(page: Page, count: int) -> None:
-    figures = page.locator("[data-widget]")
-    expect(figures).to_have_count(count)
-    for index in range(count):
-        expect(figures.nth(index)).to_have_attribute("data-state", "live", timeout=90_000)
 
 
 def cache_names(page: Page) -> list[str]:

@@ -167,8 +167,7 @@ def test_keyboard_focus_shows_and_the_settled_value_is_announced(
     essay_site: Path, visit: Callable[..., Visit]
 ) -> None:
     page = visit(essay_site).page
-    figure = page.locator('[data-widget="pixel_explosion"]')
-    expect(figure).to_have_attribute("data-state", "live", timeout=90_000)
+    figure = live(page, "pixel_explosion")
     slider = page.locator("#pixel_explosion-n")
     slider.focus()
     for _ in range(5):
@@ -190,8 +189,7 @@ def test_it_prints_with_its_values_and_without_its_machinery(
     essay_site: Path, visit: Callable[..., Visit]
 ) -> None:
     page = visit(essay_site).page
-    figure = page.locator('[data-widget="pixel_explosion"]')
-    expect(figure).to_have_attribute("data-state", "live", timeout=90_000)
+    figure = live(page, "pixel_explosion")
     page.fill("#pixel_explosion-n", "28")
     expect(figure.locator('[data-role="n"]')).to_have_text("28")
     page.emulate_media(media="print")
@@ -276,8 +274,7 @@ def test_an_edit_is_kept_for_its_version_only(
     essay_site: Path, visit: Callable[..., Visit]
 ) -> None:
     page = visit(essay_site).page
-    figure = page.locator('[data-widget="pixel_explosion"]')
-    expect(figure).to_have_attribute("data-state", "live", timeout=90_000)
+    figure = live(page, "pixel_explosion")
     code = open_editor(figure)
     shipped = (essay_site / "assets/figures/py/widgets/pixel_explosion.py").read_text()
     edit_and_run(page, code, shipped.replace("BAR_BITS = 28", "BAR_BITS = 20"))
@@ -309,8 +306,7 @@ def test_editing_works_with_the_keyboard_alone(
     essay_site: Path, visit: Callable[..., Visit]
 ) -> None:
     page = visit(essay_site).page
-    figure = page.locator('[data-widget="pixel_explosion"]')
-    expect(figure).to_have_attribute("data-state", "live", timeout=90_000)
+    figure = live(page, "pixel_explosion")
     code = figure.locator("details.gm-figure__code")
     code.locator("summary").focus()
     page.keyboard.press("Enter")  # open the disclosure
