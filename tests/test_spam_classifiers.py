@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from essay_site.dev.datasets import email_text, words
+from essay_site.dev.datasets import email_text, spam_assassin, words
 from essay_site.dev.fit import fit
 from essay_site.figures import api
 from tests.conftest import Visit, live
 from widgets import spam_classifiers
-from widgets.spam_classifiers import CHIPS, PAIR, Classifiers, classifiers, pair_log_ratio
+from widgets.spam_classifiers import CHIPS, PAIR, Classifiers, classifiers, corpus_answer
 
 RAW = """From: someone@example.com
 X-Spam-Flag: YES
@@ -59,12 +59,34 @@ def test_a_words_evidence_is_its_likelihood_ratio(model: Classifiers) -> None:
         assert float(model.nb_shift[model.index[word]]) == pytest.approx(expected, rel=1e-12)
 
 
-def test_naive_bayes_counts_the_pair_more_than_the_corpus_does(model: Classifiers) -> None:
+def test_the_corpus_answer_is_a_hand_count() -> None:
+    # Counted again from the raw emails, the plain way: the training split's emails that
+    # contain both words, and how many of those are spam.
+    emails = spam_assassin()
+    train, _ = spam_classifiers.split(len(emails))
+    documents = [(words(email_text(emails[i][0])), emails[i][1]) for i in train]
+    with_both = [spam for document, spam in documents if set(PAIR) <= document]
     measured = classifiers()[1]
-    corpus = pair_log_ratio(measured["pair_counts"])
-    nb = sum(float(model.nb_shift[model.index[w]]) for w in PAIR)
-    lr = sum(float(model.lr_weights[model.index[w]]) for w in PAIR)
-    assert nb > corpus > lr
+    answer = corpus_answer(measured["chip_masks"], measured["chip_spam"], list(PAIR))
+    assert answer == (sum(with_both), len(with_both)) == (58, 68)
+
+
+def test_unknown_words_make_naive_bayes_answer_the_corpus_question(model: Classifiers) -> None:
+    # One word: naive Bayes with the rest left out is the corpus share, up to smoothing.
+    measured = classifiers()[1]
+    for word in CHIPS:
+        spam, total = corpus_answer(measured["chip_masks"], measured["chip_spam"], [word])
+        nb = spam_classifiers.sigmoid(model.naive_bayes([word], "unknown")[0])
+        assert nb == pytest.approx(spam / total, abs=0.02), word
+    # Two correlated words: it multiplies their evidence and is surer than the corpus.
+    spam, total = corpus_answer(measured["chip_masks"], measured["chip_spam"], list(PAIR))
+    assert spam_classifiers.sigmoid(model.naive_bayes(list(PAIR), "unknown")[0]) > spam / total
+
+
+def test_absent_words_are_the_full_bernoulli_model(model: Classifiers) -> None:
+    present = ["bank", "wrote", "linux"]
+    nb = model.naive_bayes(present, "absent")[0]
+    assert nb == pytest.approx(float(model.log_odds(model.vector(present))[0]), rel=1e-12)
 
 
 def test_held_out_accuracy_beats_a_floor() -> None:
@@ -109,10 +131,14 @@ def test_chips_by_mouse_and_keyboard(essay_site: Path, visit: Callable[..., Visi
     page = opened.page
     figure = live(page, "spam_classifiers")
     nb, lr = figure.locator('[data-role="nb"]'), figure.locator('[data-role="lr"]')
+    corpus = figure.locator('[data-role="corpus"]')
+    expect(corpus).to_have_text("0.853")  # 58 of the 68 training emails with both words
     before = (nb.text_content(), lr.text_content())
-    expect(figure.locator('[data-role="pair"]')).to_have_class("gm-spam__pair gm-spam__pair--on")
     page.get_by_label("ACCOUNT").click()
-    expect(figure.locator('[data-role="pair"]')).to_have_class("gm-spam__pair")
+    expect(corpus).to_have_text("0.745")  # 105 of 141 with BANK
+    page.get_by_label("Naive Bayes counts unticked words as").select_option("absent")
+    expect(nb).to_have_text("0.000")  # the absent words' evidence swamps BANK
+    expect(figure).to_contain_text("Unticked words are absent")
     page.get_by_label("WROTE").focus()
     page.keyboard.press("Space")
     expect(page.get_by_label("WROTE")).to_be_checked()

@@ -2,10 +2,13 @@
 
 The reader builds an email by clicking words. Both classifiers, fitted on the
 SpamAssassin public corpus, give P(spam) for it, with each word's contribution to the
-log-odds, so the reader sees where the confidence comes from. With BANK and ACCOUNT
-both in, naive Bayes adds both words' evidence in full, while the corpus (and logistic
-regression, fitted on all words jointly) counts the pair closer to once. A second view,
-for Ng and Jordan's result, plots both classifiers' test error against training size.
+log-odds, so the reader sees where the confidence comes from, and beside them the
+corpus's own answer: the share of training emails with all those words that are spam.
+With BANK and ACCOUNT, naive Bayes multiplies two correlated words' evidence as if
+independent and is more confident than the corpus. The reader chooses how naive Bayes
+counts the unticked words: "unknown" (left out, the essay's comparison) or "absent"
+(the full Bernoulli model). A second view, for Ng and Jordan's result, plots both
+classifiers' test error against training size.
 
 The fitting (``fit``) runs at build time from the corpus (``nox -s fit``); the browser
 gets the fitted parameters and computes the posteriors over the whole vocabulary.
@@ -21,11 +24,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from essay_site.figures.api import Frame, State, Toggle
+from essay_site.figures.api import Choice, Frame, State, Toggle
 from widgets._adam import Adam
 
 Array = NDArray[np.float64]
 Matrix = NDArray[np.float32]
+Masks = NDArray[np.uint32]
 
 DATA_FILES = ("spam_classifiers.npz",)
 PARAMETERS = Path(__file__).parent / "data" / DATA_FILES[0]
@@ -96,6 +100,21 @@ def presence(documents: list[set[str]], words: list[str]) -> Matrix:
     return matrix
 
 
+def chip_masks(documents: list[set[str]]) -> Masks:
+    """Which CHIPS each document contains, as bits (bit i: CHIPS[i])."""
+    masks = np.zeros(len(documents), dtype=np.uint32)
+    for bit, word in enumerate(CHIPS):
+        masks |= np.array([word in d for d in documents], dtype=np.uint32) << np.uint32(bit)
+    return masks
+
+
+def corpus_answer(masks: Masks, spam: NDArray[np.bool_], words: list[str]) -> tuple[int, int]:
+    """The emails (as chip masks) that contain every one of ``words``: spam, and in all."""
+    want = np.uint32(sum(1 << CHIPS.index(word) for word in words))
+    has = (masks & want) == want
+    return int((has & spam).sum()), int(has.sum())
+
+
 def fit_naive_bayes(x: Matrix, spam: NDArray[np.bool_], alpha: float) -> tuple[float, Array, Array]:
     """Bernoulli naive Bayes: log prior odds, and p(word present | spam), (| ham).
 
@@ -150,6 +169,20 @@ class Classifiers:
         x = np.zeros(len(self.words))
         x[[self.index[word] for word in present]] = 1
         return x
+
+    def naive_bayes(self, present: list[str], unticked: str) -> tuple[float, float, list[float]]:
+        """Naive Bayes for an email of ``present`` words: log-odds, baseline, each word's part.
+
+        Unticked words count as "absent" (each multiplies in its evidence of absence: the
+        full Bernoulli model) or "unknown" (left out of the product, so the answer is
+        P(spam | these words appear), the question the corpus share answers).
+        """
+        columns = [self.index[word] for word in present]
+        if unticked == "absent":
+            baseline, evidence = self.nb_empty, self.nb_shift[columns]
+        else:
+            baseline, evidence = self.nb_prior, self.nb_present[columns]
+        return baseline + float(evidence.sum()), baseline, [float(e) for e in evidence]
 
     def log_odds(self, x: NDArray[Any]) -> tuple[Any, Any]:
         """Log p(spam|x)/p(ham|x) under naive Bayes and logistic regression.
@@ -242,9 +275,6 @@ def fit(documents: list[set[str]], spam: list[bool]) -> dict[str, NDArray[Any]]:
             fitted = _fit_both(words, x[subset], labels[subset], alpha, penalty)
             errors.append(_error(fitted, x[test], labels[test]))
         curve.append([size, *np.mean(errors, axis=0)])
-    both = {name: x[train][:, model.index[name]] for name in PAIR}
-    together = (both[PAIR[0]] * both[PAIR[1]]).astype(bool)
-    spam_train = labels[train]
     return {
         "vocabulary": np.frombuffer("\n".join(words).encode(), dtype=np.uint8),
         "nb_prior": np.array(model.nb_prior),
@@ -255,15 +285,9 @@ def fit(documents: list[set[str]], spam: list[bool]) -> dict[str, NDArray[Any]]:
         "hyperparameters": np.array([alpha, penalty]),
         "accuracy": np.array([1 - nb_error, 1 - lr_error]),
         "learning_curve": np.array(curve),
-        # Emails with both words of PAIR, among spam and among ham; and the class sizes.
-        "pair_counts": np.array(
-            [
-                (together & spam_train).sum(),
-                (together & ~spam_train).sum(),
-                spam_train.sum(),
-                (~spam_train).sum(),
-            ]
-        ),
+        # The training emails' chips and labels: the corpus's own answer for any ticked set.
+        "chip_masks": chip_masks([documents[i] for i in train]),
+        "chip_spam": labels[train],
         "sizes": np.array([len(train), len(test), int(labels.sum()), len(labels)]),
     }
 
@@ -277,18 +301,15 @@ def classifiers() -> tuple[Classifiers, dict[str, NDArray[Any]]]:
     return Classifiers(words, **params), params
 
 
-def pair_log_ratio(counts: NDArray[Any]) -> float:
-    """The pair's likelihood ratio as measured in the corpus: log p(both|spam)/p(both|ham).
-
-    Counts get Laplace's add-one, so a pair never seen in one class stays finite.
-    """
-    both_spam, both_ham, n_spam, n_ham = (float(c) for c in counts)
-    return float(np.log(((both_spam + 1) / (n_spam + 2)) / ((both_ham + 1) / (n_ham + 2))))
-
-
 # --- The figure: word chips, two posteriors, the learning curve ---------------------------
 
-CONTROLS = tuple(Toggle(word, word.upper(), value=word in PAIR) for word in CHIPS)
+UNTICKED = Choice(
+    "unticked",
+    "Naive Bayes counts unticked words as",
+    (("unknown", "unknown (left out)"), ("absent", "absent (evidence too)")),
+    value="unknown",
+)
+CONTROLS = (*(Toggle(word, word.upper(), value=word in PAIR) for word in CHIPS), UNTICKED)
 CONTROLS_LABEL = "Click words to add to email:"
 
 
@@ -356,19 +377,51 @@ def _curve(points: NDArray[Any]) -> str:
     )
 
 
+#: What each reading of the unticked words means, said plainly in the figure.
+MEANING = {
+    "unknown": (
+        "Unticked words are <em>unknown</em>: naive Bayes leaves them out of its product and "
+        "answers the corpus's question, P(spam | these words appear). For one word it gives "
+        "the corpus share back (up to smoothing); where words appear together more often "
+        "than independence predicts, it counts their shared evidence twice."
+    ),
+    "absent": (
+        "Unticked words are <em>absent</em>: naive Bayes multiplies in the evidence of every "
+        "vocabulary word the email lacks, the full Bernoulli model of an email made of only "
+        "these words. That evidence swamps the ticked words, and it is a different question "
+        "from the corpus share."
+    ),
+}
+
+
+def _corpus(words: str, spam: int, total: int, nb: float, lr: float) -> str:
+    """The corpus's own answer for the ticked words (``words``), beside both models'."""
+    models = (
+        f"naive Bayes <strong>{nb:.3f}</strong>, logistic regression <strong>{lr:.3f}</strong>."
+    )
+    if not total:
+        return f"No training email contains {words}: the corpus has no answer. The models: {models}"
+    emails = (
+        f"the {total:,} training emails that contain {words}" if words else "all training emails"
+    )
+    return (
+        f'Of {emails}, {spam:,} are spam: <strong data-role="corpus">{spam / total:.3f}</strong>. '
+        f"The models say: {models}"
+    )
+
+
 def render(state: State) -> Frame:
-    """Both posteriors for the clicked words, the pair's double counting, the curve."""
+    """Both posteriors for the clicked words, the corpus's own answer, the curve."""
     model, measured = classifiers()
     present = [word for word in CHIPS if state[word]]
-    x = model.vector(present)
-    nb_odds, lr_odds = (float(odds) for odds in model.log_odds(x))
-    nb_rows = [(w.upper(), float(model.nb_shift[model.index[w]])) for w in present]
+    unticked = str(state["unticked"])
+    nb_odds, nb_baseline, nb_parts = model.naive_bayes(present, unticked)
+    lr_odds = float(model.log_odds(model.vector(present))[1])
+    nb_rows = [(w.upper(), part) for w, part in zip(present, nb_parts, strict=True)]
     lr_rows = [(w.upper(), float(model.lr_weights[model.index[w]])) for w in present]
-    first, second = (model.index[w] for w in PAIR)
-    corpus = pair_log_ratio(measured["pair_counts"])
-    nb_pair = float(model.nb_shift[first] + model.nb_shift[second])
-    lr_pair = float(model.lr_weights[first] + model.lr_weights[second])
-    both = all(state[w] for w in PAIR)
+    spam, total = corpus_answer(measured["chip_masks"], measured["chip_spam"], present)
+    nb_p, lr_p = float(sigmoid(nb_odds)), float(sigmoid(lr_odds))
+    words = " and ".join(w.upper() for w in present)
     nb_accuracy, lr_accuracy = measured["accuracy"]
     n_train, n_test, n_spam, n_all = (int(v) for v in measured["sizes"])
     alpha, penalty = (float(v) for v in measured["hyperparameters"])
@@ -376,16 +429,12 @@ def render(state: State) -> Frame:
     markup = (
         '<div class="gm-spam">'
         + _panel("Discriminative (logistic regression)", "lr", lr_odds, model.lr_bias, lr_rows)
-        + _panel("Generative (Naïve Bayes)", "nb", nb_odds, model.nb_empty, nb_rows)
+        + _panel("Generative (Naïve Bayes)", "nb", nb_odds, nb_baseline, nb_rows)
         + "</div>"
-        f'<div class="gm-spam__pair{" gm-spam__pair--on" if both else ""}" data-role="pair">'
-        "<p><strong>BANK and ACCOUNT together.</strong> Measured in the corpus, an email with "
-        f"both is e<sup>{corpus:.2f}</sup> = {np.exp(corpus):.1f} times likelier from spam "
-        f'than from ham (log ratio <span data-role="pair-corpus">{corpus:.2f}</span>). '
-        f'Naive Bayes adds the two words\' evidence in full: <span data-role="pair-nb">'
-        f"{nb_pair:.2f}</span> ({model.nb_shift[first]:.2f} + {model.nb_shift[second]:.2f}). "
-        f'Logistic regression, fitted on all words jointly, adds <span data-role="pair-lr">'
-        f"{lr_pair:.2f}</span>.</p></div>"
+        '<div class="gm-spam__corpus" data-role="corpus-box"><p><strong>The corpus\'s own '
+        f"answer.</strong> {_corpus(words, spam, total, nb_p, lr_p)}</p>"
+        f'<p class="gm-spam__meaning">{MEANING[unticked]} Logistic regression gives an '
+        "absent word no weight, so this choice does not change it.</p></div>"
         '<div class="gm-spam__curve-box"><p><strong>Error against training size</strong> '
         "(Ng and Jordan, footnote 5): "
         '<span class="gm-spam__key gm-spam__key--nb">naive Bayes</span>, '
@@ -402,11 +451,10 @@ def render(state: State) -> Frame:
         f"Held-out accuracy: naive Bayes {nb_accuracy:.1%}, logistic regression "
         f"{lr_accuracy:.1%}.</p>"
     )
-    words = ", ".join(w.upper() for w in present) or "no words"
+    share = f"{spam / total:.3f} ({spam:,} of {total:,})" if total else "no answer (no email)"
     alt = (
-        f"An email with {words}: P(spam) is {float(sigmoid(lr_odds)):.3f} under logistic "
-        f"regression and {float(sigmoid(nb_odds)):.3f} under naive Bayes. For BANK and ACCOUNT "
-        f"together the corpus measures a log ratio of {corpus:.2f}; naive Bayes adds "
-        f"{nb_pair:.2f}, logistic regression {lr_pair:.2f}."
+        f"An email with {words or 'no words'}: P(spam) is {lr_p:.3f} under logistic regression and "
+        f"{nb_p:.3f} under naive Bayes with unticked words {unticked}; the share of training "
+        f"emails with these words that are spam is {share}."
     )
     return Frame(markup, alt)
