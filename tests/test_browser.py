@@ -58,7 +58,10 @@ def test_page_is_complete_without_javascript(essay_site: Path, browser: Browser)
             assert figure.locator(".gm-figure__alt").text_content()
             assert figure.locator(".gm-figure__output > *").count() > 0
         assert page.locator(".katex-display").count() == 14
-        assert page.locator("svg[data-canvas]").count() == 4
+        pictures = page.locator("img[data-canvas]")
+        assert pictures.count() == 4
+        loaded = "img => img.complete && img.naturalWidth > 0"
+        assert all(pictures.nth(index).evaluate(loaded) for index in range(4))
     context.close()
 
 

@@ -67,7 +67,15 @@ def test_readout_is_the_measured_mass() -> None:
     frame = api.render(normalizing_flow, {"strength": 0.8})
     assert f'data-role="mass">{total_mass(0.8):.3f}<' in frame.html
     assert [layer.canvas for layer in frame.layers] == ["base", "base", "flow", "flow"]
-    assert frame.static_html().count("<svg") == 2
+    stored: list[bytes] = []
+
+    def place(picture: bytes) -> str:
+        stored.append(picture)
+        return f"picture-{len(stored)}.svg"
+
+    page = frame.static_html(place)
+    assert page.count("<img data-canvas=") == 2 and all(p.startswith(b"<svg") for p in stored)
+    assert 'src="picture-2.svg" width="' in page
 
 
 @pytest.mark.browser

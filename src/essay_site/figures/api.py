@@ -308,8 +308,11 @@ class Shapes:
 
 Layer = Raster | Shapes
 _CANVAS = re.compile(
-    r'<canvas data-canvas="([\w-]+)" width="(\d+)" height="(\d+)"([^>]*)></canvas>'
+    r'<canvas data-canvas="([\w-]+)" width="(\d+)" height="(\d+)" class="([^"]*)" '
+    r'role="img" aria-label="([^"]*)"></canvas>'
 )
+#: Stores a picture file (an SVG document) for the page as built, and returns its address.
+Place = Callable[[bytes], str]
 
 
 def canvas(name: str, width: int, height: int, label: str = "", *, pixelated: bool = False) -> str:
@@ -347,16 +350,26 @@ class Frame:
     alt: str
     layers: tuple[Layer, ...] = field(default=())
 
-    def static_html(self) -> str:
-        """The picture for the page as built: each canvas becomes an SVG of its layers."""
+    def static_html(self, place: Place) -> str:
+        """The picture for the page as built: each canvas becomes an image of its layers.
+
+        The image is an SVG file (``place`` stores it), not inline markup: the page stays
+        small and paints its text first. Its width and height keep its room before it loads.
+        """
 
         def draw(match: re.Match[str]) -> str:
-            name, width, height, rest = match.groups()
+            name, width, height, kind, label = match.groups()
             inside = "".join(layer.svg() for layer in self.layers if layer.canvas == name)
+            # Inside an image file the page's CSS cannot reach: pixels stay hard-edged here.
+            style = ' style="image-rendering:pixelated"' if "--pixelated" in kind else ""
+            document = (
+                f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+                f'viewBox="0 0 {width} {height}"{style}>{inside}</svg>'
+            )
             return (
-                f'<svg data-canvas="{name}" width="{width}" height="{height}" '
-                f'viewBox="0 0 {width} {height}"{rest}>'
-                f"{inside}</svg>"
+                f'<img data-canvas="{name}" src="{html.escape(place(document.encode()))}" '
+                f'width="{width}" height="{height}" class="{kind}" alt="{label}" '
+                'loading="lazy" decoding="async">'
             )
 
         return _CANVAS.sub(draw, self.html)

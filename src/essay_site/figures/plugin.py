@@ -14,6 +14,7 @@ package file verified against the official lock.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import importlib
 import json
@@ -62,6 +63,8 @@ WIDGET = re.compile(r'data-widget="([^"]+)"')
 # Stands for the figures' site folder, relative to the page, until the page is known.
 ASSETS_MARK = "@@gm-assets@@"
 SLOT = re.compile(r'<div data-gm-slot="(\d+)">\s*</div>')
+#: The pre-rendered pictures' folder, inside the figures' site folder; named by content.
+PICTURES = "pictures"
 
 
 def closes(line: str, fence: str) -> bool:
@@ -128,10 +131,11 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self.slots: list[str] = []
         self.files: set[str] = set()
         self.helpers: dict[str, list[str]] = {}
+        self.pictures: dict[str, bytes] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Locate the figures, import them afresh, and add the generic stylesheet."""
-        self.used, self.slots, self.files, self.helpers = {}, [], set(), {}
+        self.used, self.slots, self.files, self.helpers, self.pictures = {}, [], set(), {}, {}
         if not self.config.enabled:
             return config
         self.root = Path(config.config_file_path).parent
@@ -240,7 +244,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self.slots.append(
             f'<form class="{CLASSES["controls"]}" '
             f'aria-label="{name}">{shown}{controls}</form>\n'
-            f'<div class="{CLASSES["output"]}">{frame.static_html()}</div>\n'
+            f'<div class="{CLASSES["output"]}">{frame.static_html(self.place)}</div>\n'
             f'<p class="{CLASSES["alt"]}">{html.escape(frame.alt)}</p>\n'
             f'<p class="{CLASSES["announce"]}" aria-live="polite"></p>\n'
             f'<div class="{CLASSES["status"]}" role="status">'
@@ -264,6 +268,12 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             f'<div data-gm-slot="{len(self.slots) - 1}"></div>\n'
             f"{figcaption}</figure>\n"
         )
+
+    def place(self, picture: bytes) -> str:
+        """Keep a pre-rendered picture for the site; its address, named by its content."""
+        name = f"{hashlib.sha256(picture).hexdigest()[:16]}.svg"
+        self.pictures[name] = picture
+        return f"{ASSETS_MARK}/{PICTURES}/{name}"
 
     def on_page_content(
         self, content: str, /, *, page: Page, config: MkDocsConfig, files: Files
@@ -341,6 +351,9 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         site = Path(config.site_dir)
         target = site / SITE_FOLDER
         shutil.copytree(ASSETS, target, dirs_exist_ok=True)
+        (target / PICTURES).mkdir(exist_ok=True)
+        for name, picture in self.pictures.items():
+            (target / PICTURES / name).write_bytes(picture)
         if not self.used:
             return
         python = target / MODULES
