@@ -63,3 +63,8 @@ SPAM_ASSASSIN = NpmPin(
 TYPESCRIPT = NpmPin(
     "typescript@5.9.3", "10e108c9cf7d5f2879053dff18515fb405abf2ccef63eaaf017d9c571687a1d3"
 )
+
+#: Development only: the accessibility engine the browser tests run on every page, never served.
+AXE_CORE = NpmPin(
+    "axe-core@4.14.1", "e6b0ce02b84d892e2e33e403485e7f3d6c29e2be6df65daf44d89ba564139745"
+)

@@ -35,6 +35,11 @@ MATH = re.compile(
 )
 
 
+def opening(match: re.Match[str]) -> str:
+    """The math's opening tag; a display may scroll sideways, so the keyboard can reach it."""
+    return match["open"] or '<div class="arithmatex" tabindex="0">'
+
+
 class KatexPlugin(BasePlugin[KatexConfig]):
     """Typesets every page's math at build time and ships KaTeX's stylesheet and fonts."""
 
@@ -66,7 +71,7 @@ class KatexPlugin(BasePlugin[KatexConfig]):
         ]
         typeset = self.typeset(formulas, source_path(page, config))
         rendered = iter(typeset)
-        return MATH.sub(lambda m: (m["open"] or m["open_block"]) + next(rendered), html_text)
+        return MATH.sub(lambda m: opening(m) + next(rendered), html_text)
 
     def typeset(self, formulas: list[dict[str, object]], src: str) -> list[str]:
         """KaTeX's HTML for each formula; a formula KaTeX refuses fails the build."""
