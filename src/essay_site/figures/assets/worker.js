@@ -144,7 +144,8 @@ async function readSnapshot(cache, key) {
 async function loadInterpreter(indexURL) {
   const key = snapshotKey(indexURL);
   /** @type {Cache | null} */
-  const cache = await caches.open(SNAPSHOTS).catch(() => null); // none: boot as usual
+  // No Cache API outside a secure context (plain http from a LAN address): boot as usual.
+  const cache = typeof caches === "undefined" ? null : await caches.open(SNAPSHOTS).catch(() => null);
   const snapshot = cache && (await readSnapshot(cache, key));
   if (cache && snapshot) {
     try {

@@ -1,0 +1,86 @@
+// @ts-check
+// Drives Debian's Firefox ESR for tests/test_engines.py: puppeteer-core (pinned in
+// package-lock.json) over WebDriver BiDi, no browser download. A line protocol on stdin and
+// stdout, one JSON object a line each way:
+//   {"op": "goto", "url": "..."}            -> {"value": null}   a fresh tab; errors reset
+//   {"op": "evaluate", "expression": "..."} -> {"value": <JSON>}  an async expression
+//   {"op": "errors"}                        -> {"value": {"errors": [...], "external": [...]}}
+// and {"error": "..."} when a command fails. The browser closes when stdin does.
+//
+// Nothing may leave the machine: every http(s) request goes through a proxy on a dead port
+// except those to 127.0.0.1, and every request is checked besides.
+import { createInterface } from "node:readline";
+import puppeteer from "puppeteer-core";
+
+const FIREFOX = process.env.FIREFOX || "/usr/bin/firefox-esr";
+// Firefox logs this when it lays out a MathML element the HTML parser is half-way through:
+// a transient state of parsing, not an error of the page. Exactly this one is forgiven.
+const FORGIVEN = /^Invalid markup\b/;
+
+const browser = await puppeteer.launch({
+  browser: "firefox",
+  executablePath: FIREFOX,
+  headless: true,
+  extraPrefsFirefox: {
+    "network.proxy.type": 1,
+    "network.proxy.http": "127.0.0.1",
+    "network.proxy.http_port": 9,
+    "network.proxy.ssl": "127.0.0.1",
+    "network.proxy.ssl_port": 9,
+    "network.proxy.no_proxies_on": "127.0.0.1",
+    "network.proxy.allow_hijacking_localhost": false,
+    "network.dns.disablePrefetch": true,
+    "network.prefetch-next": false,
+    "browser.safebrowsing.malware.enabled": false,
+    "browser.safebrowsing.phishing.enabled": false,
+  },
+});
+
+/** @type {import("puppeteer-core").Page | null} */
+let page = null;
+/** @type {string[]} */
+let errors = [];
+/** @type {string[]} */
+let external = [];
+
+/** @param {string} url */
+async function open(url) {
+  if (page) await page.close();
+  errors = [];
+  external = [];
+  const tab = await browser.newPage();
+  tab.on("console", (message) => {
+    if (message.type() === "error" && !FORGIVEN.test(message.text())) errors.push(message.text());
+  });
+  tab.on("pageerror", (error) => errors.push(String(error)));
+  tab.on("request", (request) => {
+    const address = new URL(request.url());
+    if (/^(https?|wss?):$/.test(address.protocol) && address.hostname !== "127.0.0.1") {
+      external.push(request.url());
+    }
+  });
+  page = tab;
+  await tab.goto(url);
+  return null;
+}
+
+/** @param {{ op: string, url?: string, expression?: string }} command */
+async function perform(command) {
+  if (command.op === "goto") return open(/** @type {string} */ (command.url));
+  if (command.op === "errors") return { errors, external };
+  if (!page) throw new Error("no page is open");
+  if (command.op === "evaluate") return page.evaluate(/** @type {string} */ (command.expression));
+  throw new Error(`unknown command ${command.op}`);
+}
+
+for await (const line of createInterface({ input: process.stdin })) {
+  if (!line.trim()) continue;
+  let answer;
+  try {
+    answer = { value: (await perform(JSON.parse(line))) ?? null };
+  } catch (error) {
+    answer = { error: String(error instanceof Error ? error.message : error) };
+  }
+  process.stdout.write(`${JSON.stringify(answer)}\n`);
+}
+await browser.close();
