@@ -12,13 +12,10 @@ skipped. The last tests are the documented fallbacks for what an engine lacks
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
-import shutil
 import subprocess
-import tempfile
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -33,7 +30,7 @@ from selenium.webdriver.common.proxy import Proxy, ProxyType
 from selenium.webdriver.webkitgtk.options import Options
 from selenium.webdriver.webkitgtk.service import Service
 
-from essay_site.assets import cache_dir, run_tool
+from essay_site.assets import cache_dir, npm_project
 from essay_site.dev.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -131,21 +128,8 @@ class Chromium:
 
 def firefox_runner() -> Path:
     """The Firefox runner with its pinned packages, installed into the cache on first use."""
-    digest = hashlib.sha256(b"".join((ENGINES_DIR / name).read_bytes() for name in RUNNER_FILES))
-    target = cache_dir() / "engines" / digest.hexdigest()[:16]
-    if (target / "node_modules" / "puppeteer-core").is_dir():
-        return target / "firefox.mjs"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
-        for name in RUNNER_FILES:
-            shutil.copy2(ENGINES_DIR / name, Path(scratch) / name)
-        # Scripts off: puppeteer-core would otherwise be free to run code at install.
-        npm = ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--prefix", scratch]
-        run_tool(npm, "the Firefox runner's npm packages")
-        shutil.rmtree(target, ignore_errors=True)
-        Path(scratch).rename(target)
-        target.chmod(0o755)
-    return target / "firefox.mjs"
+    project = npm_project(ENGINES_DIR, RUNNER_FILES, cache_dir(), "the Firefox runner's packages")
+    return project / "firefox.mjs"
 
 
 class Firefox:

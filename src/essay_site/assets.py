@@ -76,6 +76,31 @@ def npm_tarball(pin: NpmPin, cache: Path) -> Path:
     return target
 
 
+def npm_project(sources: Path, files: tuple[str, ...], cache: Path, what: str) -> Path:
+    """A folder of ``files`` from ``sources`` with its npm packages installed, cached by hash.
+
+    ``files`` include ``package.json`` and npm's ``package-lock.json``, which pins every
+    package file by its integrity hash: ``npm ci`` refuses anything else, and runs no
+    install scripts. The folder appears whole or not at all.
+    """
+    digest = hashlib.sha256(b"".join((sources / name).read_bytes() for name in files))
+    target = cache / "npm-projects" / f"{sources.name}-{digest.hexdigest()[:16]}"
+    if target.is_dir():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(dir=target.parent))
+    try:
+        for name in files:
+            shutil.copy2(sources / name, scratch / name)
+        npm = ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--prefix", str(scratch)]
+        run_tool(npm, what)
+        scratch.chmod(0o755)  # mkdtemp's folder is private; the cache is not
+        scratch.rename(target)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return target
+
+
 def npm_package(pin: NpmPin, cache: Path) -> Path:
     """The verified tarball's ``package/`` folder, extracted once into the cache."""
     tarball = npm_tarball(pin, cache)
