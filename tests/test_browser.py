@@ -73,6 +73,21 @@ def test_notebook_page_reads_offline(essay_site: Path, visit: Callable[..., Visi
     assert opened.errors == []
 
 
+@pytest.mark.parametrize("path", ["", "notebooks/models-up-close/"])
+def test_search_finds_both_pages(essay_site: Path, visit: Callable[..., Visit], path: str) -> None:
+    opened = visit(essay_site, path=path)
+    page = opened.page
+    page.get_by_role("textbox", name="Search").click()
+    page.keyboard.type("naive bayes")  # as typed: Material searches on each key
+    results = page.locator(".md-search-result__item > a")
+    expect(page.locator(".md-search-result__meta")).to_have_text("2 matching documents")
+    hrefs = [results.nth(index).get_attribute("href") or "" for index in range(results.count())]
+    assert any(href.endswith("notebooks/models-up-close/") for href in hrefs), hrefs
+    assert any("models-up-close" not in href for href in hrefs), hrefs
+    assert opened.external == []
+    assert opened.errors == []
+
+
 def test_one_broken_figure_leaves_the_others_live(
     fault_site: Path, visit: Callable[..., Visit]
 ) -> None:
