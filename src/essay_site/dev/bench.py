@@ -7,7 +7,10 @@ prints, for headless Chromium, from one run:
 - time to first live figure, on a fresh profile and on a warm one (returning reader);
 - main-thread blocking time from navigation until live (long tasks over 50 ms);
 - input-to-paint latency of the slider, p50 and p95 over many moves;
-- bytes transferred before the figure is live (raw, and what gzip would make of them).
+- bytes transferred before the figure is live (raw, and what gzip would make of them);
+- what search costs: blocking until live with Material's search on (the site) and off;
+- Lighthouse (mobile) on the essay and on the same essay as a plain Material page (no
+  figures, no offline copy), both served with gzip as a static host serves them.
 
 These are figures to read, never pass/fail tests: the machines are noisy, so only the
 ratio to the reference, measured in the same run, means much.
@@ -26,9 +29,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mkdocs.commands.build import build as build_config
+from mkdocs.config import load_config
 from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright
 
 from essay_site.assets import PyodideRuntime
+from essay_site.dev import lighthouse
 from essay_site.dev.browser import CHROMIUM, CHROMIUM_ARGS
 from essay_site.dev.build import mkdocs_build
 from essay_site.dev.site_server import SiteServer, serve
@@ -36,6 +42,12 @@ from essay_site.pins import PYODIDE_PACKAGES_SOURCE
 
 #: Figures whose Python the bench edits and re-runs.
 EDITED = ("pixel_explosion", "normalizing_flow")
+
+#: The same essay as a plain Material page: no figures, no offline copy (search stays on,
+#: as in Material's default).
+PLAIN = ("figures", "offline_reading")
+#: The essay without Material's search, to see what search adds.
+NO_SEARCH = ("material/search",)
 
 #: The model families of the samples figure, each timed drawing a panel.
 FAMILIES = ("independent", "markov", "bayes_net", "naive_bayes", "autoregressive")
@@ -259,6 +271,18 @@ def build(site: Path) -> None:
     (site / "reference" / "index.html").write_text(REFERENCE_HTML)
 
 
+def build_variant(site: Path, off: tuple[str, ...]) -> None:
+    """The essay with some of its plugins switched off (their ``enabled`` option), strictly."""
+    config = load_config("mkdocs.yml", site_dir=str(site), strict=True)
+    for name in off:
+        config.plugins[name].config.enabled = False
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build_config(config)
+    finally:
+        config.plugins.on_shutdown()
+
+
 @contextmanager
 def profile(driver: Playwright) -> Iterator[BrowserContext]:
     """A browser with a new, empty profile on disk (so a second visit finds a warm cache)."""
@@ -382,6 +406,45 @@ def measure(
     }
 
 
+def fresh_visits(driver: Playwright, server: SiteServer, runs: int) -> list[Visit]:
+    """First visits, each in a new profile."""
+    visits = []
+    for _ in range(runs):
+        with profile(driver) as context:
+            visits.append(visit(context, server, ""))
+    return visits
+
+
+def audits(essay: Path, plain: Path, runs: int) -> dict[str, list[lighthouse.Audit]]:
+    """Lighthouse on the essay and on the plain page, alternately, served with gzip."""
+    found: dict[str, list[lighthouse.Audit]] = {"essay": [], "plain": []}
+    with serve(essay, compress=True) as ours, serve(plain, compress=True) as theirs:
+        for _ in range(runs):
+            found["essay"].append(lighthouse.audit(ours.url))
+            found["plain"].append(lighthouse.audit(theirs.url))
+    return found
+
+
+def report_audits(found: dict[str, list[lighthouse.Audit]], searches: dict[str, float]) -> None:
+    """Lighthouse's scores and times side by side, and what search adds to blocking."""
+    print(f"\n{'Lighthouse, mobile, gzip static server (median)':52} {'essay':>10} {'plain':>10}")
+    for category in lighthouse.CATEGORIES:
+        ours, theirs = (statistics.median(a.scores[category] for a in found[k]) for k in found)
+        print(f"{category + ' score':52} {ours:10.0f} {theirs:10.0f}")
+    for label, field, scale in (
+        ("first contentful paint (s)", "fcp_ms", 1e-3),
+        ("largest contentful paint (s)", "lcp_ms", 1e-3),
+        ("total blocking time (ms)", "tbt_ms", 1),
+        ("cumulative layout shift", "cls", 1),
+    ):
+        ours, theirs = (statistics.median(getattr(a, field) for a in found[k]) for k in found)
+        print(f"{label:52} {ours * scale:10.2f} {theirs * scale:10.2f}")
+    failing = sorted({item for a in found["essay"] for item in a.failing})
+    print("Essay audits not passed in some run: " + ("; ".join(failing) or "none"))
+    label = "blocking until live, search on / off (ms)"
+    print(f"\n{label:52} {searches['on']:10.2f} {searches['off']:10.2f}")
+
+
 def report(results: dict[str, dict[str, Any]]) -> None:
     """Print the figures side by side, with the goals and the ratios."""
     essay, reference = results["essay"], results["reference"]
@@ -443,6 +506,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="fresh+warm visits per page")
     parser.add_argument("--moves", type=int, default=120, help="slider moves per page")
+    parser.add_argument("--audits", type=int, default=3, help="Lighthouse runs per page")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         site = Path(folder) / "site"
@@ -472,7 +536,17 @@ def main() -> None:
                 for f in site.rglob("*")
                 if f.is_file() and "reference" not in f.relative_to(site).parts
             )
+        build_variant(Path(folder) / "plain", PLAIN)
+        build_variant(Path(folder) / "no-search", NO_SEARCH)
+        with serve(Path(folder) / "no-search") as quiet, sync_playwright() as driver:
+            without = fresh_visits(driver, quiet, options.runs)
+        found = audits(site, Path(folder) / "plain", options.audits)
     report(results)
+    searches = {
+        "on": statistics.median(v.blocking_ms for v in results["essay"]["fresh"]),
+        "off": statistics.median(v.blocking_ms for v in without),
+    }
+    report_audits(found, searches)
 
 
 if __name__ == "__main__":

@@ -42,6 +42,8 @@ class SiteServer:
 
     root: Path
     url: str = ""
+    #: Compress text on the fly, as a static host such as GitHub Pages does.
+    compress: bool = False
     faults: dict[str, Fault] = field(default_factory=dict)
     log: list[Served] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -58,6 +60,16 @@ class SiteServer:
 def _gzip_size(file: Path) -> int:
     """What a file weighs gzipped, as a server with compression on would send it."""
     return len(gzip.compress(file.read_bytes(), 6))
+
+
+def _compressible(kind: str) -> bool:
+    """Whether a static host would gzip this type: text, scripts, data, SVG and WebAssembly."""
+    return kind.startswith("text/") or kind in {
+        "application/javascript",
+        "application/json",
+        "image/svg+xml",
+        "application/wasm",
+    }
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -87,6 +99,12 @@ class _Handler(SimpleHTTPRequestHandler):
         elif fault == "corrupt":
             body = body[: len(body) // 2]
         self.send_response(200)
+        if self.site.compress and _compressible(kind) and "gzip" in self.headers.get(
+            "Accept-Encoding", ""
+        ):
+            body = gzip.compress(body, 6)
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Vary", "Accept-Encoding")
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "max-age=3600")
@@ -108,9 +126,9 @@ class _Handler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(root: Path) -> Iterator[SiteServer]:
-    """Serve ``root`` on a free port of 127.0.0.1 until the block ends."""
-    site = SiteServer(root)
+def serve(root: Path, *, compress: bool = False) -> Iterator[SiteServer]:
+    """Serve ``root`` on a free port of 127.0.0.1 until the block ends (gzip if ``compress``)."""
+    site = SiteServer(root, compress=compress)
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Handler, site=site))
     site.url = f"http://127.0.0.1:{server.server_address[1]}/"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
