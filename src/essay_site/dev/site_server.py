@@ -99,8 +99,10 @@ class _Handler(SimpleHTTPRequestHandler):
         elif fault == "corrupt":
             body = body[: len(body) // 2]
         self.send_response(200)
-        if self.site.compress and _compressible(kind) and "gzip" in self.headers.get(
-            "Accept-Encoding", ""
+        if (
+            self.site.compress
+            and _compressible(kind)
+            and "gzip" in self.headers.get("Accept-Encoding", "")
         ):
             body = gzip.compress(body, 6)
             self.send_header("Content-Encoding", "gzip")
