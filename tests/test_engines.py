@@ -18,7 +18,7 @@ import re
 import subprocess
 import warnings
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol, cast
@@ -39,7 +39,7 @@ from essay_site.dev.browser import (
     WEBKIT_DRIVER,
     XVFB,
 )
-from essay_site.dev.site_server import serve
+from essay_site.dev.site_server import SiteServer, serve
 from tests.conftest import record_errors
 
 pytestmark = pytest.mark.browser
@@ -422,24 +422,31 @@ def test_engine(session: Session, scenario: str) -> None:
 REGISTRATIONS = "async () => (await navigator.serviceWorker.getRegistrations()).length"
 
 
+@contextmanager
+def lacking(browser: Browser, site: Path, feature: str) -> Iterator[tuple[Page, SiteServer]]:
+    """The essay, every figure live, in a Chromium whose navigator lacks ``feature``."""
+    context = browser.new_context()
+    context.add_init_script(f"delete Navigator.prototype.{feature}")
+    page = context.new_page()
+    errors: list[str] = []
+    record_errors(page, errors)
+    with serve(site) as server:
+        page.goto(server.url)
+        assert page.evaluate(f"'{feature}' in navigator") is False
+        page.evaluate(expression("allLive", {"count": FIGURES}))
+        yield page, server
+    context.close()
+    assert errors == []
+
+
 def test_without_service_workers_the_page_still_reads_online(
     essay_site: Path, browser: Browser
 ) -> None:
     # As in a browser without them (or with them turned off): no offline status, no error.
-    context = browser.new_context()
-    context.add_init_script("delete Navigator.prototype.serviceWorker")
-    page = context.new_page()
-    errors: list[str] = []
-    record_errors(page, errors)
-    with serve(essay_site) as server:
-        page.goto(server.url)
-        assert page.evaluate("'serviceWorker' in navigator") is False
-        page.evaluate(expression("allLive", {"count": FIGURES}))
+    with lacking(browser, essay_site, "serviceWorker") as (page, server):
         page.wait_for_timeout(1_000)  # were a registration to fail, it would have by now
         expect(page.locator(".gm-offline")).to_have_count(0)
         assert not any(served.file.name == "sw.js" for served in server.log)
-    context.close()
-    assert errors == []
 
 
 def test_without_navigator_connection_it_saves_as_without_data_saver(
@@ -447,22 +454,12 @@ def test_without_navigator_connection_it_saves_as_without_data_saver(
 ) -> None:
     # Firefox and Safari have no navigator.connection: no data saver to respect, so the site
     # is saved once the first figure is live, with no button to press.
-    context = browser.new_context()
-    context.add_init_script("delete Navigator.prototype.connection")
-    page = context.new_page()
-    errors: list[str] = []
-    record_errors(page, errors)
-    with serve(essay_site) as server:
-        page.goto(server.url)
-        assert page.evaluate("'connection' in navigator") is False
-        page.evaluate(expression("allLive", {"count": FIGURES}))
+    with lacking(browser, essay_site, "connection") as (page, _):
         expect(page.locator(".gm-offline")).to_contain_text(
             re.compile("Saving for offline reading|Available offline"), timeout=60_000
         )
         assert page.evaluate(REGISTRATIONS) == 1
         expect(page.get_by_role("button", name="Save for offline reading")).to_have_count(0)
-    context.close()
-    assert errors == []
 
 
 def test_without_a_secure_context_figures_still_go_live(
