@@ -36,10 +36,11 @@ def build(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Model tests under CPython, real builds, and offline end-to-end tests in Chromium."""
+    """Model tests under CPython, real builds, offline end-to-end tests in three engines."""
     # The lint tools too: tests check the README's example and broken workflows with them.
     session.install("-e", ".[test,lint]")
-    session.run("python", "-m", "essay_site.dev.browser")  # Debian's Chromium, if missing
+    # Debian's Chromium, Firefox ESR, WebKitWebDriver and Xvfb, whichever is missing.
+    session.run("python", "-m", "essay_site.dev.browser")
     session.run("pytest", *session.posargs, env=ENV)
 
 
@@ -62,7 +63,7 @@ def fit(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Print load, blocking, latency and size figures beside a main-thread reference page."""
+    """Print load, blocking, latency, size and Lighthouse figures beside reference pages."""
     session.install("-e", ".[test]")
     session.run("python", "-m", "essay_site.dev.browser")  # Debian's Chromium, if missing
     session.run("python", "-m", "essay_site.dev.bench", *session.posargs, env=ENV)
