@@ -22,6 +22,14 @@ from typing import Any
 State = dict[str, Any]
 
 
+def _labelled(kind: str, ident: str, label: str, field: str) -> str:
+    """A control's field inside its label, the visible name first."""
+    return (
+        f'<label class="gm-control gm-control--{kind}" for="{ident}">'
+        f'<span class="gm-control__label">{html.escape(label)}</span>{field}</label>'
+    )
+
+
 @dataclass(frozen=True)
 class Slider:
     """A native range input.
@@ -70,13 +78,14 @@ class Slider:
             if self.drag
             else ""
         )
-        return (
-            f'<label class="gm-control gm-control--slider" for="{ident}">'
-            f'<span class="gm-control__label">{html.escape(self.label)}</span>'
+        return _labelled(
+            "slider",
+            ident,
+            self.label,
             f'<input type="range" id="{ident}" name="{self.name}" min="{self.min}" '
             f'max="{self.max}" step="{self.step}" value="{value}"{drag}>'
             f'<output for="{ident}" data-unit="{html.escape(self.unit)}">'
-            f"{value}{html.escape(self.unit)}</output></label>"
+            f"{value}{html.escape(self.unit)}</output>",
         )
 
 
@@ -113,10 +122,11 @@ class Choice:
             f"{html.escape(text)}</option>"
             for key, text in self.options
         )
-        return (
-            f'<label class="gm-control gm-control--choice" for="{ident}">'
-            f'<span class="gm-control__label">{html.escape(self.label)}</span>'
-            f'<select id="{ident}" name="{self.name}">{options}</select></label>'
+        return _labelled(
+            "choice",
+            ident,
+            self.label,
+            f'<select id="{ident}" name="{self.name}">{options}</select>',
         )
 
 
