@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 from PIL import Image
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from essay_site.dev.build import mkdocs_build
 from essay_site.dev.site_server import Fault, serve
@@ -115,6 +115,27 @@ def test_one_broken_figure_leaves_the_others_live(
     # The two faults were reported (console), and nothing else went wrong.
     assert opened.errors, "the faults were not reported"
     assert all("Figure" in error for error in opened.errors), opened.errors
+
+
+def test_every_figure_imports_though_the_clock_stands_still(
+    essay_site: Path, browser: Browser
+) -> None:
+    # Python keeps a folder's listing until the folder's mtime changes, and Pyodide's file
+    # system stamps in milliseconds: a figure written in the same millisecond as another's
+    # import was not found (once in CI). Stopping the worker's clock makes that certain.
+    def stop_the_clock(route: Route) -> None:
+        response = route.fetch()
+        script = "const stopped = Date.now(); Date.now = () => stopped;\n" + response.text()
+        route.fulfill(response=response, body=script)
+
+    context = browser.new_context()
+    context.route("**/worker.js", stop_the_clock)
+    page = context.new_page()
+    with serve(essay_site) as server:
+        page.goto(server.url)
+        assert page.evaluate("Date.now()") > 0  # only the worker's clock stands still
+        all_live(page, 6)
+    context.close()
 
 
 @pytest.mark.parametrize(

@@ -227,6 +227,9 @@ async function startFigure({ id, widget, packages, files }) {
     post("progress", { id, step: 3, label: "Starting the figure", loaded: 0, total: 0 });
     for (const [path, bytes] of await sources)
       /** @type {PyodideAPI} */ (pyodide).FS.writeFile(`${HOME}/${path}`, bytes);
+    // Python keeps a folder's listing until its mtime changes; a file written within the same
+    // millisecond as another figure's import would go unseen.
+    /** @type {PyodideAPI} */ (pyodide).runPython("import importlib; importlib.invalidate_caches()");
     figures.set(id, /** @type {PyodideAPI} */ (pyodide).pyimport(`widgets.${widget}`));
     post("ready", { id });
     return true;
