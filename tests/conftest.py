@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from playwright.sync_api import (
     Browser,
     ConsoleMessage,
@@ -25,6 +26,11 @@ from essay_site.dev.build import mkdocs_build
 from essay_site.dev.site_server import Fault, SiteServer, serve
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Property tests check values, not speed: on a loaded 2-core CI machine one example may
+# take longer than Hypothesis's default 200 ms deadline.
+settings.register_profile("project", deadline=None)
+settings.load_profile("project")
 
 
 def make_project(
@@ -214,10 +220,13 @@ def frames(figure: Locator) -> int:
 
 
 def wait_for_frame(figure: Locator, after: int) -> None:
-    """Wait until the figure has painted more than ``after`` frames."""
+    """Wait until the figure has painted more than ``after`` frames (30 s at most)."""
     figure.evaluate(
-        """(root, after) => new Promise((resolve) => {
-             const check = () => (root.frames > after ? resolve() : setTimeout(check, 10));
+        """(root, after) => new Promise((resolve, reject) => {
+             const late = new Error(`no frame after ${after} in 30 s`);
+             const stop = setTimeout(() => reject(late), 30000);
+             const check = () =>
+               root.frames > after ? (clearTimeout(stop), resolve()) : setTimeout(check, 10);
              check();
            })""",
         after,

@@ -14,7 +14,16 @@ from playwright.sync_api import Browser, Page, Route, expect
 
 from essay_site.dev.build import mkdocs_build
 from essay_site.dev.site_server import Fault, serve
-from tests.conftest import Visit, all_live, make_project
+from tests.conftest import (
+    Visit,
+    all_live,
+    edit_and_run,
+    frames,
+    live,
+    make_project,
+    open_editor,
+    wait_for_frame,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -219,7 +228,9 @@ def test_markup_that_slips_through_cannot_run_script(
     assert result.returncode == 0, result.stderr
     opened = visit(tmp_path / "site")
     page = opened.page
-    expect(page.locator('[data-widget="injected"]')).to_have_attribute("data-state", "live")
+    expect(page.locator('[data-widget="injected"]')).to_have_attribute(
+        "data-state", "live", timeout=90_000
+    )
     # Material's own inline scripts ran (they are allowed by their hashes) ...
     assert page.evaluate("typeof __md_scope") == "object"
     # ... and the handler in the figure's markup did not, built or live.
@@ -249,6 +260,32 @@ def test_a_figure_that_hangs_is_stopped_and_the_others_come_back(
     page.fill("#pixel_explosion-n", "31")
     expect(good.locator('[data-role="n"]')).to_have_text("31")
     assert opened.external == []
+
+
+def test_a_run_that_never_finishes_is_stopped_though_a_frame_was_on_its_way(
+    essay_site: Path, visit: Callable[..., Visit]
+) -> None:
+    # The reader runs an edit while the figure is still drawing a frame asked for before:
+    # that frame arrives first, and must not end the watchdog of the run behind it.
+    page = visit(essay_site).page
+    figure = live(page, "pixel_explosion")
+    code = open_editor(figure)
+    shipped = (essay_site / "assets/figures/py/widgets/pixel_explosion.py").read_text()
+    first_line = '    n = int(state["n"])'
+    two_seconds = (
+        "    import time\n    began = time.time()\n"
+        "    while time.time() - began < 2:\n        pass\n"
+    )
+    painted = frames(figure)
+    edit_and_run(page, code, shipped.replace(first_line, two_seconds + first_line))
+    expect(figure).to_have_attribute("data-run", "ok", timeout=20_000)
+    wait_for_frame(figure, painted)
+    page.fill("#pixel_explosion-n", "20")  # a two-second frame is on its way
+    edit_and_run(page, code, shipped.replace(first_line, "    while True:\n        pass"))
+    expect(code.locator(".gm-code__error")).to_contain_text(
+        "did not finish within 5 s", timeout=20_000
+    )
+    expect(figure).to_have_attribute("data-state", "live", timeout=60_000)
 
 
 # Each figure's controls as the reader set them: name -> value (checkboxes as "1"/"0").

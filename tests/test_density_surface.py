@@ -27,7 +27,7 @@ from widgets.density_surface import (
 )
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30)
 @given(st.integers(min_value=1, max_value=MAX_PEAKS), st.floats(min_value=1, max_value=3))
 def test_volume_under_the_surface_is_one(peaks: int, sharpness: float) -> None:
     assert abs(volume(peaks, sharpness) - 1) < 1e-3

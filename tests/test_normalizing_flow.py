@@ -51,7 +51,7 @@ def test_jacobian_matches_finite_differences(point: tuple[float, float], strengt
     assert numeric == pytest.approx(np.exp(forward(z, strength)[1]), rel=1e-5)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25)
 @given(strengths)
 def test_integral_is_one_across_the_slider(strength: float) -> None:
     assert abs(total_mass(strength) - 1) < 1e-3
@@ -107,8 +107,10 @@ def test_edited_controls_rebuild_the_form_and_a_memory_blow_up_is_an_error(
     shipped = (essay_site / "assets/figures/py/widgets/normalizing_flow.py").read_text()
     # New CONTROLS: the form is rebuilt from the edited declaration, and drives the figure.
     relabelled = shipped.replace('"Twist strength"', '"How much to twist"')
+    painted = frames(figure)
     edit_and_run(page, code, relabelled)
     expect(figure).to_have_attribute("data-run", "ok")
+    wait_for_frame(figure, painted)  # the run's own frame comes after its outcome
     slider = figure.get_by_label("How much to twist")
     expect(slider).to_be_visible()
     before, painted = canvas_image(figure), frames(figure)

@@ -549,7 +549,9 @@
 
     /** @param {Protocol.Frame} frame */
     paint({ html, alt, layers }) {
-      clearTimeout(this.timer);
+      // A frame asked for before a reader's run is not that run's outcome: its watchdog stays.
+      const running = this.root.dataset.run === "running";
+      if (!running) clearTimeout(this.timer);
       try {
         // Sizes are read from the picture in place: a canvas just inserted, in a figure the
         // browser is not laying out (off screen), has no size yet.
@@ -573,7 +575,7 @@
         clearTimeout(this.announcing);
         this.announcing = setTimeout(() => (this.announce.textContent = alt), 700);
       }
-      this.busy = false;
+      this.busy = running;
       if (this.state !== "live") {
         this.state = "live";
         this.status.removeAttribute("role");

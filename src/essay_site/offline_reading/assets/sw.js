@@ -62,9 +62,14 @@ async function save() {
       await tell({ type: "progress", done, total });
     }
   };
+  const downloads = Array.from({ length: PARALLEL }, next);
   try {
-    await Promise.all(Array.from({ length: PARALLEL }, next));
+    await Promise.all(downloads);
   } catch (error) {
+    // One file failed, so this version cannot be whole: the other downloads stop after the
+    // file they are on, and "failed" is the last word the pages hear, not a late "progress".
+    queue.length = 0;
+    await Promise.allSettled(downloads);
     await caches.delete(CACHE);
     await tell({ type: "failed", message: String(/** @type {Error} */ (error).message || error) });
     throw error;
