@@ -262,6 +262,15 @@ def test_a_figure_that_hangs_is_stopped_and_the_others_come_back(
     assert opened.external == []
 
 
+def slowed(source: str, seconds: float) -> str:
+    """A figure's source whose every frame takes ``seconds`` longer (by the wall clock)."""
+    head = "def render(state: State) -> Frame:\n"
+    wait = (
+        f"    import time\n    began = time.time()\n    while time.time() - began < {seconds!r}:\n"
+    )
+    return source.replace(head, head + wait + "        pass\n")
+
+
 def test_a_run_that_never_finishes_is_stopped_though_a_frame_was_on_its_way(
     essay_site: Path, visit: Callable[..., Visit]
 ) -> None:
@@ -271,21 +280,39 @@ def test_a_run_that_never_finishes_is_stopped_though_a_frame_was_on_its_way(
     figure = live(page, "pixel_explosion")
     code = open_editor(figure)
     shipped = (essay_site / "assets/figures/py/widgets/pixel_explosion.py").read_text()
-    first_line = '    n = int(state["n"])'
-    two_seconds = (
-        "    import time\n    began = time.time()\n"
-        "    while time.time() - began < 2:\n        pass\n"
-    )
     painted = frames(figure)
-    edit_and_run(page, code, shipped.replace(first_line, two_seconds + first_line))
+    edit_and_run(page, code, slowed(shipped, 2))
     expect(figure).to_have_attribute("data-run", "ok", timeout=20_000)
     wait_for_frame(figure, painted)
     page.fill("#pixel_explosion-n", "20")  # a two-second frame is on its way
-    edit_and_run(page, code, shipped.replace(first_line, "    while True:\n        pass"))
+    edit_and_run(page, code, slowed(shipped, 1e9))
     expect(code.locator(".gm-code__error")).to_contain_text(
         "did not finish within 5 s", timeout=20_000
     )
     expect(figure).to_have_attribute("data-state", "live", timeout=60_000)
+
+
+def test_a_figure_waiting_its_turn_is_not_taken_for_stuck(
+    essay_site: Path, visit: Callable[..., Visit]
+) -> None:
+    # One worker draws one frame at a time: two 3 s frames asked for together take 6 s,
+    # more than the 5 s render_timeout, yet the worker was never silent for 5 s.
+    page = visit(essay_site).page
+    names = ("pixel_explosion", "probability_budget")
+    for name in names:
+        figure = live(page, name)
+        shipped = (essay_site / f"assets/figures/py/widgets/{name}.py").read_text()
+        painted = frames(figure)
+        edit_and_run(page, open_editor(figure), slowed(shipped, 3))
+        expect(figure).to_have_attribute("data-run", "ok", timeout=20_000)
+        wait_for_frame(figure, painted)
+    painted = [frames(page.locator(f'[data-widget="{name}"]')) for name in names]
+    page.fill("#pixel_explosion-n", "20")
+    page.fill("#probability_budget-p1", "0.6")
+    for name, count in zip(names, painted, strict=True):
+        figure = page.locator(f'[data-widget="{name}"]')
+        wait_for_frame(figure, count)
+        expect(figure).to_have_attribute("data-state", "live")
 
 
 # Each figure's controls as the reader set them: name -> value (checkboxes as "1"/"0").

@@ -382,7 +382,15 @@
       }
       this.busy = true;
       this.post("render", { id: this.id, state: this.values() });
-      this.timer = setTimeout(() => this.hung(this, false), renderSeconds * 1000);
+      this.watch();
+    }
+
+    // While a frame or a run is awaited: a worker silent for render_timeout is stuck. The
+    // worker draws one figure at a time, so each message it sends restarts every watch.
+    watch() {
+      clearTimeout(this.timer);
+      const running = this.root.dataset.run === "running";
+      this.timer = setTimeout(() => this.hung(this, running), renderSeconds * 1000);
     }
 
     // Steps only go forward; the runtime's byte count (shared by every figure) goes with
@@ -466,8 +474,7 @@
       this.running = source;
       this.busy = true;
       this.post("run", { id: this.id, source, state: this.values() });
-      clearTimeout(this.timer);
-      this.timer = setTimeout(() => this.hung(this, true), renderSeconds * 1000);
+      this.watch();
     }
 
     /** @param {Protocol.ToPage["ran"]} outcome */
@@ -676,6 +683,7 @@
       // they are destructured.
       /** @type {(data: Protocol.ToPageMessage["data"]) => void} */ (handlers[type])(data);
       arm();
+      figures.forEach((figure) => figure.busy && figure.watch());
     };
     worker.onerror = (event) => {
       event.preventDefault();
