@@ -26,5 +26,5 @@ class FiguresConfig(base.Config):
     # A runtime that makes no progress for this long is reported as failed, never left hanging.
     runtime_timeout = opt.Type(int, default=60)
 
-    # A frame that takes longer than this stops that figure (its loop, say); the others go on.
+    # A figure awaiting a frame while the worker is silent this long is stopped (its loop, say).
     render_timeout = opt.Type(int, default=5)
