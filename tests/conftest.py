@@ -250,9 +250,19 @@ def open_editor(figure: Locator) -> Locator:
     return code
 
 
-def edit_and_run(page: Page, code: Locator, source: str) -> None:
-    """Replace the whole source in the editor, as a reader would, and run it (Ctrl+Enter)."""
+def type_source(page: Page, code: Locator, source: str) -> None:
+    """Replace the whole source in the editor, as a reader would."""
     code.locator(".cm-content").click()
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.insert_text(source)
+
+
+def edit_and_run(page: Page, code: Locator, source: str) -> None:
+    """Replace the whole source in the editor and run it (Ctrl+Enter)."""
+    type_source(page, code, source)
     page.keyboard.press("ControlOrMeta+Enter")
+
+
+def shipped_source(site: Path, widget: str) -> str:
+    """A figure's module as the built site ships it to the browser."""
+    return (site / f"assets/figures/py/widgets/{widget}.py").read_text()

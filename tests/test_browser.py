@@ -22,6 +22,8 @@ from tests.conftest import (
     live,
     make_project,
     open_editor,
+    shipped_source,
+    type_source,
     wait_for_frame,
 )
 
@@ -262,30 +264,37 @@ def test_a_figure_that_hangs_is_stopped_and_the_others_come_back(
     assert opened.external == []
 
 
+def first_in_render(source: str, lines: str) -> str:
+    """A figure's source that runs ``lines`` first in every render."""
+    head = "def render(state: State) -> Frame:\n"
+    assert head in source
+    return source.replace(head, head + lines)
+
+
 def slowed(source: str, seconds: float) -> str:
     """A figure's source whose every frame takes ``seconds`` longer (by the wall clock)."""
-    head = "def render(state: State) -> Frame:\n"
     wait = (
         f"    import time\n    began = time.time()\n    while time.time() - began < {seconds!r}:\n"
     )
-    return source.replace(head, head + wait + "        pass\n")
+    return first_in_render(source, wait + "        pass\n")
 
 
 def test_a_run_that_never_finishes_is_stopped_though_a_frame_was_on_its_way(
     essay_site: Path, visit: Callable[..., Visit]
 ) -> None:
     # The reader runs an edit while the figure is still drawing a frame asked for before:
-    # that frame arrives first, and must not end the watchdog of the run behind it.
+    # that frame arrives first, and must not end the watch over the run behind it.
     page = visit(essay_site).page
     figure = live(page, "pixel_explosion")
     code = open_editor(figure)
-    shipped = (essay_site / "assets/figures/py/widgets/pixel_explosion.py").read_text()
+    shipped = shipped_source(essay_site, "pixel_explosion")
     painted = frames(figure)
     edit_and_run(page, code, slowed(shipped, 2))
     expect(figure).to_have_attribute("data-run", "ok", timeout=20_000)
     wait_for_frame(figure, painted)
-    page.fill("#pixel_explosion-n", "20")  # a two-second frame is on its way
-    edit_and_run(page, code, slowed(shipped, 1e9))
+    type_source(page, code, slowed(shipped, 1e9))
+    page.fill("#pixel_explosion-n", "20")  # a two-second frame is on its way ...
+    code.get_by_role("button", name="Run (Ctrl+Enter)").click()  # ... and the run is behind it
     expect(code.locator(".gm-code__error")).to_contain_text(
         "did not finish within 5 s", timeout=20_000
     )
@@ -295,24 +304,55 @@ def test_a_run_that_never_finishes_is_stopped_though_a_frame_was_on_its_way(
 def test_a_figure_waiting_its_turn_is_not_taken_for_stuck(
     essay_site: Path, visit: Callable[..., Visit]
 ) -> None:
-    # One worker draws one frame at a time: two 3 s frames asked for together take 6 s,
-    # more than the 5 s render_timeout, yet the worker was never silent for 5 s.
+    # The worker draws one frame at a time: three 2 s frames asked for together take 6 s,
+    # more than the 5 s render_timeout, yet the worker is never silent for more than 2 s.
     page = visit(essay_site).page
-    names = ("pixel_explosion", "probability_budget")
-    for name in names:
+    controls = {
+        "pixel_explosion": ("n", "20"),
+        "probability_budget": ("p1", "0.6"),
+        "normalizing_flow": ("strength", "0.9"),
+    }
+    for name in controls:
         figure = live(page, name)
-        shipped = (essay_site / f"assets/figures/py/widgets/{name}.py").read_text()
         painted = frames(figure)
-        edit_and_run(page, open_editor(figure), slowed(shipped, 3))
+        edit_and_run(page, open_editor(figure), slowed(shipped_source(essay_site, name), 2))
         expect(figure).to_have_attribute("data-run", "ok", timeout=20_000)
         wait_for_frame(figure, painted)
-    painted = [frames(page.locator(f'[data-widget="{name}"]')) for name in names]
-    page.fill("#pixel_explosion-n", "20")
-    page.fill("#probability_budget-p1", "0.6")
-    for name, count in zip(names, painted, strict=True):
+    before = {name: frames(page.locator(f'[data-widget="{name}"]')) for name in controls}
+    for name, (control, value) in controls.items():
+        page.fill(f"#{name}-{control}", value)
+    for name in controls:
         figure = page.locator(f'[data-widget="{name}"]')
-        wait_for_frame(figure, count)
+        wait_for_frame(figure, before[name])
         expect(figure).to_have_attribute("data-state", "live")
+
+
+def test_the_figure_the_worker_is_stuck_on_is_the_one_stopped(
+    essay_site: Path, visit: Callable[..., Visit]
+) -> None:
+    # The page's last figure takes 1 s a frame; the fifth loops for ever past 0.8; the first
+    # asks last. The first figure's frame waits behind the loop, but the loop is what stops.
+    page = visit(essay_site).page
+    edits = {
+        "probability_budget": slowed(shipped_source(essay_site, "probability_budget"), 1),
+        "normalizing_flow": first_in_render(
+            shipped_source(essay_site, "normalizing_flow"),
+            '    while state["strength"] > 0.8:\n        pass\n',
+        ),
+    }
+    for name, source in edits.items():
+        figure = live(page, name)
+        edit_and_run(page, open_editor(figure), source)
+        expect(figure).to_have_attribute("data-run", "ok", timeout=20_000)
+    first = live(page, "pixel_explosion")
+    page.fill("#probability_budget-p1", "0.6")
+    page.fill("#normalizing_flow-strength", "0.9")
+    page.fill("#pixel_explosion-n", "20")
+    looping = page.locator('[data-widget="normalizing_flow"]')
+    expect(looping).to_have_attribute("data-state", "error", timeout=20_000)
+    expect(looping.locator(".gm-figure__status")).to_contain_text("did not answer within 5 s")
+    expect(first).to_have_attribute("data-state", "live", timeout=60_000)
+    expect(first.locator('[data-role="n"]')).to_have_text("20")
 
 
 # Each figure's controls as the reader set them: name -> value (checkboxes as "1"/"0").

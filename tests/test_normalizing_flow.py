@@ -20,6 +20,7 @@ from tests.conftest import (
     frames,
     live,
     open_editor,
+    shipped_source,
     wait_for_frame,
 )
 from widgets import normalizing_flow
@@ -104,7 +105,7 @@ def test_edited_controls_rebuild_the_form_and_a_memory_blow_up_is_an_error(
     page = visit(essay_site).page
     figure = live(page, "normalizing_flow")
     code = open_editor(figure)
-    shipped = (essay_site / "assets/figures/py/widgets/normalizing_flow.py").read_text()
+    shipped = shipped_source(essay_site, "normalizing_flow")
     # New CONTROLS: the form is rebuilt from the edited declaration, and drives the figure.
     relabelled = shipped.replace('"Twist strength"', '"How much to twist"')
     painted = frames(figure)

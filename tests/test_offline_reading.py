@@ -102,15 +102,16 @@ def test_second_visit_with_the_network_off_reads_everything(
 
 @pytest.mark.browser
 def test_a_file_that_cannot_be_saved_stops_the_saving(essay_site: Path, browser: Browser) -> None:
-    # 404.html is the first file saved and the page itself never asks for it.
+    # 404.html is the first file saved, and the page itself never asks for it or for the
+    # editor (loaded on a reader's first Edit), which stalls half-way.
     with reader(browser) as opened, serve(essay_site) as server:
-        server.faults["404.html"] = "missing"
+        server.faults.update({"404.html": "missing", "editor.js": "stall"})
         page = opened.page
         page.goto(server.url)
         status = page.locator(".gm-offline")
         expect(status).to_contain_text("Could not save for offline reading", timeout=60_000)
-        # Nothing more is downloaded for a version that cannot be whole, and no late
-        # progress message hides the failure.
+        # Nothing more is downloaded for a version that cannot be whole (the stalled file is
+        # let go), and no late progress message hides the failure.
         page.wait_for_timeout(2_000)
         expect(status).to_contain_text("Could not save for offline reading")
         assert not any(served.file.parent.name == "models-up-close" for served in server.log)

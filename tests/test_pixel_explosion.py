@@ -21,6 +21,7 @@ from tests.conftest import (
     live,
     open_editor,
     record_errors,
+    shipped_source,
     wait_for_frame,
 )
 from widgets import pixel_explosion
@@ -157,7 +158,7 @@ def test_its_python_can_be_read_and_copied(essay_site: Path, browser: Browser) -
         code.get_by_role("button", name="Copy widgets/pixel_explosion.py").click()
         expect(code.get_by_role("button", name="Copied")).to_be_visible()
         copied = page.evaluate("navigator.clipboard.readText()")
-        assert copied == (essay_site / "assets/figures/py/widgets/pixel_explosion.py").read_text()
+        assert copied == shipped_source(essay_site, "pixel_explosion")
     context.close()
     assert errors == []
 
@@ -232,7 +233,7 @@ def test_a_reader_edits_the_python_and_runs_it(
     page.fill("#pixel_explosion-n", "22")
     expect(figure.locator(".gm-px__fill--over")).to_have_count(0)
     code = open_editor(figure)
-    shipped = (essay_site / "assets/figures/py/widgets/pixel_explosion.py").read_text()
+    shipped = shipped_source(essay_site, "pixel_explosion")
     # The threshold at which the bar turns red, from 28 to 20: red at 22 now.
     edit_and_run(page, code, shipped.replace("BAR_BITS = 28", "BAR_BITS = 20"))
     expect(figure).to_have_attribute("data-run", "ok")
@@ -276,7 +277,7 @@ def test_an_edit_is_kept_for_its_version_only(
     page = visit(essay_site).page
     figure = live(page, "pixel_explosion")
     code = open_editor(figure)
-    shipped = (essay_site / "assets/figures/py/widgets/pixel_explosion.py").read_text()
+    shipped = shipped_source(essay_site, "pixel_explosion")
     edit_and_run(page, code, shipped.replace("BAR_BITS = 28", "BAR_BITS = 20"))
     expect(figure).to_have_attribute("data-run", "ok")
     # After a reload the edit runs again, and the figure says it is edited.

@@ -153,6 +153,7 @@
       this.post = post;
       this.hung = hung;
       this.timer = 0;
+      this.asked = 0; // when this figure last asked the worker for something (see watch)
       this.form = /** @type {HTMLFormElement} */ (root.querySelector(`.${CLASSES.controls}`));
       this.output = /** @type {HTMLElement} */ (root.querySelector(`.${CLASSES.output}`));
       this.alt = /** @type {HTMLElement} */ (root.querySelector(`.${CLASSES.alt}`));
@@ -382,15 +383,29 @@
       }
       this.busy = true;
       this.post("render", { id: this.id, state: this.values() });
+      this.asked = ++asked;
       this.watch();
     }
 
     // While a frame or a run is awaited: a worker silent for render_timeout is stuck. The
-    // worker draws one figure at a time, so each message it sends restarts every watch.
+    // worker answers one request at a time, so each message it sends restarts every watch.
     watch() {
       clearTimeout(this.timer);
-      const running = this.root.dataset.run === "running";
+      const running = this.runOutstanding;
       this.timer = setTimeout(() => this.hung(this, running), renderSeconds * 1000);
+    }
+
+    get runOutstanding() {
+      return this.root.dataset.run === "running";
+    }
+
+    // The frame or run awaited has come: ask for the latest state if the reader moved meanwhile.
+    settle() {
+      this.busy = false;
+      if (this.pending) {
+        this.pending = false;
+        this.request();
+      }
     }
 
     // Steps only go forward; the runtime's byte count (shared by every figure) goes with
@@ -469,11 +484,13 @@
     // Runs a source in place of the figure's module; until the outcome, frames wait.
     /** @param {string} source */
     run(source) {
-      if (!this.ready) return;
+      // One run at a time: a second would end the first's watch with its outcome.
+      if (!this.ready || this.runOutstanding) return;
       this.root.dataset.run = "running";
       this.running = source;
       this.busy = true;
       this.post("run", { id: this.id, source, state: this.values() });
+      this.asked = ++asked;
       this.watch();
     }
 
@@ -492,7 +509,7 @@
           this.form.insertAdjacentHTML("beforeend", controls);
         }
       } else {
-        this.busy = false;
+        this.settle();
       }
       if (this.editor) {
         this.editor.error.textContent = ok ? "" : `${line ? `Line ${line}: ` : ""}${message}`;
@@ -556,8 +573,8 @@
 
     /** @param {Protocol.Frame} frame */
     paint({ html, alt, layers }) {
-      // A frame asked for before a reader's run is not that run's outcome: its watchdog stays.
-      const running = this.root.dataset.run === "running";
+      // A frame asked for before a reader's run is not that run's outcome: its watch stays.
+      const running = this.runOutstanding;
       if (!running) clearTimeout(this.timer);
       try {
         // Sizes are read from the picture in place: a canvas just inserted, in a figure the
@@ -582,17 +599,13 @@
         clearTimeout(this.announcing);
         this.announcing = setTimeout(() => (this.announce.textContent = alt), 700);
       }
-      this.busy = running;
       if (this.state !== "live") {
         this.state = "live";
         this.status.removeAttribute("role");
         this.text.textContent = "Live: Python is computing this figure in your browser.";
       }
       this.root.dispatchEvent(new CustomEvent(FRAME_EVENT));
-      if (this.pending) {
-        this.pending = false;
-        this.request();
-      }
+      if (!running) this.settle();
     }
 
     // Keep the last picture; say what went wrong where the figure is.
@@ -632,8 +645,11 @@
   // must end in an error, never in an endless spinner.
   // The site's runtime_timeout option, written by the build onto this script.
   const seconds = Number(SCRIPT.dataset.timeout) || 60;
-  // And its render_timeout: how long one frame may take before Python is restarted.
+  // And its render_timeout: how long the worker may be silent while a figure waits.
   const renderSeconds = Number(SCRIPT.dataset.renderTimeout) || 5;
+  // Numbers the figures' requests in the order the worker takes them, so that when it falls
+  // silent, the first watch to run out is the request it is stuck on.
+  let asked = 0;
   let watchdog = 0;
   const arm = () => {
     clearTimeout(watchdog);
@@ -683,7 +699,10 @@
       // they are destructured.
       /** @type {(data: Protocol.ToPageMessage["data"]) => void} */ (handlers[type])(data);
       arm();
-      figures.forEach((figure) => figure.busy && figure.watch());
+      [...figures.values()]
+        .filter((figure) => figure.busy)
+        .sort((a, b) => a.asked - b.asked)
+        .forEach((figure) => figure.watch());
     };
     worker.onerror = (event) => {
       event.preventDefault();
@@ -728,6 +747,11 @@
     }
     const others = [...figures.values()].filter((figure) => figure.state !== "error");
     for (const figure of others) {
+      if (figure.runOutstanding) {
+        // A run queued behind the stuck request never started: say so, not that it hung.
+        const message = "Python was restarted before your code ran; run it again.";
+        figure.ran({ id: figure.id, ok: false, controls: "", message, line: null });
+      }
       clearTimeout(figure.timer);
       [figure.ready, figure.busy, figure.pending, figure.step] = [false, false, false, 0];
       figure.state = "loading";

@@ -38,10 +38,10 @@ async function sha256(bytes) {
 
 // The file's bytes as this build made them: from the HTTP cache if they match (the page has
 // just downloaded most of them), else from the server; anything else fails the install.
-/** @param {string} url @param {Entry} file */
-async function verified(url, file) {
+/** @param {string} url @param {Entry} file @param {AbortSignal} signal */
+async function verified(url, file, signal) {
   for (const mode of /** @type {RequestCache[]} */ (["default", "reload"])) {
-    const response = await fetch(url, { cache: mode });
+    const response = await fetch(url, { cache: mode, signal });
     if (!response.ok) throw new Error(`${file.url}: HTTP ${response.status}`);
     // The response itself is kept (as the browser got it), once a copy of it checks out.
     if ((await sha256(await response.clone().arrayBuffer())) === file.sha256) return response;
@@ -54,10 +54,11 @@ async function save() {
   const total = MANIFEST.files.reduce((sum, file) => sum + file.size, 0);
   let done = 0;
   const queue = [...FILES];
+  const stop = new AbortController();
   const next = async () => {
     for (let item = queue.shift(); item; item = queue.shift()) {
       const [url, file] = item;
-      if (!(await cache.match(url))) await cache.put(url, await verified(url, file));
+      if (!(await cache.match(url))) await cache.put(url, await verified(url, file, stop.signal));
       done += file.size;
       await tell({ type: "progress", done, total });
     }
@@ -66,9 +67,10 @@ async function save() {
   try {
     await Promise.all(downloads);
   } catch (error) {
-    // One file failed, so this version cannot be whole: the other downloads stop after the
-    // file they are on, and "failed" is the last word the pages hear, not a late "progress".
+    // One file failed, so this version cannot be whole: the other downloads stop (a stalled
+    // one too), and "failed" is the last word the pages hear, not a late "progress".
     queue.length = 0;
+    stop.abort();
     await Promise.allSettled(downloads);
     await caches.delete(CACHE);
     await tell({ type: "failed", message: String(/** @type {Error} */ (error).message || error) });
