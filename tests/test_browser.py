@@ -301,6 +301,26 @@ def test_a_run_that_never_finishes_is_stopped_though_a_frame_was_on_its_way(
     expect(figure).to_have_attribute("data-state", "live", timeout=60_000)
 
 
+def test_input_during_a_failed_run_is_drawn_after_it(
+    essay_site: Path, visit: Callable[..., Visit]
+) -> None:
+    # A frame is on its way, a broken run waits behind it, and the reader moves the slider
+    # meanwhile: once the run fails, the figure draws what the slider says.
+    page = visit(essay_site).page
+    figure = live(page, "pixel_explosion")
+    code = open_editor(figure)
+    shipped = shipped_source(essay_site, "pixel_explosion")
+    edit_and_run(page, code, slowed(shipped, 2))
+    expect(figure).to_have_attribute("data-run", "ok", timeout=20_000)
+    expect(figure.locator('[data-role="n"]')).to_have_text("10", timeout=10_000)
+    type_source(page, code, shipped.replace("def render(", "def render(("))
+    page.fill("#pixel_explosion-n", "20")
+    code.get_by_role("button", name="Run (Ctrl+Enter)").click()
+    page.fill("#pixel_explosion-n", "21")
+    expect(figure).to_have_attribute("data-run", "error", timeout=20_000)
+    expect(figure.locator('[data-role="n"]')).to_have_text("21", timeout=20_000)
+
+
 def test_a_figure_waiting_its_turn_is_not_taken_for_stuck(
     essay_site: Path, visit: Callable[..., Visit]
 ) -> None:
