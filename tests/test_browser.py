@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 from PIL import Image
-from playwright.sync_api import Browser, Page, Route, expect
+from playwright.sync_api import Browser, Locator, Page, Route, expect
 
 from essay_site.dev.build import mkdocs_build
 from essay_site.dev.site_server import Fault, serve
@@ -279,44 +279,51 @@ def slowed(source: str, seconds: float) -> str:
     return first_in_render(source, wait + "        pass\n")
 
 
+def runs_edit(page: Page, name: str, source: str) -> Locator:
+    """Open the live figure ``name``'s editor, run ``source`` and wait for its frame."""
+    figure = live(page, name)
+    code = open_editor(figure)
+    painted = frames(figure)
+    edit_and_run(page, code, source)
+    expect(figure).to_have_attribute("data-run", "ok", timeout=20_000)
+    wait_for_frame(figure, painted)
+    return code
+
+
+def run_behind_a_frame(page: Page, site: Path, edit: Callable[[str], str]) -> Locator:
+    """Send a run of ``edit(source)`` while pixel_explosion still draws a 2 s frame."""
+    shipped = shipped_source(site, "pixel_explosion")
+    code = runs_edit(page, "pixel_explosion", slowed(shipped, 2))
+    type_source(page, code, edit(shipped))
+    page.fill("#pixel_explosion-n", "20")  # a two-second frame is on its way ...
+    code.get_by_role("button", name="Run (Ctrl+Enter)").click()  # ... and the run is behind it
+    return code
+
+
 def test_a_run_that_never_finishes_is_stopped_though_a_frame_was_on_its_way(
     essay_site: Path, visit: Callable[..., Visit]
 ) -> None:
-    # The reader runs an edit while the figure is still drawing a frame asked for before:
-    # that frame arrives first, and must not end the watch over the run behind it.
+    # The frame arrives first, and must not end the watch over the run behind it.
     page = visit(essay_site).page
-    figure = live(page, "pixel_explosion")
-    code = open_editor(figure)
-    shipped = shipped_source(essay_site, "pixel_explosion")
-    painted = frames(figure)
-    edit_and_run(page, code, slowed(shipped, 2))
-    expect(figure).to_have_attribute("data-run", "ok", timeout=20_000)
-    wait_for_frame(figure, painted)
-    type_source(page, code, slowed(shipped, 1e9))
-    page.fill("#pixel_explosion-n", "20")  # a two-second frame is on its way ...
-    code.get_by_role("button", name="Run (Ctrl+Enter)").click()  # ... and the run is behind it
+    code = run_behind_a_frame(page, essay_site, lambda source: slowed(source, 1e9))
     expect(code.locator(".gm-code__error")).to_contain_text(
         "did not finish within 5 s", timeout=20_000
     )
+    figure = page.locator('[data-widget="pixel_explosion"]')
     expect(figure).to_have_attribute("data-state", "live", timeout=60_000)
 
 
 def test_input_during_a_failed_run_is_drawn_after_it(
     essay_site: Path, visit: Callable[..., Visit]
 ) -> None:
-    # A frame is on its way, a broken run waits behind it, and the reader moves the slider
-    # meanwhile: once the run fails, the figure draws what the slider says.
+    # The reader moves the slider while a broken run waits: once it fails, the figure draws
+    # what the slider says.
     page = visit(essay_site).page
-    figure = live(page, "pixel_explosion")
-    code = open_editor(figure)
-    shipped = shipped_source(essay_site, "pixel_explosion")
-    edit_and_run(page, code, slowed(shipped, 2))
-    expect(figure).to_have_attribute("data-run", "ok", timeout=20_000)
-    expect(figure.locator('[data-role="n"]')).to_have_text("10", timeout=10_000)
-    type_source(page, code, shipped.replace("def render(", "def render(("))
-    page.fill("#pixel_explosion-n", "20")
-    code.get_by_role("button", name="Run (Ctrl+Enter)").click()
+    run_behind_a_frame(
+        page, essay_site, lambda source: source.replace("def render(", "def render((")
+    )
     page.fill("#pixel_explosion-n", "21")
+    figure = page.locator('[data-widget="pixel_explosion"]')
     expect(figure).to_have_attribute("data-run", "error", timeout=20_000)
     expect(figure.locator('[data-role="n"]')).to_have_text("21", timeout=20_000)
 
@@ -333,11 +340,7 @@ def test_a_figure_waiting_its_turn_is_not_taken_for_stuck(
         "normalizing_flow": ("strength", "0.9"),
     }
     for name in controls:
-        figure = live(page, name)
-        painted = frames(figure)
-        edit_and_run(page, open_editor(figure), slowed(shipped_source(essay_site, name), 2))
-        expect(figure).to_have_attribute("data-run", "ok", timeout=20_000)
-        wait_for_frame(figure, painted)
+        runs_edit(page, name, slowed(shipped_source(essay_site, name), 2))
     before = {name: frames(page.locator(f'[data-widget="{name}"]')) for name in controls}
     for name, (control, value) in controls.items():
         page.fill(f"#{name}-{control}", value)
@@ -361,9 +364,7 @@ def test_the_figure_the_worker_is_stuck_on_is_the_one_stopped(
         ),
     }
     for name, source in edits.items():
-        figure = live(page, name)
-        edit_and_run(page, open_editor(figure), source)
-        expect(figure).to_have_attribute("data-run", "ok", timeout=20_000)
+        runs_edit(page, name, source)
     first = live(page, "pixel_explosion")
     page.fill("#probability_budget-p1", "0.6")
     page.fill("#normalizing_flow-strength", "0.9")
