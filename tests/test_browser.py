@@ -377,14 +377,14 @@ def test_the_figure_the_worker_is_stuck_on_is_the_one_stopped(
 
 
 # Each figure's controls as the reader set them: name -> value (checkboxes as "1"/"0").
-CONTROL_VALUES = """root => Object.fromEntries([...root.querySelector('form').elements]
+CONTROL_VALUES = """root => Object.fromEntries([...root.querySelectorAll('[role=form] [name]')]
   .filter((e) => e.name && e.type !== 'button')
   .map((e) => [e.name, e.type === 'checkbox' ? (e.checked ? '1' : '0') : e.value]))"""
 
 # Moves every figure's first slider, menu or checkbox away from the state it was built with.
 CHANGE_EVERY_FIGURE = """() => {
   for (const root of document.querySelectorAll('[data-widget]')) {
-    const control = [...root.querySelector('form').elements].find(
+    const control = [...root.querySelectorAll('[role=form] [name]')].find(
       (e) => e.name && e.type !== 'button');
     if (control.type === 'checkbox') control.checked = !control.checked;
     else if (control.tagName === 'SELECT') control.selectedIndex = control.options.length - 1;

@@ -446,6 +446,8 @@ def test_the_python_shown_is_the_python_that_runs(
 
 def test_each_figures_controls_have_a_name_of_their_own(essay_html: str) -> None:
     # Each form is a landmark; screen readers list them by name, so no two may share one.
-    names = re.findall(r'<form class="gm-figure__controls" aria-label="([^"]+)"', essay_html)
+    names = re.findall(
+        r'<div class="gm-figure__controls" role="form" aria-label="([^"]+)"', essay_html
+    )
     assert len(names) == 6
     assert len(set(names)) == 6

@@ -111,7 +111,7 @@ const scenarios = (() => {
 
   /** The controls a reader can use in a figure's form. @param {HTMLElement} root */
   const controls = (root) =>
-    [.../** @type {HTMLFormElement} */ (root.querySelector("form")).elements].filter(
+    [...root.querySelectorAll("[role=form] :is(button, input, output, select)")].filter(
       (e) => e instanceof HTMLButtonElement ? e.name !== "" : "name" in e && e.name !== "",
     );
 

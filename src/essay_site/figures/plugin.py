@@ -234,7 +234,10 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         files = self.files_for(placement, module, imports)
         ident = placement.name if occurrence == 1 else f"{placement.name}-{occurrence}"
         # A figure may name its controls (shown above them); otherwise they are named after the
-        # figure (its docstring's first line), so each form is a landmark of its own.
+        # figure (its docstring's first line), so each form is a landmark of its own. A named
+        # role="form", not a <form>: Chrome's autofill lays out every <form> when the page has
+        # loaded, even one the reader has not scrolled to, and that is most of what figures
+        # would add to the page's start-up.
         legend = html.escape(getattr(module, "CONTROLS_LABEL", ""))
         shown = f'<p class="{CLASSES["legend"]}">{legend}</p>' if legend else ""
         title = (module.__doc__ or placement.name).strip().splitlines()[0].rstrip(".:")
@@ -242,8 +245,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         name += f" ({occurrence})" if occurrence > 1 else ""
         # The figure's own markup waits in a slot until on_page_content, out of Markdown's reach.
         self.slots.append(
-            f'<form class="{CLASSES["controls"]}" '
-            f'aria-label="{name}">{shown}{controls}</form>\n'
+            f'<div class="{CLASSES["controls"]}" role="form" '
+            f'aria-label="{name}">{shown}{controls}</div>\n'
             f'<div class="{CLASSES["output"]}">{frame.static_html(self.place)}</div>\n'
             f'<p class="{CLASSES["alt"]}">{html.escape(frame.alt)}</p>\n'
             f'<p class="{CLASSES["announce"]}" aria-live="polite"></p>\n'

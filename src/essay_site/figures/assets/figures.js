@@ -154,7 +154,7 @@
       this.hung = hung;
       this.timer = 0;
       this.asked = 0; // when this figure last asked the worker for something (see watch)
-      this.form = /** @type {HTMLFormElement} */ (root.querySelector(`.${CLASSES.controls}`));
+      this.form = /** @type {HTMLElement} */ (root.querySelector(`.${CLASSES.controls}`));
       this.output = /** @type {HTMLElement} */ (root.querySelector(`.${CLASSES.output}`));
       this.alt = /** @type {HTMLElement} */ (root.querySelector(`.${CLASSES.alt}`));
       this.announce = /** @type {HTMLElement} */ (root.querySelector(`.${CLASSES.announce}`));
@@ -168,7 +168,6 @@
       this.label = "";
       this.bytes = "";
       this.pending = false;
-      this.form.addEventListener("submit", (event) => event.preventDefault());
       this.form.addEventListener("input", () => {
         this.request();
         this.remember();
@@ -348,13 +347,18 @@
       return /** @type {FigureState} */ (this.root.dataset.state);
     }
 
+    // What a <form>'s elements would be: every control, in document order.
+    get controls() {
+      return [...this.form.querySelectorAll("button, input, output, select")];
+    }
+
     // The controls' values, typed as Python should see them.
     values() {
       /** @type {Protocol.ControlState} */
       const state = {};
       // Every control here (input, select, button, output) has the name, type and value
       // of an input; `checked` is only read from checkboxes.
-      for (const element of /** @type {Iterable<HTMLInputElement>} */ (this.form.elements)) {
+      for (const element of /** @type {HTMLInputElement[]} */ (this.controls)) {
         if (!element.name) continue;
         if (element.type === "checkbox") state[element.name] = element.checked;
         else if (element.type === "range" || element.type === "button") {
@@ -524,7 +528,7 @@
       const prefix = `${this.root.dataset.widget}.`;
       for (const [key, value] of new URLSearchParams(location.search)) {
         if (!key.startsWith(prefix)) continue;
-        const control = this.form.elements.namedItem(key.slice(prefix.length));
+        const control = this.form.querySelector(`[name="${CSS.escape(key.slice(prefix.length))}"]`);
         if (control instanceof HTMLSelectElement) {
           if ([...control.options].some((option) => option.value === value)) control.value = value;
         } else if (control instanceof HTMLInputElement && control.type === "checkbox") {
@@ -541,7 +545,7 @@
     /** @param {URL} url */
     toURL(url) {
       const prefix = `${this.root.dataset.widget}.`;
-      for (const control of /** @type {Iterable<HTMLInputElement | HTMLSelectElement>} */ (this.form.elements)) {
+      for (const control of /** @type {(HTMLInputElement | HTMLSelectElement)[]} */ (this.controls)) {
         if (!control.name || control.type === "button") continue;
         const key = `${prefix}${control.name}`;
         const [now, built] =
