@@ -235,9 +235,9 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         ident = placement.name if occurrence == 1 else f"{placement.name}-{occurrence}"
         # A figure may name its controls (shown above them); otherwise they are named after the
         # figure (its docstring's first line), so each form is a landmark of its own. A named
-        # role="form", not a <form>: Chrome's autofill lays out every <form> when the page has
-        # loaded, even one the reader has not scrolled to, and that is most of what figures
-        # would add to the page's start-up.
+        # role="form", not a <form>: Chrome lays out every <form> once the page has loaded
+        # (for autofill, it seems), even one far below the fold, which was most of the layout
+        # work figures added to the page's start-up.
         legend = html.escape(getattr(module, "CONTROLS_LABEL", ""))
         shown = f'<p class="{CLASSES["legend"]}">{legend}</p>' if legend else ""
         title = (module.__doc__ or placement.name).strip().splitlines()[0].rstrip(".:")

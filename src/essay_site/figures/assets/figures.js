@@ -385,8 +385,18 @@
         this.pending = true;
         return;
       }
+      this.ask("render", { id: this.id, state: this.values() });
+    }
+
+    // Sends the worker a request this figure then waits for (busy, and watched until answered).
+    /**
+     * @template {keyof Protocol.ToWorker} K
+     * @param {K} type
+     * @param {Protocol.ToWorker[K]} data
+     */
+    ask(type, data) {
       this.busy = true;
-      this.post("render", { id: this.id, state: this.values() });
+      this.post(type, data);
       this.asked = ++asked;
       this.watch();
     }
@@ -492,10 +502,7 @@
       if (!this.ready || this.runOutstanding) return;
       this.root.dataset.run = "running";
       this.running = source;
-      this.busy = true;
-      this.post("run", { id: this.id, source, state: this.values() });
-      this.asked = ++asked;
-      this.watch();
+      this.ask("run", { id: this.id, source, state: this.values() });
     }
 
     /** @param {Protocol.ToPage["ran"]} outcome */
