@@ -20,17 +20,30 @@ nox.options.default_venv_backend = "uv|venv"
 ENV = {"NO_MKDOCS_2_WARNING": "1"}
 
 
+def sync(session: nox.Session, *extras: str) -> None:
+    """Install the project and exactly the versions in uv.lock (refused if the lock is stale)."""
+    venv = session.virtualenv.location
+    session.run_install(
+        "uv",
+        "sync",
+        "--locked",
+        *(f"--extra={extra}" for extra in extras),
+        f"--python={venv}",
+        env={"UV_PROJECT_ENVIRONMENT": venv},
+    )
+
+
 @nox.session
 def serve(session: nox.Session) -> None:
     """Serve the site with live reload at http://127.0.0.1:8000/."""
-    session.install("-e", ".")
+    sync(session)
     session.run("mkdocs", "serve", *session.posargs, env=ENV)
 
 
 @nox.session
 def build(session: nox.Session) -> None:
     """Build the site into site/, strictly (warnings are errors)."""
-    session.install("-e", ".")
+    sync(session)
     session.run("mkdocs", "build", "--strict", *session.posargs, env=ENV)
 
 
@@ -38,7 +51,7 @@ def build(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Model tests under CPython, real builds, offline end-to-end tests in three engines."""
     # The lint tools too: tests check the README's example and broken workflows with them.
-    session.install("-e", ".[test,lint]")
+    sync(session, "test", "lint")
     # Debian's Chromium, Firefox ESR, WebKitWebDriver and Xvfb, whichever is missing.
     session.run("python", "-m", "essay_site.dev.browser")
     session.run("pytest", *session.posargs, env=ENV)
@@ -46,8 +59,9 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Ruff (lint and format), mypy in strict mode, tsc on the JavaScript, the CI workflows."""
-    session.install("-e", ".[test,lint]")
+    """The lock is current; ruff (lint and format), mypy strict, tsc on the JavaScript, CI."""
+    session.run("uv", "lock", "--check")
+    sync(session, "test", "lint")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")
@@ -57,13 +71,19 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def fit(session: nox.Session) -> None:
     """Fit the figures that learn from data; writes widgets/data/*.npz (commit them)."""
-    session.install("-e", ".")
+    sync(session)
     session.run("python", "-m", "essay_site.dev.fit", *session.posargs)
 
 
 @nox.session
 def bench(session: nox.Session) -> None:
     """Print load, blocking, latency, size and Lighthouse figures beside reference pages."""
-    session.install("-e", ".[test]")
-    session.run("python", "-m", "essay_site.dev.browser")  # Debian's Chromium, if missing
+    sync(session, "test")
+    session.run("python", "-m", "essay_site.dev.browser")  # a Chromium, if missing
     session.run("python", "-m", "essay_site.dev.bench", *session.posargs, env=ENV)
+
+
+@nox.session(venv_backend="none")
+def upgrade(session: nox.Session) -> None:
+    """Move uv.lock to the newest versions allowed (`-- --upgrade-package NAME`: one package)."""
+    session.run("uv", "lock", *(session.posargs or ["--upgrade"]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -21,7 +22,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from essay_site.dev.browser import CHROMIUM, CHROMIUM_ARGS
+from essay_site.dev.browser import Build, Engine, build_of, how_to_install, launch_chromium
 from essay_site.dev.build import mkdocs_build
 from essay_site.dev.site_server import Fault, SiteServer, serve
 
@@ -133,11 +134,20 @@ def playwright() -> Iterator[Playwright]:
         yield driver
 
 
+def engine_build(playwright: Playwright, engine: Engine) -> Build:
+    """The build of ``engine`` to drive; if none, the test is skipped (failed under CI)."""
+    build = build_of(playwright, engine)
+    if build is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{how_to_install(engine)} (under CI=true no engine may be skipped)")
+        pytest.skip(how_to_install(engine))
+    return build
+
+
 @pytest.fixture(scope="session")
 def browser(playwright: Playwright) -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    engine_build(playwright, "chromium")
+    browser = launch_chromium(playwright)
     yield browser
     browser.close()
 

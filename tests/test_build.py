@@ -225,7 +225,7 @@ def test_bad_package_source_fails_the_build_naming_the_file(
         tmp_path,
         "/// figure | zeros\n///\n",
         {"zeros": NUMPY_FIGURE},
-        options=f"      package_source: dir:{source}\n      cache_dir: {cache}",
+        options=f"      package_sources: [dir:{source}]\n      cache_dir: {cache}",
     )
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode != 0

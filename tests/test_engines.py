@@ -1,13 +1,16 @@
 """The essay in the three engines readers use: Chromium, Firefox and WebKit.
 
-One list of scenarios (``SCENARIOS``), run in each engine by its own driver: Chromium by
-Playwright, Debian's Firefox ESR by npm ``puppeteer-core`` over WebDriver BiDi
+One list of scenarios (``SCENARIOS``), run in each engine by its own driver: Playwright's own
+builds of the three by Playwright where they are installed; otherwise Debian's, Chromium by
+Playwright, Firefox ESR by npm ``puppeteer-core`` over WebDriver BiDi
 (``tests/engines/firefox.mjs``), WebKitGTK's MiniBrowser by Selenium and WebKitWebDriver
-under Xvfb. What the page does is written once, in ``tests/engines/scenarios.js``, and every
-driver evaluates that same code; the Python side only opens pages and checks the answers.
-A scenario an engine cannot run is listed in ``SKIPS``, with the reason, and reported as
-skipped. The last tests are the documented fallbacks for what an engine lacks
-(service workers, ``navigator.connection``), in Chromium with the feature removed.
+under Xvfb. An engine with neither build is skipped with the command that installs it
+(a failure under ``CI=true``). What the page does is written once, in
+``tests/engines/scenarios.js``, and every driver evaluates that same code; the Python side
+only opens pages and checks the answers. A scenario an engine cannot run is listed in
+``SKIPS``, with the reason, and reported as skipped. The last tests are the documented
+fallbacks for what an engine lacks (service workers, ``navigator.connection``), in Chromium
+with the feature removed.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -32,15 +36,17 @@ from selenium.webdriver.webkitgtk.service import Service
 
 from essay_site.assets import cache_dir, npm_project
 from essay_site.dev.browser import (
-    CHROMIUM,
     CHROMIUM_ARGS,
+    ENGINES,
     FIREFOX,
     MINIBROWSER,
     WEBKIT_DRIVER,
     XVFB,
+    Engine,
+    launch_chromium,
 )
 from essay_site.dev.site_server import SiteServer, serve
-from tests.conftest import record_errors
+from tests.conftest import engine_build, record_errors
 
 pytestmark = pytest.mark.browser
 
@@ -80,11 +86,18 @@ class ScenarioError(AssertionError):
     """The page side of a scenario failed (a wait timed out, a control was missing)."""
 
 
+#: Playwright's Firefox and WebKit reach no host but 127.0.0.1: the rest go to a dead proxy.
+DEAD_PROXY = {"server": "http://127.0.0.1:9", "bypass": "127.0.0.1"}
+
+
 @dataclass
-class Chromium:
-    """Debian's Chromium through Playwright, every host but 127.0.0.1 unresolvable."""
+class PlaywrightDriver:
+    """A browser driven by Playwright: Chromium (either build), or Playwright's own Firefox
+    or WebKit; no host but 127.0.0.1 is reachable (Chromium's resolver, or a dead proxy)."""
 
     browser: Browser
+    #: Launched for this driver alone (not the suite's shared Chromium): closed with it.
+    own: bool = False
     context: BrowserContext | None = None
     page: Page | None = None
     seen_errors: list[str] = field(default_factory=list)
@@ -92,7 +105,7 @@ class Chromium:
 
     def open(self, url: str) -> None:
         # One profile for the session, as in the other engines (no routing: it would hide
-        # the service worker's traffic); the browser's resolver refuses other hosts.
+        # the service worker's traffic); the browser itself reaches no other host.
         if self.context is None:
             self.context = self.browser.new_context()
         if self.page is not None:
@@ -124,6 +137,8 @@ class Chromium:
     def close(self) -> None:
         if self.context is not None:
             self.context.close()
+        if self.own:
+            self.browser.close()
 
 
 def firefox_runner() -> Path:
@@ -384,24 +399,23 @@ SCENARIOS: dict[str, Callable[[Session], None]] = {
 #: What an engine here cannot do: (engine, scenario) -> why. The only place a scenario is skipped.
 SKIPS: dict[tuple[str, str], str] = {}
 
-ENGINES = ("chromium", "firefox", "webkit")
-#: What each engine needs on this machine (``python -m essay_site.dev.browser`` installs them).
-NEEDS = {"firefox": (FIREFOX,), "webkit": (WEBKIT_DRIVER, MINIBROWSER, XVFB)}
+
+def start(request: pytest.FixtureRequest, engine: Engine) -> Driver:
+    """A driver for ``engine``'s build here (skipped, or failed under CI, if it has none)."""
+    playwright: Playwright = request.getfixturevalue("playwright")
+    build = engine_build(playwright, engine)
+    if engine == "chromium":
+        return PlaywrightDriver(request.getfixturevalue("browser"))
+    if build == "playwright":
+        return PlaywrightDriver(getattr(playwright, engine).launch(proxy=DEAD_PROXY), own=True)
+    return Firefox() if engine == "firefox" else WebKit()
 
 
 @pytest.fixture(scope="module", params=ENGINES)
-def session(request: pytest.FixtureRequest, essay_site: Path) -> Iterator[Session]:
-    engine: str = request.param
-    missing = [path for path in NEEDS.get(engine, ()) if not Path(path).exists()]
-    if missing:
-        pytest.fail(f"{', '.join(missing)} missing: run `python -m essay_site.dev.browser` as root")
-    driver: Driver
-    if engine == "chromium":
-        driver = Chromium(request.getfixturevalue("browser"))
-    elif engine == "firefox":
-        driver = Firefox()
-    else:
-        driver = WebKit()
+def session(request: pytest.FixtureRequest) -> Iterator[Session]:
+    engine: Engine = request.param
+    driver = start(request, engine)
+    essay_site: Path = request.getfixturevalue("essay_site")
     try:
         with serve(essay_site) as server:
             yield Session(engine, driver, essay_site, server.url)
@@ -469,7 +483,7 @@ def test_without_a_secure_context_figures_still_go_live(
     # no Cache API, so no offline copy and no memory snapshot, but the figures work.
     rules = "--host-resolver-rules=MAP lan.test 127.0.0.1 , MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"
     args = [arg for arg in CHROMIUM_ARGS if not arg.startswith("--host-resolver-rules")]
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[*args, rules])
+    browser = launch_chromium(playwright, [*args, rules])
     page = browser.new_page()
     errors: list[str] = []
     record_errors(page, errors)
@@ -480,3 +494,44 @@ def test_without_a_secure_context_figures_still_go_live(
         expect(page.locator(".gm-offline")).to_have_count(0)
     browser.close()
     assert errors == []
+
+
+# Where no build of an engine is installed (a contributor's machine, say).
+
+
+def run_with_no_browsers(tmp_path: Path, ci: str) -> subprocess.CompletedProcess[str]:
+    """One scenario in each engine, with Debian's builds and Playwright's pointed nowhere."""
+    nowhere = tmp_path / "nowhere"
+    env = {
+        **os.environ,
+        "CHROMIUM": str(nowhere / "chromium"),
+        "FIREFOX": str(nowhere / "firefox-esr"),
+        "WEBKIT_DRIVER": str(nowhere / "WebKitWebDriver"),
+        "PLAYWRIGHT_BROWSERS_PATH": str(nowhere),
+        "CI": ci,
+    }
+    command = ["pytest", "-p", "no:cacheprovider", "-rsE", "-k", "every_figure_goes_live"]
+    return subprocess.run(
+        [sys.executable, "-m", *command, str(Path(__file__))],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parent.parent,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("ci", ["", "true"])
+def test_an_engine_with_no_build_is_skipped_with_its_install_command(
+    tmp_path: Path, ci: str
+) -> None:
+    result = run_with_no_browsers(tmp_path, ci)
+    for engine in ENGINES:
+        assert f"{engine} is not installed: run `python -m playwright install {engine}`" in (
+            result.stdout
+        ), result.stdout
+    if ci:  # nothing may be skipped in CI: each is an error, and the run fails
+        assert result.returncode == 1 and "3 errors" in result.stdout, result.stdout
+        assert "under CI=true no engine may be skipped" in result.stdout
+    else:
+        assert result.returncode == 0 and "3 skipped" in result.stdout, result.stdout

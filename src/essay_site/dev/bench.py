@@ -35,10 +35,10 @@ from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwrigh
 
 from essay_site.assets import PyodideRuntime
 from essay_site.dev import lighthouse
-from essay_site.dev.browser import CHROMIUM, CHROMIUM_ARGS
+from essay_site.dev.browser import CHROMIUM, CHROMIUM_ARGS, build_of
 from essay_site.dev.build import mkdocs_build
 from essay_site.dev.site_server import SiteServer, serve
-from essay_site.pins import PYODIDE_PACKAGES_SOURCE
+from essay_site.pins import PYODIDE_PACKAGE_SOURCES
 
 #: Figures whose Python the bench edits and re-runs.
 EDITED = ("pixel_explosion", "normalizing_flow")
@@ -268,7 +268,7 @@ def build(site: Path) -> None:
     result = mkdocs_build(Path.cwd(), site)
     if result.returncode:
         sys.exit(f"the essay does not build:\n{result.stderr}")
-    runtime = PyodideRuntime(PYODIDE_PACKAGES_SOURCE)
+    runtime = PyodideRuntime(list(PYODIDE_PACKAGE_SOURCES))
     packages = set(runtime.packages_for({"numpy", "matplotlib"}, local=set()))
     runtime.copy_to(site / "reference" / "pyodide", packages)
     (site / "reference" / "index.html").write_text(REFERENCE_HTML)
@@ -290,8 +290,9 @@ def build_variant(site: Path, off: tuple[str, ...]) -> None:
 def profile(driver: Playwright) -> Iterator[BrowserContext]:
     """A browser with a new, empty profile on disk (so a second visit finds a warm cache)."""
     with tempfile.TemporaryDirectory() as folder:
+        debian = build_of(driver, "chromium") == "debian"
         context = driver.chromium.launch_persistent_context(
-            folder, executable_path=CHROMIUM, args=CHROMIUM_ARGS
+            folder, executable_path=CHROMIUM if debian else None, args=CHROMIUM_ARGS
         )
         try:
             yield context

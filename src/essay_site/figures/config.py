@@ -5,7 +5,7 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as opt
 
-from essay_site.pins import PYODIDE_PACKAGES_SOURCE
+from essay_site.pins import PYODIDE_PACKAGE_SOURCES
 
 
 class FiguresConfig(base.Config):
@@ -17,8 +17,8 @@ class FiguresConfig(base.Config):
     # Figure modules, relative to mkdocs.yml; the folder is imported as the package ``widgets``.
     widgets_dir = opt.Type(str, default="widgets")
 
-    # Any source of the official package files works: each file is checked against the lock.
-    package_source = opt.Type(str, default=PYODIDE_PACKAGES_SOURCE)
+    # Tried in order, file by file; any source will do, as each file is checked against the lock.
+    package_sources = opt.ListOfItems(opt.Type(str), default=list(PYODIDE_PACKAGE_SOURCES))
 
     # Downloads are cached here (default: the user's cache folder), never in the repository.
     cache_dir = opt.Optional(opt.Type(str))

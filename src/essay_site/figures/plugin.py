@@ -159,7 +159,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         """The runtime, opened on first use so a site without figures fetches nothing."""
         if self.runtime is None:
             cache = cache_dir(self.config.cache_dir)
-            self.runtime = PyodideRuntime(self.config.package_source, cache)
+            self.runtime = PyodideRuntime(self.config.package_sources, cache)
         return self.runtime
 
     # First: the markers are found before any other plugin rewrites the Markdown.
