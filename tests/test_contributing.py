@@ -1,4 +1,4 @@
-"""A contributor's path: the README's example figure, and the checks a pull request runs."""
+"""A contributor's path: CONTRIBUTING's example figure, and the checks a pull request runs."""
 
 from __future__ import annotations
 
@@ -14,14 +14,15 @@ from essay_site.dev import lint
 from essay_site.dev.build import mkdocs_build
 from tests.conftest import ROOT, make_project
 
-README = ROOT / "README.md"
+CONTRIBUTING = ROOT / "CONTRIBUTING.md"
+SECTION = "## Add or change a figure"
 
 
-def readme_example(language: str) -> str:
-    """The first ``language`` code block of the README's "Adding a figure" section."""
-    section = README.read_text(encoding="utf-8").split("## Adding a figure", 1)[1]
+def contributing_example(language: str) -> str:
+    """The first ``language`` code block of CONTRIBUTING's "Add or change a figure" section."""
+    section = CONTRIBUTING.read_text(encoding="utf-8").split(SECTION, 1)[1]
     block = re.search(rf"^( *)```{language}\n(.*?)^\1```", section, re.MULTILINE | re.DOTALL)
-    assert block, f"no {language} example under 'Adding a figure'"
+    assert block, f"no {language} example under {SECTION!r}"
     indent = len(block[1])
     return "".join(line[indent:] + "\n" for line in block[2].splitlines())
 
@@ -32,9 +33,9 @@ def run(*command: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[s
     )
 
 
-def test_the_readme_example_figure_passes_lint_and_builds(tmp_path: Path) -> None:
-    figure = readme_example("python")
-    project = make_project(tmp_path, readme_example("markdown"), {"my_figure": figure})
+def test_the_contributing_example_figure_passes_lint_and_builds(tmp_path: Path) -> None:
+    figure = contributing_example("python")
+    project = make_project(tmp_path, contributing_example("markdown"), {"my_figure": figure})
     shutil.copy2(ROOT / "pyproject.toml", project)
     module = project / "widgets" / "my_figure.py"
     for check in (("ruff", "check"), ("ruff", "format", "--check")):
@@ -72,10 +73,14 @@ def test_a_broken_workflow_fails_lint(tmp_path: Path, fault: str) -> None:
 
 def test_a_type_error_in_the_javascript_fails_lint(tmp_path: Path) -> None:
     assert lint.failures(lint.check_js(ROOT)) == []
-    for name in [*lint.JS_PROJECTS, "src"]:
+    for name in [*lint.JS_PROJECTS, "src", "tests/engines/scenarios.js"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copy2
         copy(ROOT / name, tmp_path / name)
+    assert lint.failures(lint.check_js(tmp_path)) == []  # the copy is whole: it checks clean
     figures = tmp_path / "src" / "essay_site" / "figures" / "assets" / "figures.js"
     text = figures.read_text(encoding="utf-8")
-    figures.write_text(text.replace('post("render", {', 'post("rendre", {', 1), encoding="utf-8")
+    old, new = 'ask("render", {', 'ask("rendre", {'
+    assert old in text
+    figures.write_text(text.replace(old, new, 1), encoding="utf-8")
     assert len(lint.failures(lint.check_js(tmp_path))) == 1
