@@ -156,7 +156,7 @@ def test_every_figure_imports_though_the_clock_stands_still(
         ("pyodide.asm.wasm", "corrupt"),
         ("python_stdlib.zip", "corrupt"),
         ("pyodide.asm.js", "missing"),
-        ("pyodide.js", "missing"),
+        ("pyodide.mjs", "missing"),
         ("worker.js", "missing"),
     ],
 )

@@ -51,7 +51,7 @@ KATEX = NpmPin("katex@0.16.22", "e9e0d167db3175481cbadaff38e8d90b130f6a3ddb451a4
 
 #: The Pyodide core files a page loads, besides the packages a figure needs.
 PYODIDE_CORE_FILES = (
-    "pyodide.js",
+    "pyodide.mjs",
     "pyodide.asm.js",
     "pyodide.asm.wasm",
     "python_stdlib.zip",

@@ -199,13 +199,14 @@ async ([widget, count]) => {{
 # by matplotlib into a PNG on every input.
 REFERENCE_HTML = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Reference</title>
-<script src="pyodide/pyodide.js"></script></head>
+</head>
 <body>
 <div data-widget="reference" data-state="static">
   <label>Binary pixels n <input id="n" type="range" min="1" max="800" step="1" value="10"></label>
   <img id="out" alt="" width="640" height="200">
 </div>
-<script>
+<script type="module">
+import { loadPyodide } from "./pyodide/pyodide.mjs";
 const PY = `
 import base64, io
 import matplotlib
@@ -238,15 +239,13 @@ function paint(draw) {
     root.dispatchEvent(new CustomEvent("figure:frame"));
   });
 }
-(async () => {
-  root.dataset.state = "loading";
-  const pyodide = await loadPyodide({ indexURL: new URL("pyodide/", location.href).href });
-  await pyodide.loadPackage(["numpy", "matplotlib"]);
-  pyodide.runPython(PY);
-  const draw = pyodide.globals.get("draw");
-  slider.addEventListener("input", () => paint(draw));
-  paint(draw);
-})();
+root.dataset.state = "loading";
+const pyodide = await loadPyodide({ indexURL: new URL("pyodide/", location.href).href });
+await pyodide.loadPackage(["numpy", "matplotlib"]);
+pyodide.runPython(PY);
+const draw = pyodide.globals.get("draw");
+slider.addEventListener("input", () => paint(draw));
+paint(draw);
 </script></body></html>
 """
 

@@ -35,6 +35,7 @@ from mkdocs.utils import get_relative_url
 
 from essay_site.assets import AssetError, PyodideRuntime, cache_dir, sha256_of
 from essay_site.figures import api
+from essay_site.figures.bundle import LAYER, editor_bundle, layer_bundle
 from essay_site.figures.config import FiguresConfig
 from essay_site.figures.contract import (
     CLASSES,
@@ -46,7 +47,6 @@ from essay_site.figures.contract import (
     STEPS,
     as_json,
 )
-from essay_site.figures.editor import editor_bundle
 from essay_site.figures.imports import PACKAGE, Imports, walk
 from essay_site.figures.source import fragment
 from essay_site.pins import PYODIDE_CORE_FILES
@@ -288,10 +288,10 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         )
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        """On pages with figures, load the browser layer from <head> so Python boots early."""
+        """On pages with figures, load the browser layer from <head> (it waits for the page)."""
         if f'class="{CLASSES["figure"]}"' not in output:
             return output
-        script = get_relative_url(f"{SITE_FOLDER}/figures.js", page.url)
+        script = get_relative_url(f"{SITE_FOLDER}/{LAYER}", page.url)
         sizes = html.escape(json.dumps(self.download_sizes(set(WIDGET.findall(output)))))
         contract = html.escape(as_json())
         tag = (
@@ -304,11 +304,12 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
     def download_sizes(self, names: set[str]) -> dict[str, int]:
         """Bytes of each runtime file the page's figures fetch, so the page can show progress.
 
-        The two ``.js`` files arrive by ``importScripts``, which no one can count; the rest
+        The loader scripts arrive by ``import()``, which no one can count; the rest
         (the ``.wasm``, the standard library, the lock, the packages) arrive by ``fetch``.
         """
         runtime = self.pyodide()
-        core = [runtime.core / name for name in PYODIDE_CORE_FILES if not name.endswith(".js")]
+        fetched = [name for name in PYODIDE_CORE_FILES if not name.endswith((".js", ".mjs"))]
+        core = [runtime.core / name for name in fetched]
         packages = {package for name in names for package in self.used.get(name, [])}
         files = core + [runtime.package_file(package) for package in sorted(packages)]
         return {path.name: path.stat().st_size for path in files}
@@ -354,6 +355,11 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         site = Path(config.site_dir)
         target = site / SITE_FOLDER
         shutil.copytree(ASSETS, target, dirs_exist_ok=True)
+        try:
+            for path in layer_bundle(cache_dir(self.config.cache_dir)):
+                shutil.copy2(path, target / path.name)
+        except AssetError as error:
+            raise PluginError(f"Browser layer: {error}") from error
         (target / PICTURES).mkdir(exist_ok=True)
         for name, picture in self.pictures.items():
             (target / PICTURES / name).write_bytes(picture)

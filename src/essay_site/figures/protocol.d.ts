@@ -1,14 +1,13 @@
-// Types only, for `tsc`: the messages between the page (assets/figures.js) and the Python
+// Types only, for `tsc`: the messages between the page (browser/bridge.js) and the Python
 // worker (assets/worker.js). Both sides are checked against this one description, so they
 // cannot drift apart. Kept out of assets/, which is copied into the site as it is.
 
 declare namespace Protocol {
   /** What the page sends the worker, by message type. */
   interface ToWorker {
-    /** At once, from <head>. */
-    /** sizes: bytes of each file the runtime fetches, by file name, for byte progress. */
+    /** Once the page is parsed; sizes: bytes of each file the runtime fetches, by name. */
     boot: { indexURL: string; moduleURL: string; shared: string[]; sizes: Record<string, number> };
-    /** When the page is parsed. */
+    /** Right after boot, and after each restart (the figures that come back). */
     start: { figures: FigureSpec[] };
     render: { id: string; state: ControlState };
     /** A reader's edited source of a figure's module, to run in its place. */
@@ -101,11 +100,11 @@ declare namespace Protocol {
     };
     steps: number;
     frameEvent: string;
-    /** The Python files and the Pyodide runtime, relative to figures.js. */
+    /** The Python files and the Pyodide runtime, relative to the browser layer's script. */
     modules: string;
     /** Python files every worker loads first, relative to modules. */
     shared: string[];
-    /** The code editor's module, relative to figures.js. */
+    /** The code editor's module, relative to the browser layer's script. */
     editor: string;
     runtime: string;
   }

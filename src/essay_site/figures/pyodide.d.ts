@@ -1,14 +1,16 @@
 // Types only, for `tsc`: the little of Pyodide's API that assets/worker.js uses. Pyodide's
 // own typings live inside the runtime archive, which lint does not download.
 
-/** Defined by pyodide.js, which the worker loads with importScripts. The two snapshot
- * options are Pyodide 0.27's own (undocumented): make a memory snapshot of a bare
- * interpreter, or start from one made by the identical build. */
-declare function loadPyodide(options: {
-  indexURL: string;
-  _makeSnapshot?: boolean;
-  _loadSnapshot?: Uint8Array;
-}): Promise<PyodideAPI>;
+/** The module pyodide.mjs, which the workers import. The two snapshot options are Pyodide
+ * 0.27's own (undocumented): make a memory snapshot of a bare interpreter, or start from one
+ * made by the identical build. */
+interface PyodideLoader {
+  loadPyodide(options: {
+    indexURL: string;
+    _makeSnapshot?: boolean;
+    _loadSnapshot?: Uint8Array;
+  }): Promise<PyodideAPI>;
+}
 
 interface PyodideAPI {
   FS: {

@@ -13,4 +13,4 @@ class OfflineConfig(base.Config):
     enabled = opt.Type(bool, default=True)
 
     # Site files a reader never needs offline (glob patterns, relative to the site).
-    exclude = opt.ListOfItems(opt.Type(str), default=["sitemap.xml", "sitemap.xml.gz"])
+    exclude = opt.ListOfItems(opt.Type(str), default=["sitemap.xml", "sitemap.xml.gz", "*.map"])

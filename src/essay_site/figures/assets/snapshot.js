@@ -6,12 +6,12 @@
 // captures a bare interpreter, which is all a figure needs before its own imports.
 //
 // Protocol: worker -> this  {indexURL, cache, key};  this -> worker  {saved, bytes?, message?}
-"use strict";
+// A module worker, as the figures' worker is: Pyodide's loader is imported as a module.
 
 /** @param {MessageEvent<{ indexURL: string, cache: string, key: string }>} event */
 self.onmessage = async ({ data: { indexURL, cache, key } }) => {
   try {
-    importScripts(`${indexURL}pyodide.js`);
+    const { loadPyodide } = /** @type {PyodideLoader} */ (await import(`${indexURL}pyodide.mjs`));
     const bare = await loadPyodide({ indexURL, _makeSnapshot: true });
     const bytes = bare.makeMemorySnapshot();
     // The length travels with it, so a reader of a truncated copy can tell.

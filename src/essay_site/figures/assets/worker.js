@@ -1,19 +1,9 @@
 // @ts-check
-// The Python side of every figure, off the main thread so the page stays smooth.
+// The Python side of every figure, off the main thread so the page stays smooth. A module
+// worker (the page starts it with {type: "module"}): Pyodide's loader is imported as a module.
 //
-// Protocol: every message is {type, data}.
-//   page -> worker   boot    {indexURL, moduleURL, sizes}   (at once, from <head>; sizes:
-//                            bytes of each runtime file, by name, for byte progress)
-//                    start   {figures: [{id, widget, packages, files}]}   (when the page is parsed;
-//                            files: helper modules and data, relative to the figures' folder)
-//                    render  {id, state}
-//   worker -> page   progress {id?, step, label, loaded, total}   (no id: every figure;
-//                            loaded/total: bytes of the runtime's files, 0/0 when unknown)
-//                    ready    {id}
-//                    frame    {id, html, alt, layers: [raster | shapes]}
-//                    error    {id?, message, detail}  (no id: the runtime itself failed)
-// The same, as types both sides are checked against: ../protocol.d.ts.
-"use strict";
+// The messages to and from the page, {type, data} each, are typed in ../protocol.d.ts and
+// listed in ARCHITECTURE.md; the page side is ../browser/bridge.js.
 
 /**
  * essay_site/figures/api.py, the figure API, as imported through Pyodide. `message` may get undefined (a render for
@@ -141,7 +131,7 @@ async function readSnapshot(cache, key) {
 }
 
 /** @param {string} indexURL */
-async function loadInterpreter(indexURL) {
+const loadInterpreter = (indexURL) => async (/** @type {PyodideLoader} */ { loadPyodide }) => {
   const key = snapshotKey(indexURL);
   /** @type {Cache | null} */
   // No Cache API outside a secure context (plain http from a LAN address): boot as usual.
@@ -163,11 +153,11 @@ async function loadInterpreter(indexURL) {
   }
   wantSnapshot = Boolean(cache);
   return loadPyodide({ indexURL });
-}
+};
 
 /** @param {string} indexURL */
 function makeSnapshot(indexURL) {
-  const maker = new Worker("snapshot.js");
+  const maker = new Worker("snapshot.js", { type: "module" });
   maker.onmessage = ({ data }) => {
     if (!data.saved) console.warn(`No memory snapshot: ${data.message}`);
   };
@@ -182,9 +172,9 @@ function makeSnapshot(indexURL) {
  */
 async function startRuntime(indexURL, shared) {
   reportBytes();
-  importScripts(`${indexURL}pyodide.js`);
   const fetched = Promise.all(shared.map(fetchFile));
-  const [runtime, files] = await Promise.all([loadInterpreter(indexURL), fetched]);
+  const loader = /** @type {Promise<PyodideLoader>} */ (import(`${indexURL}pyodide.mjs`));
+  const [runtime, files] = await Promise.all([loader.then(loadInterpreter(indexURL)), fetched]);
   for (const [path, bytes] of files) {
     runtime.FS.mkdirTree(`${HOME}/${path.slice(0, path.lastIndexOf("/"))}`);
     runtime.FS.writeFile(`${HOME}/${path}`, bytes);

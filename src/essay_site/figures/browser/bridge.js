@@ -1,0 +1,300 @@
+// @ts-check
+// The bridge between the page's figures and their Python worker: it starts the worker, sends
+// each figure's requests, answers the worker's messages, and watches both for silence.
+//
+// Scheduling rules, each tested in tests/browser_layer/bridge.test.mjs with a fake worker:
+// - A figure has at most one request with the worker; input while it waits is coalesced
+//   into one request for the latest state, sent when the answer comes.
+// - One run (a reader's edit) at a time per figure; frames asked for before it do not end
+//   its watch.
+// - The worker answers one request at a time, in the order asked, so every message it
+//   sends restarts every waiting figure's watch: a worker silent for render_timeout is
+//   stuck on the request asked first, and that figure is the one stopped. The worker is
+//   restarted without it; the others come back, a reader's last good edit run again.
+// - A runtime that makes no progress for runtime_timeout fails every figure still waiting,
+//   never an endless spinner.
+
+/** @typedef {"static" | "loading" | "live" | "error"} FigureState */
+
+/**
+ * What the bridge needs of a figure (figure.js).
+ * @typedef {{
+ *   readonly id: string,
+ *   readonly state: FigureState,
+ *   spec(): Protocol.FigureSpec,
+ *   values(): Protocol.ControlState,
+ *   progress(progress: Protocol.ToPage["progress"]): void,
+ *   live(): void,
+ *   paint(frame: Protocol.Frame): boolean,
+ *   ran(outcome: Protocol.ToPage["ran"]): void,
+ *   fail(message: string): void,
+ *   restarting(): void,
+ * }} Client
+ */
+
+/**
+ * Where one figure's requests stand.
+ * @typedef {{ ready: boolean, busy: boolean, pending: boolean, running: boolean,
+ *   asked: number, timer: ReturnType<typeof setTimeout> | undefined }} Channel
+ */
+
+/**
+ * @typedef {object} BridgeOptions
+ * @property {() => Worker} createWorker
+ * @property {Protocol.ToWorker["boot"]} boot What the worker needs to start Python.
+ * @property {number} runtimeSeconds The site's runtime_timeout.
+ * @property {number} renderSeconds The site's render_timeout.
+ */
+
+export class Bridge {
+  /** @param {BridgeOptions} options */
+  constructor({ createWorker, boot, runtimeSeconds, renderSeconds }) {
+    this.createWorker = createWorker;
+    this.bootData = boot;
+    this.runtimeSeconds = runtimeSeconds;
+    this.renderSeconds = renderSeconds;
+    /** @type {Map<string, Client>} */
+    this.figures = new Map();
+    /** @type {Map<string, Channel>} */
+    this.channels = new Map();
+    /** @type {Worker | null} */
+    this.worker = null;
+    /** @type {Protocol.ToPage["progress"]} */
+    this.lastProgress = { step: 0, label: "Starting Python", loaded: 0, total: 0 };
+    /** @type {string | null} */
+    this.runtimeError = null;
+    // Numbers requests in the order the worker takes them (see the rules above).
+    this.asked = 0;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.watchdog = undefined;
+  }
+
+  /** Boot Python and hand it the figures. @param {Client[]} figures */
+  start(figures) {
+    this.boot();
+    for (const figure of figures) {
+      this.figures.set(figure.id, figure);
+      this.channels.set(figure.id, idle());
+    }
+    if (this.runtimeError) {
+      this.failAll(this.runtimeError);
+      return;
+    }
+    figures.forEach((figure) => figure.progress(this.lastProgress));
+    this.post("start", { figures: figures.map((figure) => figure.spec()) });
+    this.arm();
+  }
+
+  /** Ask for a frame of the figure's current state (coalesced while one is awaited). @param {Client} figure */
+  render(figure) {
+    const channel = this.channel(figure);
+    if (!channel.ready) return;
+    if (channel.busy) {
+      channel.pending = true;
+      return;
+    }
+    this.ask(figure, "render", { id: figure.id, state: figure.values() });
+  }
+
+  /**
+   * Run a reader's source in place of the figure's module; false if it cannot run now.
+   * @param {Client} figure
+   * @param {string} source
+   */
+  run(figure, source) {
+    const channel = this.channel(figure);
+    if (!channel.ready || channel.running) return false;
+    channel.running = true;
+    this.ask(figure, "run", { id: figure.id, source, state: figure.values() });
+    return true;
+  }
+
+  /** @param {Client} figure */
+  channel(figure) {
+    return /** @type {Channel} */ (this.channels.get(figure.id));
+  }
+
+  boot() {
+    try {
+      this.worker = this.createWorker();
+    } catch (error) {
+      this.failAll(`the Python worker could not start (${/** @type {Error} */ (error).message}).`);
+      return;
+    }
+    this.worker.onmessage = ({ data }) => this.receive(data);
+    this.worker.onerror = (event) => {
+      event.preventDefault();
+      this.failAll(`the Python worker failed (${event.message || "script error"}).`);
+    };
+    this.post("boot", this.bootData);
+  }
+
+  /** @type {Protocol.Post<Protocol.ToWorker>} */
+  post = (type, data) => this.worker?.postMessage({ type, data });
+
+  /**
+   * @template {keyof Protocol.ToWorker} K
+   * @param {Client} figure
+   * @param {K} type
+   * @param {Protocol.ToWorker[K]} data
+   */
+  ask(figure, type, data) {
+    const channel = this.channel(figure);
+    channel.busy = true;
+    this.post(type, data);
+    channel.asked = ++this.asked;
+    this.watch(figure);
+  }
+
+  /** @param {Client} figure */
+  watch(figure) {
+    const channel = this.channel(figure);
+    clearTimeout(channel.timer);
+    const running = channel.running;
+    channel.timer = setTimeout(() => this.restart(figure, running), this.renderSeconds * 1000);
+  }
+
+  // The request answered: ask for the latest state if the reader moved meanwhile.
+  /** @param {Client} figure */
+  settle(figure) {
+    const channel = this.channel(figure);
+    channel.busy = false;
+    if (channel.pending) {
+      channel.pending = false;
+      this.render(figure);
+    }
+  }
+
+  /** @param {Client} figure */
+  reset(figure) {
+    const channel = this.channel(figure);
+    clearTimeout(channel.timer);
+    channel.busy = channel.pending = false;
+  }
+
+  /** @param {Protocol.ToPageMessage} message */
+  receive({ type, data }) {
+    // The protocol pairs each type with its data, which TypeScript cannot follow once they
+    // are destructured.
+    /** @type {(data: Protocol.ToPageMessage["data"]) => void} */ (this.handlers[type])(data);
+    this.arm();
+    [...this.figures.values()]
+      .filter((figure) => this.channel(figure).busy)
+      .sort((a, b) => this.channel(a).asked - this.channel(b).asked)
+      .forEach((figure) => this.watch(figure));
+  }
+
+  // The worker only names the figures start() sent it, hence the casts to Client.
+  /** @type {Protocol.Handlers<Protocol.ToPage>} */
+  handlers = {
+    progress: (progress) => {
+      const { id } = progress;
+      if (!id) this.lastProgress = progress;
+      (id ? [this.figure(id)] : [...this.figures.values()]).forEach((f) => f.progress(progress));
+    },
+    ready: ({ id }) => {
+      this.channel(this.figure(id)).ready = true;
+      this.figure(id).live();
+    },
+    frame: (data) => {
+      const figure = this.figure(data.id);
+      const channel = this.channel(figure);
+      // A frame asked for before a reader's run is not that run's outcome: its watch stays.
+      const running = channel.running;
+      if (!running) clearTimeout(channel.timer);
+      if (!figure.paint(data)) this.reset(figure);
+      else if (!running) this.settle(figure);
+    },
+    ran: (outcome) => this.finishRun(this.figure(outcome.id), outcome),
+    error: ({ id, message, detail }) => {
+      console.error(`Figure ${id || "runtime"}: ${detail || message}`);
+      if (!id) {
+        this.failAll(message);
+        return;
+      }
+      this.reset(this.figure(id));
+      this.figure(id).fail(message);
+    },
+  };
+
+  /** @param {string} id */
+  figure(id) {
+    return /** @type {Client} */ (this.figures.get(id));
+  }
+
+  /**
+   * @param {Client} figure
+   * @param {Protocol.ToPage["ran"]} outcome
+   */
+  finishRun(figure, outcome) {
+    const channel = this.channel(figure);
+    clearTimeout(channel.timer);
+    channel.running = false;
+    figure.ran(outcome);
+    if (!outcome.ok) this.settle(figure);
+  }
+
+  waiting() {
+    return [...this.figures.values()].filter((f) => f.state === "static" || f.state === "loading");
+  }
+
+  /** @param {string} message */
+  failAll(message) {
+    this.runtimeError = this.runtimeError || message;
+    for (const figure of this.waiting()) {
+      this.reset(figure);
+      figure.fail(message);
+    }
+  }
+
+  // A runtime that stops making progress (e.g. a .wasm served with the wrong type) must end
+  // in an error, never in an endless spinner.
+  arm() {
+    clearTimeout(this.watchdog);
+    if (!this.waiting().length) return;
+    this.watchdog = setTimeout(
+      () => this.failAll(`the Python runtime made no progress for ${this.runtimeSeconds} s.`),
+      this.runtimeSeconds * 1000,
+    );
+  }
+
+  // A frame that never comes (a render stuck in a loop) would hold up every figure, since
+  // they share one worker: stop that worker, and start the others afresh in a new one. They
+  // come back in the state their controls show; the stuck figure keeps its last picture.
+  // A reader's run that never finishes is theirs to fix: that figure restarts too, as it
+  // was before the run, and the editor says what happened.
+  /**
+   * @param {Client} stuck
+   * @param {boolean} running Whether the request it is stuck on is a reader's run.
+   */
+  restart(stuck, running) {
+    this.worker?.terminate();
+    for (const channel of this.channels.values()) channel.ready = false;
+    const seconds = this.renderSeconds;
+    if (running) {
+      const message = `Your code did not finish within ${seconds} s and was stopped.`;
+      this.finishRun(stuck, { id: stuck.id, ok: false, controls: "", message, line: null });
+    } else {
+      this.reset(stuck);
+      stuck.fail(`it did not answer within ${seconds} s, so Python was restarted without it.`);
+    }
+    const others = [...this.figures.values()].filter((figure) => figure.state !== "error");
+    for (const figure of others) {
+      if (this.channel(figure).running) {
+        // A run queued behind the stuck request never started: say so, not that it hung.
+        const message = "Python was restarted before your code ran; run it again.";
+        this.finishRun(figure, { id: figure.id, ok: false, controls: "", message, line: null });
+      }
+      this.reset(figure);
+      figure.restarting();
+    }
+    this.boot();
+    this.post("start", { figures: others.map((figure) => figure.spec()) });
+    this.arm();
+  }
+}
+
+/** @returns {Channel} */
+function idle() {
+  return { ready: false, busy: false, pending: false, running: false, asked: 0, timer: undefined };
+}

@@ -1,0 +1,127 @@
+// @ts-check
+// The "Python" disclosure under a figure: the highlighted source is fetched the first time
+// it opens (nothing before), each file has a copy button, and "Edit" turns the module's
+// source into a code editor (CodeMirror, loaded only then). "Run" (or Ctrl/Cmd+Enter) runs
+// it in place of the module, in this page's worker; an edit that fails says where.
+
+import { button, copy } from "./dom.js";
+
+/**
+ * The editor module's factory (codemirror/editor.mjs).
+ * @typedef {{ view: { focus(): void }, text(): string, setText(text: string): void,
+ *   mark(line: number | null, message: string): void }} Editor
+ * @typedef {(parent: HTMLElement, doc: string,
+ *   options: { run: () => void, label: string }) => Editor} EditorFactory
+ */
+
+/**
+ * @typedef {object} PanelOptions
+ * @property {URL} assets The figures' site folder.
+ * @property {string} editor The editor module, relative to ``assets``.
+ * @property {Protocol.Contract["classes"]} classes
+ * @property {string} widget The figure's module name.
+ * @property {(source: string) => void} run Runs a source in place of the module.
+ * @property {() => string | null} edited The reader's current edit, if any.
+ */
+
+export class CodePanel {
+  /**
+   * @param {HTMLDetailsElement} details
+   * @param {PanelOptions} options
+   */
+  constructor(details, options) {
+    this.details = details;
+    this.options = options;
+    /** @type {string | null} The shipped source, once the reader has opened it. */
+    this.shipped = null;
+    /** @type {(Editor & { error: HTMLElement }) | null} */
+    this.editor = null;
+    details.addEventListener("toggle", () => this.load());
+    details.addEventListener("click", (event) => {
+      const copier = /** @type {Element} */ (event.target).closest(`.${options.classes.copy}`);
+      const text = copier?.parentElement?.querySelector("code")?.textContent;
+      if (copier && typeof text === "string") copy(text, copier, "Copied");
+    });
+  }
+
+  get version() {
+    return this.details.dataset.version || "";
+  }
+
+  async load() {
+    const details = this.details;
+    if (!details.open || details.dataset.loaded) return;
+    details.dataset.loaded = "loading";
+    try {
+      const url = new URL(/** @type {string} */ (details.dataset.source), this.options.assets);
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const body = document.createElement("div");
+      body.innerHTML = await response.text(); // the build's own markup, from this site
+      details.querySelector(":scope > p")?.remove(); // the link to the file, for no-script
+      details.append(body);
+      details.dataset.loaded = "yes";
+      this.offerEditing(body);
+    } catch (error) {
+      delete details.dataset.loaded; // the link to the file is still there; try again later
+      console.warn(`Figure ${this.options.widget}: its source could not be loaded.`, error);
+    }
+  }
+
+  /** @param {HTMLElement} body */
+  offerEditing(body) {
+    const { classes, run, edited, widget } = this.options;
+    const file = /** @type {HTMLElement} */ (body.querySelector(`.${classes.codeFile}`));
+    const shipped = /** @type {HTMLElement} */ (file.querySelector("code")).textContent || "";
+    this.shipped = shipped;
+    const tools = document.createElement("div");
+    tools.className = classes.edit;
+    tools.innerHTML =
+      '<button type="button" data-edit>Edit</button>' +
+      '<p class="gm-code__note">An edit runs only in this page\'s own Python worker, ' +
+      "on this device: nothing is sent anywhere.</p>" +
+      '<p class="gm-code__error" role="alert"></p>';
+    body.prepend(tools);
+    const error = /** @type {HTMLElement} */ (tools.querySelector(".gm-code__error"));
+    const edit = /** @type {HTMLButtonElement} */ (tools.querySelector("[data-edit]"));
+    edit.addEventListener("click", async () => {
+      edit.disabled = true;
+      /** @type {{ createEditor: EditorFactory }} */
+      const { createEditor } = await import(new URL(this.options.editor, this.options.assets).href);
+      const place = /** @type {HTMLElement} */ (file.querySelector(".highlight"));
+      const holder = document.createElement("div");
+      place.replaceWith(holder);
+      const runIt = () => run(editor.text());
+      const editor = createEditor(holder, edited() ?? shipped, {
+        run: runIt,
+        label: `Python source of ${widget}.py (Escape, then Tab, leaves)`,
+      });
+      this.editor = { ...editor, error };
+      edit.replaceWith(
+        button("Run (Ctrl+Enter)", runIt),
+        button("Reset", () => {
+          editor.setText(shipped);
+          run(shipped);
+        }),
+        button("Download", () => {
+          const link = document.createElement("a");
+          link.href = URL.createObjectURL(new Blob([editor.text()], { type: "text/x-python" }));
+          link.download = `${widget}.py`;
+          link.click();
+          URL.revokeObjectURL(link.href);
+        }),
+      );
+      editor.view.focus();
+    });
+  }
+
+  /**
+   * Say in the editor how a run ended.
+   * @param {Protocol.ToPage["ran"]} outcome
+   */
+  showOutcome({ ok, message, line }) {
+    if (!this.editor) return;
+    this.editor.error.textContent = ok ? "" : `${line ? `Line ${line}: ` : ""}${message}`;
+    this.editor.mark(ok ? null : line, message);
+  }
+}

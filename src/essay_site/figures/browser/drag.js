@@ -1,0 +1,59 @@
+// @ts-check
+// Sliders declared with drag="x" or "y" also follow a drag across the picture (mouse, pen
+// or touch) and the arrow keys while the picture has focus.
+
+/**
+ * @param {HTMLElement} form The figure's controls.
+ * @param {HTMLElement} output The picture.
+ * @param {() => void} changed Called after the bound sliders moved.
+ */
+export function enableDrag(form, output, changed) {
+  const bound = /** @type {HTMLInputElement[]} */ ([...form.querySelectorAll("input[data-drag]")]);
+  if (!bound.length) return;
+  // Each slider is inside its <label> (essay_site/figures/api.py), so `labels` is never null.
+  const names = bound
+    .map((input) => /** @type {NodeListOf<HTMLLabelElement>} */ (input.labels)[0].textContent.trim())
+    .join(" and ");
+  output.dataset.drag = "";
+  output.tabIndex = 0;
+  output.setAttribute("aria-label", `Drag, or use the arrow keys, to change ${names}`);
+  /**
+   * @param {number} dx
+   * @param {number} dy
+   */
+  const nudge = (dx, dy) => {
+    for (const input of bound) {
+      const delta = input.dataset.drag === "x" ? dx : dy;
+      if (!delta) continue;
+      const min = Number(input.min);
+      const span = Number(input.max) - min;
+      let value = Number(input.value) + delta * Number(input.dataset.perPixel);
+      if ("wrap" in input.dataset) value = min + ((((value - min) % span) + span) % span);
+      input.value = String(value);
+    }
+    changed();
+  };
+  /** @type {[number, number] | null} */
+  let last = null;
+  output.addEventListener("pointerdown", (event) => {
+    last = [event.clientX, event.clientY];
+    // Keep following the pointer outside the picture; synthetic events have no pointer.
+    if (event.isTrusted) output.setPointerCapture(event.pointerId);
+  });
+  output.addEventListener("pointermove", (event) => {
+    if (!last) return;
+    const [x, y] = last;
+    last = [event.clientX, event.clientY];
+    nudge(event.clientX - x, y - event.clientY);
+  });
+  const stop = () => (last = null);
+  output.addEventListener("pointerup", stop);
+  output.addEventListener("pointercancel", stop);
+  /** @type {Record<string, [number, number]>} */
+  const keys = { ArrowLeft: [-10, 0], ArrowRight: [10, 0], ArrowUp: [0, 10], ArrowDown: [0, -10] };
+  output.addEventListener("keydown", (event) => {
+    if (!(event.key in keys)) return;
+    event.preventDefault();
+    nudge(...keys[event.key]);
+  });
+}

@@ -1,0 +1,47 @@
+// @ts-check
+// A reader's edits are kept in this browser, per figure, with the version of the module
+// they were made on: the same version runs them again; another one asks first.
+
+/** @typedef {Pick<Storage, "getItem" | "setItem" | "removeItem">} Store */
+
+export class SavedEdits {
+  /**
+   * @param {() => Store} store Where edits are kept (a getter: merely reaching
+   *   localStorage throws where storage is off).
+   * @param {string} key
+   * @param {string} version The shipped module's version.
+   */
+  constructor(store, key, version) {
+    this.store = store;
+    this.key = key;
+    this.version = version;
+  }
+
+  /**
+   * The kept edit, and whether it was made on this version; null if none can be read.
+   * @returns {{ source: string, current: boolean } | null}
+   */
+  recall() {
+    /** @type {unknown} */
+    let kept = null;
+    try {
+      kept = JSON.parse(this.store().getItem(this.key) || "null");
+    } catch {
+      return null; // no storage here, or not ours to read: nothing kept
+    }
+    if (!kept || typeof kept !== "object") return null;
+    const { source, version } = /** @type {{ source?: unknown, version?: unknown }} */ (kept);
+    if (typeof source !== "string") return null;
+    return { source, current: version === this.version };
+  }
+
+  /** @param {string | null} source The edit to keep, or null to forget it. */
+  keep(source) {
+    try {
+      if (source === null) this.store().removeItem(this.key);
+      else this.store().setItem(this.key, JSON.stringify({ version: this.version, source }));
+    } catch {
+      // Storage full or off: the edit still runs, it is just not kept.
+    }
+  }
+}

@@ -1,0 +1,289 @@
+// @ts-check
+// One figure on the page: its parts (the build's markup, figures/plugin.py), its one
+// explicit state, and what the reader does with it. Requests go through the bridge.
+//
+// State (data-state): static (as built) -> loading (Python on its way) -> live (Python
+// draws it) or error (it says why, and keeps its last picture). A restart goes back to
+// loading. Nothing else decides what a figure is doing.
+
+import { button, copy } from "./dom.js";
+import { enableDrag } from "./drag.js";
+import { SavedEdits } from "./edits.js";
+import { paintLayers } from "./paint.js";
+import { fromURL, toURL } from "./permalink.js";
+import { CodePanel } from "./code_panel.js";
+
+/** @typedef {import("./bridge.js").Bridge} Bridge */
+/** @typedef {import("./bridge.js").FigureState} FigureState */
+/** @typedef {import("./bridge.js").Client} Client */
+
+/**
+ * What every figure shares: the build's names and where its files are.
+ * @typedef {{ contract: Protocol.Contract, assets: URL }} Settings
+ */
+
+const MB = 1e6;
+
+/** @implements {Client} */
+export class Figure {
+  /**
+   * @param {HTMLElement} root
+   * @param {Bridge} bridge
+   * @param {Settings} settings
+   */
+  constructor(root, bridge, { contract, assets }) {
+    const { classes } = contract;
+    this.root = root;
+    this.bridge = bridge;
+    this.contract = contract;
+    /** @param {string} name */
+    const part = (name) => /** @type {HTMLElement} */ (root.querySelector(`.${name}`));
+    this.form = part(classes.controls);
+    this.output = part(classes.output);
+    this.alt = part(classes.alt);
+    this.announce = part(classes.announce);
+    this.status = part(classes.status);
+    this.bar = /** @type {HTMLProgressElement} */ (this.status.querySelector("progress"));
+    this.text = /** @type {HTMLSpanElement} */ (this.status.querySelector("span"));
+    this.linkButton = /** @type {HTMLButtonElement} */ (this.status.querySelector("button"));
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.announcing = undefined;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.remembering = undefined;
+    this.step = 0;
+    this.label = "";
+    this.bytes = "";
+    /** @type {string | null} The reader's edit this figure runs, if any. */
+    this.edited = null;
+    /** The source of the run awaited. */
+    this.running = "";
+    const details = /** @type {HTMLDetailsElement} */ (root.querySelector(`details.${classes.code}`));
+    this.panel = new CodePanel(details, {
+      assets,
+      editor: contract.editor,
+      classes,
+      widget: this.widget,
+      run: (source) => this.run(source),
+      edited: () => this.edited,
+    });
+    this.edits = new SavedEdits(() => localStorage, `essay-edit:${this.widget}`, this.panel.version);
+    this.form.addEventListener("input", () => {
+      this.request();
+      this.rememberInURL();
+    });
+    this.form.addEventListener("click", (event) => {
+      const pressed = /** @type {HTMLButtonElement | null} */ (
+        /** @type {Element} */ (event.target).closest("button[name]")
+      );
+      if (!pressed) return;
+      pressed.value = String(Number(pressed.value) + 1);
+      this.request();
+    });
+    this.linkButton.addEventListener("click", () => this.copyLink());
+    enableDrag(this.form, this.output, () => this.request());
+    this.recall();
+  }
+
+  get id() {
+    return this.root.id;
+  }
+
+  get widget() {
+    return /** @type {string} */ (this.root.dataset.widget);
+  }
+
+  // The build writes data-state="static"; from then on only the setter writes it.
+  get state() {
+    return /** @type {FigureState} */ (this.root.dataset.state);
+  }
+
+  set state(value) {
+    this.root.dataset.state = value;
+  }
+
+  /** What the worker needs to start this figure, from the build's attributes. */
+  spec() {
+    return {
+      id: this.id,
+      widget: this.widget,
+      packages: (this.root.dataset.packages || "").split(" ").filter(Boolean),
+      files: (this.root.dataset.files || "").split(" ").filter(Boolean),
+    };
+  }
+
+  // What a <form>'s elements would be: every control, in document order.
+  get controls() {
+    return [...this.form.querySelectorAll("button, input, output, select")];
+  }
+
+  // The controls' values, typed as Python should see them.
+  values() {
+    /** @type {Protocol.ControlState} */
+    const state = {};
+    // Every control here (input, select, button, output) has the name, type and value of an
+    // input; `checked` is only read from checkboxes.
+    for (const element of /** @type {HTMLInputElement[]} */ (this.controls)) {
+      if (!element.name) continue;
+      if (element.type === "checkbox") state[element.name] = element.checked;
+      else if (element.type === "range" || element.type === "button") {
+        state[element.name] = Number(element.value);
+      } else state[element.name] = element.value;
+    }
+    return state;
+  }
+
+  showValues() {
+    for (const output of this.form.querySelectorAll("output")) {
+      const input = /** @type {HTMLInputElement | null} */ (
+        this.form.querySelector(`#${CSS.escape(output.htmlFor.value)}`)
+      );
+      if (input) output.value = `${input.value}${output.dataset.unit || ""}`;
+    }
+  }
+
+  request() {
+    this.showValues();
+    this.bridge.render(this);
+  }
+
+  // Steps only go forward; the runtime's byte count (shared by every figure) goes with
+  // whichever step a figure is at.
+  /** @param {Protocol.ToPage["progress"]} progress */
+  progress({ id, step, label, loaded, total }) {
+    if (this.state === "static") this.state = "loading";
+    if (this.state !== "loading") return;
+    if (id || step >= this.step) [this.step, this.label] = [step, label];
+    if (total) this.bytes = `: ${(loaded / MB).toFixed(1)} of ${(total / MB).toFixed(1)} MB`;
+    this.bar.value = this.step;
+    const steps = this.contract.steps;
+    this.text.textContent = `${this.label}${this.bytes || "…"} (step ${this.step} of ${steps})`;
+  }
+
+  live() {
+    this.bar.value = this.contract.steps;
+    fromURL(this.form, this.widget, location.search);
+    this.showValues();
+    // Back after a restart: a reader's last good edit runs again in the new worker.
+    if (this.edited) this.run(this.edited);
+    else this.request();
+  }
+
+  restarting() {
+    this.step = 0;
+    this.state = "loading";
+    this.progress({ step: 1, label: "Restarting Python", loaded: 0, total: 0 });
+  }
+
+  /**
+   * Paint a frame; false if it could not be painted (the figure is then in error).
+   * @param {Protocol.Frame} frame
+   */
+  paint({ html, alt, layers }) {
+    try {
+      // Sizes are read from the picture in place: a canvas just inserted, in a figure the
+      // browser is not laying out (off screen), has no size yet.
+      const shown = new Map(
+        [...this.output.querySelectorAll("[data-canvas]")].map((element) => [
+          /** @type {string} */ (/** @type {HTMLElement} */ (element).dataset.canvas),
+          element.getBoundingClientRect().width,
+        ]),
+      );
+      this.output.innerHTML = html;
+      paintLayers(this.output, layers, shown);
+    } catch (error) {
+      // A frame the page cannot paint is this figure's error, never a frozen figure.
+      console.error(`Figure ${this.id}:`, error);
+      this.fail(`its frame could not be painted (${/** @type {Error} */ (error).message}).`);
+      return false;
+    }
+    this.alt.textContent = alt;
+    // Screen readers hear the state the reader settles on, not every frame of a drag.
+    if (this.state === "live") {
+      clearTimeout(this.announcing);
+      this.announcing = setTimeout(() => (this.announce.textContent = alt), 700);
+    } else {
+      this.state = "live";
+      this.status.removeAttribute("role");
+      this.text.textContent = "Live: Python is computing this figure in your browser.";
+    }
+    this.root.dispatchEvent(new CustomEvent(this.contract.frameEvent));
+    return true;
+  }
+
+  // Keep the last picture; say what went wrong where the figure is.
+  /** @param {string} message */
+  fail(message) {
+    this.state = "error";
+    this.status.setAttribute("role", "alert");
+    this.text.textContent = `This figure could not run: ${message} The picture shows its last state.`;
+  }
+
+  // Runs a source in place of the figure's module; until the outcome, frames wait.
+  /** @param {string} source */
+  run(source) {
+    if (!this.bridge.run(this, source)) return;
+    this.root.dataset.run = "running";
+    this.running = source;
+  }
+
+  /** @param {Protocol.ToPage["ran"]} outcome */
+  ran(outcome) {
+    this.root.dataset.run = outcome.ok ? "ok" : "error";
+    if (outcome.ok) {
+      const original = this.running === this.panel.shipped;
+      this.edited = original ? null : this.running;
+      this.edits.keep(this.edited);
+      if (original) delete this.root.dataset.edited;
+      else this.root.dataset.edited = "";
+      if (outcome.controls) {
+        const legend = this.contract.classes.legend;
+        this.form.querySelectorAll(`:scope > :not(.${legend})`).forEach((e) => e.remove());
+        this.form.insertAdjacentHTML("beforeend", outcome.controls);
+      }
+    }
+    this.panel.showOutcome(outcome);
+  }
+
+  // A kept edit of this version runs as the figure; one of another version asks first.
+  recall() {
+    const kept = this.edits.recall();
+    if (!kept) return;
+    if (kept.current) {
+      this.edited = kept.source;
+      this.root.dataset.edited = "";
+      return;
+    }
+    const ask = document.createElement("p");
+    ask.className = "gm-code__ask";
+    ask.textContent = "You edited this figure's Python for an earlier version of the essay. ";
+    ask.append(
+      button("Run my edit", () => {
+        ask.remove();
+        this.edited = kept.source;
+        this.root.dataset.edited = "";
+        this.run(kept.source);
+      }),
+      button("Discard it", () => {
+        ask.remove();
+        this.edits.keep(null);
+      }),
+    );
+    this.status.after(ask);
+  }
+
+  // The address follows the controls (replaced, not pushed: a drag is not a history).
+  rememberInURL() {
+    clearTimeout(this.remembering);
+    this.remembering = setTimeout(() => {
+      const url = toURL(this.controls, this.widget, new URL(location.href));
+      if (url.href !== location.href) history.replaceState(history.state, "", url);
+    }, 250);
+  }
+
+  // "Link to this view": this figure's state only, and the figure itself as the target.
+  copyLink() {
+    const url = toURL(this.controls, this.widget, new URL(location.pathname, location.href));
+    url.hash = this.id;
+    copy(url.href, this.linkButton, "Link copied");
+  }
+}
