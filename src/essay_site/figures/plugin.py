@@ -356,8 +356,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         target = site / SITE_FOLDER
         shutil.copytree(ASSETS, target, dirs_exist_ok=True)
         try:
-            for path in layer_bundle(cache_dir(self.config.cache_dir)):
-                shutil.copy2(path, target / path.name)
+            for bundled in layer_bundle(cache_dir(self.config.cache_dir)):
+                shutil.copy2(bundled, target / bundled.name)
         except AssetError as error:
             raise PluginError(f"Browser layer: {error}") from error
         (target / PICTURES).mkdir(exist_ok=True)
