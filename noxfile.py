@@ -52,7 +52,9 @@ def tests(session: nox.Session) -> None:
     """Model tests under CPython, real builds, offline end-to-end tests in three engines."""
     # The lint tools too: tests check the README's example and broken workflows with them.
     sync(session, "test", "lint")
-    # Debian's Chromium, Firefox ESR, WebKitWebDriver and Xvfb, whichever is missing.
+    # The browser layer's rules, in seconds: Node's own test runner, a fake worker, no browser.
+    session.run("node", "--test", "tests/browser_layer/", external=True)
+    # Each engine that has no build yet: Playwright's, else Debian's (as root, with apt).
     session.run("python", "-m", "essay_site.dev.browser")
     session.run("pytest", *session.posargs, env=ENV)
 

@@ -416,7 +416,8 @@ def test_the_contract_is_written_once(essay_html: str) -> None:
     script = re.search(r'<script src="[^"]*figures\.js"[^>]*data-contract="([^"]+)"', essay_html)
     assert script
     assert json.loads(html.unescape(script[1])) == json.loads(contract.as_json())
-    layer = (ROOT / "src" / "essay_site" / "figures" / "assets" / "figures.js").read_text()
+    browser = ROOT / "src" / "essay_site" / "figures" / "browser"
+    layer = "".join(path.read_text() for path in sorted(browser.glob("*.js")))
     for name in [*contract.CLASSES.values(), contract.FRAME_EVENT, contract.MODULES]:
         assert f'"{name}' not in layer and f"`{name}" not in layer, name
     for role in ("figure", "controls", "output", "alt", "status"):
@@ -451,3 +452,16 @@ def test_each_figures_controls_have_a_name_of_their_own(essay_html: str) -> None
     )
     assert len(names) == 6
     assert len(set(names)) == 6
+
+
+def test_the_browser_layer_is_one_minified_script_with_its_map(essay_site: Path) -> None:
+    folder = essay_site / "assets" / "figures"
+    script = (folder / "figures.js").read_text()
+    browser = ROOT / "src" / "essay_site" / "figures" / "browser"
+    written = sum(len(path.read_text()) for path in browser.glob("*.js"))
+    assert script.count("\n") <= 2 and len(script) < written / 2  # minified, one script
+    assert script.rstrip().endswith("//# sourceMappingURL=figures.js.map")
+    sources = json.loads((folder / "figures.js.map").read_text())["sources"]
+    assert sorted(sources) == sorted(f"browser/{p.name}" for p in browser.glob("*.js"))
+    # Readers never need the map offline.
+    assert "figures.js.map" not in (essay_site / "sw.js").read_text()

@@ -1,0 +1,204 @@
+// The bridge's scheduling rules (src/essay_site/figures/browser/bridge.js), against a fake
+// worker that answers at once and a clock the test moves: no browser, no Python.
+import assert from "node:assert/strict";
+import { afterEach, beforeEach, mock, test } from "node:test";
+
+import { Bridge } from "../../src/essay_site/figures/browser/bridge.js";
+import { FakeFigure, FakeWorker, frame } from "./fakes.mjs";
+
+const RENDER_MS = 5_000;
+const RUNTIME_MS = 60_000;
+
+/** @type {FakeWorker[]} */
+let workers;
+
+beforeEach(() => {
+  workers = [];
+  mock.timers.enable({ apis: ["setTimeout"] });
+  mock.method(console, "error", () => {});
+});
+
+afterEach(() => {
+  mock.timers.reset();
+  mock.restoreAll();
+});
+
+/** A bridge started on ``ids``, every figure's module imported (ready). */
+function started(ids, { ready = true } = {}) {
+  const bridge = new Bridge({
+    createWorker: () => {
+      const worker = new FakeWorker();
+      workers.push(worker);
+      return /** @type {any} */ (worker);
+    },
+    boot: { indexURL: "/pyodide/", moduleURL: "/py/", shared: [], sizes: {} },
+    runtimeSeconds: RUNTIME_MS / 1000,
+    renderSeconds: RENDER_MS / 1000,
+  });
+  const figures = ids.map((id) => new FakeFigure(id));
+  bridge.start(figures);
+  if (ready) for (const id of ids) workers.at(-1)?.answer("ready", { id });
+  return { bridge, figures, worker: /** @type {FakeWorker} */ (workers.at(-1)) };
+}
+
+test("start boots the worker, then hands it every figure", () => {
+  const { worker } = started(["a", "b"], { ready: false });
+  assert.deepEqual(
+    worker.sent.map((message) => message.type),
+    ["boot", "start"],
+  );
+  assert.deepEqual(
+    worker.of("start")[0].figures.map((spec) => spec.id),
+    ["a", "b"],
+  );
+});
+
+test("input while a frame is awaited is sent once, with the latest state, when it comes", () => {
+  const { bridge, figures: [a], worker } = started(["a"]);
+  bridge.render(a);
+  for (const n of [2, 3, 4]) {
+    a.controls = { n };
+    bridge.render(a);
+  }
+  assert.deepEqual(worker.of("render"), [{ id: "a", state: { n: 1 } }]);
+  worker.answer("frame", frame("a"));
+  assert.deepEqual(worker.of("render"), [
+    { id: "a", state: { n: 1 } },
+    { id: "a", state: { n: 4 } },
+  ]);
+  worker.answer("frame", frame("a"));
+  assert.equal(worker.of("render").length, 2, "nothing more was asked for");
+});
+
+test("a figure not yet ready asks for nothing", () => {
+  const { bridge, figures: [a], worker } = started(["a"], { ready: false });
+  bridge.render(a);
+  assert.deepEqual(worker.of("render"), []);
+});
+
+test("when the worker falls silent, the figure whose request it took first is stopped", () => {
+  // Page order a, b; request order b, a. Every message restarts the watches in request
+  // order, so b's runs out first: b is stopped, a comes back in a new worker.
+  const { bridge, figures: [a, b], worker } = started(["a", "b"]);
+  bridge.render(b);
+  bridge.render(a);
+  mock.timers.tick(1_000);
+  worker.answer("progress", { step: 3, label: "Working", loaded: 0, total: 0 });
+  mock.timers.tick(RENDER_MS);
+  assert.equal(b.state, "error");
+  assert.match(b.of("fail")[0], /did not answer within 5 s, so Python was restarted/);
+  assert.deepEqual(a.of("fail"), []);
+  assert.deepEqual(a.of("restarting").length, 1);
+  assert.ok(worker.terminated);
+  const next = /** @type {FakeWorker} */ (workers.at(-1));
+  assert.notEqual(next, worker);
+  assert.deepEqual(
+    next.of("start")[0].figures.map((spec) => spec.id),
+    ["a"],
+  );
+});
+
+test("a figure waiting behind another's frames is not taken for stuck", () => {
+  const { bridge, figures: [a, b], worker } = started(["a", "b"]);
+  bridge.render(a);
+  bridge.render(b);
+  mock.timers.tick(RENDER_MS - 1_000);
+  worker.answer("frame", frame("a")); // a took 4 s; b has waited as long
+  mock.timers.tick(RENDER_MS - 1_000);
+  worker.answer("frame", frame("b")); // 8 s after b asked, but the worker was never silent 5 s
+  assert.equal(a.state, "live");
+  assert.equal(b.state, "live");
+  assert.equal(workers.length, 1, "no restart");
+});
+
+test("a run that never finishes is stopped, though a frame was on its way", () => {
+  const { bridge, figures: [a], worker } = started(["a"]);
+  bridge.render(a);
+  assert.ok(bridge.run(a, "while True: pass"));
+  assert.equal(bridge.run(a, "again"), false, "one run at a time");
+  worker.answer("frame", frame("a")); // the frame asked for before the run
+  mock.timers.tick(RENDER_MS);
+  const [outcome] = a.of("ran");
+  assert.equal(outcome.ok, false);
+  assert.match(outcome.message, /did not finish within 5 s and was stopped/);
+  assert.notEqual(a.state, "error", "the figure comes back, as it was before the run");
+  assert.deepEqual(workers.at(-1)?.of("start")[0].figures.map((spec) => spec.id), ["a"]);
+});
+
+test("a run queued behind the stuck request is told it never ran", () => {
+  const { bridge, figures: [a, b] } = started(["a", "b"]);
+  bridge.render(a);
+  bridge.run(b, "print('hi')");
+  mock.timers.tick(RENDER_MS);
+  assert.equal(a.state, "error");
+  assert.match(b.of("ran")[0].message, /restarted before your code ran/);
+});
+
+test("after a restart, each figure that comes back is made live again", () => {
+  const { bridge, figures: [a, b] } = started(["a", "b"]);
+  bridge.render(a);
+  mock.timers.tick(RENDER_MS);
+  const next = /** @type {FakeWorker} */ (workers.at(-1));
+  next.answer("ready", { id: "b" });
+  assert.equal(b.of("live").length, 2, "live at first, and again in the new worker");
+  bridge.render(b);
+  assert.deepEqual(next.of("render"), [{ id: "b", state: { n: 1 } }]);
+});
+
+test("a failed run lets input made meanwhile through", () => {
+  const { bridge, figures: [a], worker } = started(["a"]);
+  bridge.run(a, "raise ValueError");
+  a.controls = { n: 9 };
+  bridge.render(a);
+  assert.deepEqual(worker.of("render"), []);
+  worker.answer("ran", { id: "a", ok: false, controls: "", message: "ValueError", line: 1 });
+  assert.deepEqual(worker.of("render"), [{ id: "a", state: { n: 9 } }]);
+});
+
+test("a runtime that makes no progress fails every figure still waiting", () => {
+  const { figures, worker } = started(["a", "b"], { ready: false });
+  mock.timers.tick(RUNTIME_MS - 1);
+  worker.answer("progress", { step: 1, label: "Loading Python", loaded: 5, total: 10 });
+  mock.timers.tick(RUNTIME_MS - 1);
+  assert.deepEqual(
+    figures.map((figure) => figure.state),
+    ["loading", "loading"],
+  );
+  mock.timers.tick(1);
+  for (const figure of figures) assert.match(figure.of("fail")[0], /no progress for 60 s/);
+});
+
+test("an error names its figure, or every figure still waiting", () => {
+  const { figures: [a, b, c], worker } = started(["a", "b", "c"], { ready: false });
+  worker.answer("ready", { id: "c" });
+  worker.answer("frame", frame("c"));
+  worker.answer("error", { id: "a", message: "ImportError: no", detail: "" });
+  assert.equal(a.state, "error");
+  assert.equal(b.state, "loading");
+  worker.answer("error", { message: "the runtime broke", detail: "" });
+  assert.deepEqual(b.of("fail"), ["the runtime broke"]);
+  assert.equal(c.state, "live", "a live figure keeps going");
+});
+
+test("a worker that cannot start fails every figure, saying why", () => {
+  const bridge = new Bridge({
+    createWorker: () => {
+      throw new Error("blocked");
+    },
+    boot: { indexURL: "", moduleURL: "", shared: [], sizes: {} },
+    runtimeSeconds: 60,
+    renderSeconds: 5,
+  });
+  const figure = new FakeFigure("a");
+  bridge.start([figure]);
+  assert.deepEqual(figure.of("fail"), ["the Python worker could not start (blocked)."]);
+});
+
+test("a frame the page cannot paint ends that figure's request", () => {
+  const { bridge, figures: [a], worker } = started(["a"]);
+  a.paintable = false;
+  bridge.render(a);
+  worker.answer("frame", frame("a"));
+  mock.timers.tick(RENDER_MS * 2);
+  assert.equal(workers.length, 1, "no watch was left running");
+});

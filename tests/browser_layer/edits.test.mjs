@@ -1,0 +1,68 @@
+// Saved edits (src/essay_site/figures/browser/edits.js): kept with the module's version,
+// never lost to a storage that is full, off, or holds something else.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { SavedEdits } from "../../src/essay_site/figures/browser/edits.js";
+
+/** A localStorage stand-in. */
+function memory() {
+  const items = new Map();
+  return {
+    items,
+    getItem: (key) => (items.has(key) ? items.get(key) : null),
+    setItem: (key, value) => void items.set(key, String(value)),
+    removeItem: (key) => void items.delete(key),
+  };
+}
+
+test("an edit kept on this version comes back as current", () => {
+  const store = memory();
+  new SavedEdits(() => store, "edit:a", "v1").keep("x = 1");
+  assert.deepEqual(new SavedEdits(() => store, "edit:a", "v1").recall(), {
+    source: "x = 1",
+    current: true,
+  });
+  assert.equal(new SavedEdits(() => store, "edit:b", "v1").recall(), null, "per figure");
+});
+
+test("an edit made on another version comes back, marked as not current", () => {
+  const store = memory();
+  new SavedEdits(() => store, "edit:a", "v1").keep("x = 1");
+  assert.deepEqual(new SavedEdits(() => store, "edit:a", "v2").recall(), {
+    source: "x = 1",
+    current: false,
+  });
+});
+
+test("forgetting removes the edit", () => {
+  const store = memory();
+  const edits = new SavedEdits(() => store, "edit:a", "v1");
+  edits.keep("x = 1");
+  edits.keep(null);
+  assert.equal(edits.recall(), null);
+  assert.equal(store.items.size, 0);
+});
+
+test("what is not an edit of ours reads as nothing", () => {
+  const store = memory();
+  const edits = new SavedEdits(() => store, "edit:a", "v1");
+  for (const stored of ["{not json", "42", "null", '{"version":"v1"}', '{"source":7}', '"x"']) {
+    store.items.set("edit:a", stored);
+    assert.equal(edits.recall(), null, stored);
+  }
+});
+
+test("storage that is off or full loses nothing and throws nothing", () => {
+  const off = new SavedEdits(
+    () => {
+      throw new DOMException("denied", "SecurityError");
+    },
+    "edit:a",
+    "v1",
+  );
+  assert.equal(off.recall(), null);
+  off.keep("x = 1");
+  const full = { ...memory(), setItem: () => { throw new DOMException("full", "QuotaExceededError"); } };
+  new SavedEdits(() => full, "edit:a", "v1").keep("x = 1");
+});

@@ -1,0 +1,96 @@
+// Fakes for the browser layer's fast tests: a worker that records what the page sends and
+// answers when told, and figures that record what the bridge asks of them. No DOM, no Python.
+
+/** A stand-in for the Python worker. */
+export class FakeWorker {
+  constructor() {
+    /** @type {{ type: string, data: any }[]} */
+    this.sent = [];
+    this.terminated = false;
+    /** @type {((event: { data: any }) => void) | null} */
+    this.onmessage = null;
+    /** @type {((event: any) => void) | null} */
+    this.onerror = null;
+  }
+
+  /** @param {{ type: string, data: any }} message */
+  postMessage(message) {
+    if (!this.terminated) this.sent.push(message);
+  }
+
+  terminate() {
+    this.terminated = true;
+  }
+
+  /** The worker says something to the page. @param {string} type @param {any} data */
+  answer(type, data) {
+    this.onmessage?.({ data: { type, data } });
+  }
+
+  /** What was sent of one type. @param {string} type */
+  of(type) {
+    return this.sent.filter((message) => message.type === type).map((message) => message.data);
+  }
+}
+
+/** A figure as the bridge sees it, recording every call. */
+export class FakeFigure {
+  /** @param {string} id */
+  constructor(id) {
+    this.id = id;
+    this.state = "static";
+    this.controls = { n: 1 };
+    /** @type {[string, any][]} */
+    this.calls = [];
+    this.paintable = true;
+  }
+
+  spec() {
+    return { id: this.id, widget: this.id, packages: [], files: [] };
+  }
+
+  values() {
+    return { ...this.controls };
+  }
+
+  /** @param {any} progress */
+  progress(progress) {
+    if (this.state === "static") this.state = "loading";
+    this.calls.push(["progress", progress]);
+  }
+
+  live() {
+    this.calls.push(["live", null]);
+  }
+
+  /** @param {any} frame */
+  paint(frame) {
+    this.calls.push(["paint", frame]);
+    if (this.paintable) this.state = "live";
+    return this.paintable;
+  }
+
+  /** @param {any} outcome */
+  ran(outcome) {
+    this.calls.push(["ran", outcome]);
+  }
+
+  /** @param {string} message */
+  fail(message) {
+    this.state = "error";
+    this.calls.push(["fail", message]);
+  }
+
+  restarting() {
+    this.state = "loading";
+    this.calls.push(["restarting", null]);
+  }
+
+  /** The arguments of every call of one kind. @param {string} kind */
+  of(kind) {
+    return this.calls.filter(([name]) => name === kind).map(([, value]) => value);
+  }
+}
+
+/** A frame as the worker sends it. @param {string} id */
+export const frame = (id) => ({ id, html: "<p>frame</p>", alt: "frame", layers: [] });
