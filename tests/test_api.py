@@ -10,6 +10,7 @@ import pytest
 
 from essay_site.figures import api
 from essay_site.figures.api import Shapes
+from essay_site.figures.static import shapes_svg
 from tests.conftest import ROOT
 
 SQUARE = np.array([[[0, 0], [10, 0], [10, 10], [0, 10]]], dtype=np.float32)
@@ -37,7 +38,7 @@ def test_svg_paints_as_the_canvas_does(
     fill: np.ndarray[tuple[int, ...], np.dtype[np.uint8]] | None, stroke: str | None, painted: str
 ) -> None:
     # The canvas (figures.js paintShapes): fill if given; stroke in the stroke, else the fill.
-    svg = Shapes("c", SQUARE, 4, fill, stroke).svg()
+    svg = shapes_svg(Shapes("c", SQUARE, 4, fill, stroke))
     assert painted in svg
     assert "None" not in svg
 

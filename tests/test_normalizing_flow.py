@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from playwright.sync_api import expect
 
 from essay_site.figures import api
+from essay_site.figures.static import static_html
 from tests.conftest import (
     Visit,
     canvas_image,
@@ -74,7 +75,7 @@ def test_readout_is_the_measured_mass() -> None:
         stored.append(picture)
         return f"picture-{len(stored)}.svg"
 
-    page = frame.static_html(place)
+    page = static_html(frame, place)
     assert page.count("<img data-canvas=") == 2 and all(p.startswith(b"<svg") for p in stored)
     assert 'src="picture-2.svg" width="' in page
 

@@ -3,17 +3,15 @@
 A figure module declares ``CONTROLS`` (a tuple of the dataclasses below) and a
 ``render(state) -> Frame`` function. The same code runs at build time under CPython
 (to pre-render the default state into the page) and in the reader's browser under
-Pyodide (to redraw on every input). Nothing here imports a browser module.
+Pyodide (to redraw on every input). Nothing here imports a browser module, and nothing
+here is build-only: the page as built is drawn by ``essay_site.figures.static``, which is
+never shipped to readers.
 """
 
 from __future__ import annotations
 
-import base64
 import html
-import re
-import struct
 import traceback
-import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -236,24 +234,6 @@ class Raster:
             "data": data,
         }
 
-    def svg(self) -> str:
-        """The image as a PNG inside SVG, for the page as built (no script needed)."""
-        data = self.message()["data"]
-        rows = b"".join(
-            b"\x00" + data[row * self.width * 4 : (row + 1) * self.width * 4]
-            for row in range(self.height)
-        )
-        header = struct.pack(">IIBBBBB", self.width, self.height, 8, 6, 0, 0, 0)
-        png = b"\x89PNG\r\n\x1a\n" + b"".join(
-            struct.pack(">I", len(body)) + tag + body + struct.pack(">I", zlib.crc32(tag + body))
-            for tag, body in ((b"IHDR", header), (b"IDAT", zlib.compress(rows, 9)), (b"IEND", b""))
-        )
-        href = "data:image/png;base64," + base64.b64encode(png).decode()
-        return (
-            f'<image width="{self.width}" height="{self.height}" href="{href}" '
-            'preserveAspectRatio="none"/>'
-        )
-
 
 @dataclass(frozen=True)
 class Shapes:
@@ -297,32 +277,8 @@ class Shapes:
             "closed": self.closed,
         }
 
-    def svg(self) -> str:
-        """The shapes as SVG paths, for the page as built (no script needed)."""
-        points = memoryview(_bytes(self.points, "f", "Shapes.points")).cast("f").tolist()
-        fills = None if self.fill is None else list(_bytes(self.fill, "B", "Shapes.fill"))
-        step = self.vertices * 2
-        paths = []
-        for index in range(len(points) // step):
-            xy = points[index * step : (index + 1) * step]
-            d = "M" + "L".join(f"{xy[i]:.1f} {xy[i + 1]:.1f}" for i in range(0, step, 2))
-            if fills is None:
-                paint = f'fill="none" stroke="{self.stroke}"'
-            else:
-                r, g, b, a = fills[index * 4 : index * 4 + 4]
-                colour = f"rgba({r},{g},{b},{a / 255:.3f})"
-                paint = f'fill="{colour}" stroke="{self.stroke or colour}"'
-            paths.append(f'<path d="{d}{"Z" if self.closed else ""}" {paint}/>')
-        return f'<g stroke-width="{self.width}" stroke-linejoin="round">{"".join(paths)}</g>'
-
 
 Layer = Raster | Shapes
-_CANVAS = re.compile(
-    r'<canvas data-canvas="([\w-]+)" width="(\d+)" height="(\d+)" class="([^"]*)" '
-    r'role="img" aria-label="([^"]*)"></canvas>'
-)
-#: Stores a picture file (an SVG document) for the page as built, and returns its address.
-Place = Callable[[bytes], str]
 
 
 def canvas(name: str, width: int, height: int, label: str = "", *, pixelated: bool = False) -> str:
@@ -359,30 +315,6 @@ class Frame:
     html: str
     alt: str
     layers: tuple[Layer, ...] = field(default=())
-
-    def static_html(self, place: Place) -> str:
-        """The picture for the page as built: each canvas becomes an image of its layers.
-
-        The image is an SVG file (``place`` stores it), not inline markup: the page stays
-        small and paints its text first. Its width and height keep its room before it loads.
-        """
-
-        def draw(match: re.Match[str]) -> str:
-            name, width, height, kind, label = match.groups()
-            inside = "".join(layer.svg() for layer in self.layers if layer.canvas == name)
-            # Inside an image file the page's CSS cannot reach: pixels stay hard-edged here.
-            style = ' style="image-rendering:pixelated"' if "--pixelated" in kind else ""
-            document = (
-                f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-                f'viewBox="0 0 {width} {height}"{style}>{inside}</svg>'
-            )
-            return (
-                f'<img data-canvas="{name}" src="{html.escape(place(document.encode()))}" '
-                f'width="{width}" height="{height}" class="{kind}" alt="{label}" '
-                'loading="lazy" decoding="async">'
-            )
-
-        return _CANVAS.sub(draw, self.html)
 
     def message(self) -> dict[str, Any]:
         """The frame as the worker sends it to the page."""

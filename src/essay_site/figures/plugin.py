@@ -49,6 +49,7 @@ from essay_site.figures.contract import (
 )
 from essay_site.figures.imports import PACKAGE, Imports, walk
 from essay_site.figures.source import fragment
+from essay_site.figures.static import static_html
 from essay_site.pins import PYODIDE_CORE_FILES
 from essay_site.places import source_path
 
@@ -247,7 +248,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self.slots.append(
             f'<div class="{CLASSES["controls"]}" role="form" '
             f'aria-label="{name}">{shown}{controls}</div>\n'
-            f'<div class="{CLASSES["output"]}">{frame.static_html(self.place)}</div>\n'
+            f'<div class="{CLASSES["output"]}">{static_html(frame, self.place)}</div>\n'
             f'<p class="{CLASSES["alt"]}">{html.escape(frame.alt)}</p>\n'
             f'<p class="{CLASSES["announce"]}" aria-live="polite"></p>\n'
             f'<div class="{CLASSES["status"]}" role="status">'
