@@ -50,7 +50,7 @@ def build(session: nox.Session) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """Model tests under CPython, real builds, offline end-to-end tests in three engines."""
-    # The lint tools too: tests check the README's example and broken workflows with them.
+    # The lint tools too: tests check CONTRIBUTING's example and broken workflows with them.
     sync(session, "test", "lint")
     # The browser layer's rules, in seconds: Node's own test runner, a fake worker, no browser.
     session.run("node", "--test", "tests/browser_layer/", external=True)

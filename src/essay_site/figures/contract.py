@@ -1,9 +1,10 @@
 """The contract between the build and the browser layer, written down once.
 
-The build writes each figure's markup with these names, and hands the same values to
-``assets/figures.js`` (as JSON on its ``<script>``), so the two sides cannot drift apart.
-The reader-facing part (``data-widget``, ``data-state``, the ``figure:frame`` event) is
-documented in the README; the worker's messages are typed in ``protocol.d.ts``.
+The build writes each figure's markup with these names, and hands the same values to the
+browser layer (``browser/``, bundled as ``figures.js``; as JSON on its ``<script>``), so the
+two sides cannot drift apart. The reader-facing part (``data-widget``, ``data-state``, the
+``figure:frame`` event) is documented in ARCHITECTURE.md; the worker's messages are typed in
+``protocol.d.ts``.
 """
 
 from __future__ import annotations
