@@ -35,7 +35,7 @@ from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwrigh
 
 from essay_site.assets import PyodideRuntime
 from essay_site.dev import lighthouse
-from essay_site.dev.browser import CHROMIUM, CHROMIUM_ARGS, build_of
+from essay_site.dev.browser import CHROMIUM_ARGS, chromium_executable
 from essay_site.dev.build import mkdocs_build
 from essay_site.dev.site_server import SiteServer, serve
 from essay_site.pins import PYODIDE_PACKAGE_SOURCES
@@ -289,9 +289,8 @@ def build_variant(site: Path, off: tuple[str, ...]) -> None:
 def profile(driver: Playwright) -> Iterator[BrowserContext]:
     """A browser with a new, empty profile on disk (so a second visit finds a warm cache)."""
     with tempfile.TemporaryDirectory() as folder:
-        debian = build_of(driver, "chromium") == "debian"
         context = driver.chromium.launch_persistent_context(
-            folder, executable_path=CHROMIUM if debian else None, args=CHROMIUM_ARGS
+            folder, executable_path=chromium_executable(driver), args=CHROMIUM_ARGS
         )
         try:
             yield context

@@ -79,11 +79,15 @@ def how_to_install(engine: Engine) -> str:
     )
 
 
+def chromium_executable(driver: Playwright) -> str | None:
+    """Debian's Chromium where Playwright has no build of its own; None means Playwright's."""
+    return CHROMIUM if build_of(driver, "chromium") == "debian" else None
+
+
 def launch_chromium(driver: Playwright, args: list[str] | None = None) -> Browser:
     """Chromium (Playwright's build, else Debian's), headless, other hosts unresolvable."""
-    debian = build_of(driver, "chromium") == "debian"
     return driver.chromium.launch(
-        executable_path=CHROMIUM if debian else None, args=CHROMIUM_ARGS if args is None else args
+        executable_path=chromium_executable(driver), args=CHROMIUM_ARGS if args is None else args
     )
 
 
