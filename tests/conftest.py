@@ -8,11 +8,13 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
 from playwright.sync_api import (
     Browser,
+    BrowserContext,
     ConsoleMessage,
     Locator,
     Page,
@@ -115,14 +117,14 @@ FAULT_PAGE = """# Faults
 
 @pytest.fixture(scope="session")
 def fault_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A site with two faulty figures beside a good one, and a short runtime timeout."""
+    """A site with two faulty figures beside a good one, and a short runtime timeout (6 s)."""
     tmp = tmp_path_factory.mktemp("faults")
     figures = {
         "raises_on_input": RAISES_ON_INPUT,
         "fails_in_browser": FAILS_IN_BROWSER,
         "hangs_on_input": HANGS_ON_INPUT,
     }
-    project = make_project(tmp, FAULT_PAGE, figures, options="      runtime_timeout: 8")
+    project = make_project(tmp, FAULT_PAGE, figures, options="      runtime_timeout: 6")
     result = mkdocs_build(project, tmp / "site")
     assert result.returncode == 0, result.stderr
     return tmp / "site"
@@ -144,12 +146,51 @@ def engine_build(playwright: Playwright, engine: Engine) -> Build:
     return build
 
 
+#: Python boots in the shared Chromium: each is one fetch of Pyodide's ``.wasm`` by a page's
+#: worker (from the server or the offline copy), counted to keep the suite's boots in view.
+BOOTS = {"here": 0, "workers": 0}
+
+
 @pytest.fixture(scope="session")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     engine_build(playwright, "chromium")
     browser = launch_chromium(playwright)
+    new_context = browser.new_context
+
+    def counted(**options: Any) -> BrowserContext:
+        context = new_context(**options)
+        context.on("request", lambda request: count_boot(request.url))
+        return context
+
+    # Every test's context comes from here: the one place to see every boot.
+    browser.new_context = counted  # type: ignore[method-assign]
     yield browser
     browser.close()
+
+
+def count_boot(url: str) -> None:
+    """Count a request for Pyodide's ``.wasm``: one Python boot."""
+    if url.endswith("/pyodide.asm.wasm"):
+        BOOTS["here"] += 1
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """In a pytest-xdist worker, hand the boots counted here to the main process."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["boots"] = BOOTS["here"]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """Add up the boots of each pytest-xdist worker as it finishes."""
+    BOOTS["workers"] += node.workeroutput.get("boots", 0)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say how many times the suite started Python in Chromium."""
+    boots = BOOTS["here"] + BOOTS["workers"]
+    terminalreporter.write_line(f"Pyodide boots in Chromium this run: {boots}")
 
 
 def record_errors(page: Page, errors: list[str]) -> None:

@@ -8,7 +8,7 @@ from types import ModuleType
 import numpy as np
 import pytest
 
-from essay_site.figures import api
+from essay_site.figures import runner
 from essay_site.figures.api import Shapes
 from essay_site.figures.static import shapes_svg
 from tests.conftest import ROOT
@@ -54,11 +54,12 @@ def shipped() -> ModuleType:
 def test_an_edit_runs_in_place_of_the_shipped_module(shipped: ModuleType) -> None:
     edited = SOURCE.replace("BAR_BITS = 28", "BAR_BITS = 20")
     assert edited != SOURCE
-    result = api.edit(shipped, edited, {"n": 22})
-    assert result["ok"] and result["controls"] == ""
-    assert result["module"].BAR_BITS == 20 and shipped.BAR_BITS == 28
-    assert result["module"].__file__ == shipped.__file__
-    assert result["frame"]["html"] != api.message(shipped, {"n": 22})["html"]
+    result = runner.edit(shipped, edited, {"n": 22}, "pixel_explosion")
+    assert result.ok and result.controls == ""
+    assert result.module is not None and result.frame is not None
+    assert result.module.BAR_BITS == 20 and shipped.BAR_BITS == 28
+    assert result.module.__file__ == shipped.__file__
+    assert result.frame["html"] != runner.message(shipped, {"n": 22})["html"]
 
 
 @pytest.mark.parametrize(
@@ -79,16 +80,17 @@ def test_a_broken_edit_says_what_and_where_and_changes_nothing(
     old, new = change
     assert old in SOURCE
     edited = SOURCE.replace(old, new, 1)
-    result = api.edit(shipped, edited, {"n": 22})
-    assert not result["ok"]
-    assert error in result["error"]
-    assert line in edited.splitlines()[result["line"] - 1]
-    assert "module" not in result
+    result = runner.edit(shipped, edited, {"n": 22}, "pixel_explosion")
+    assert not result.ok
+    assert error in result.error
+    assert result.line is not None
+    assert line in edited.splitlines()[result.line - 1]
+    assert result.module is None and result.frame is None
 
 
-def test_new_controls_come_back_as_markup(shipped: ModuleType) -> None:
+def test_new_controls_come_back_as_markup_for_their_placement(shipped: ModuleType) -> None:
     edited = SOURCE.replace('"Binary pixels n"', '"Pixels, as many as you like"')
-    result = api.edit(shipped, edited, {})
-    assert result["ok"]
-    assert "Pixels, as many as you like" in result["controls"]
-    assert 'id="pixel_explosion-n"' in result["controls"]
+    result = runner.edit(shipped, edited, {}, "pixel_explosion-2")
+    assert result.ok
+    assert "Pixels, as many as you like" in result.controls
+    assert 'id="pixel_explosion-2-n"' in result.controls

@@ -396,8 +396,17 @@ SCENARIOS: dict[str, Callable[[Session], None]] = {
     )
 }
 
-#: What an engine here cannot do: (engine, scenario) -> why. The only place a scenario is skipped.
-SKIPS: dict[tuple[str, str], str] = {}
+#: Why a scenario is skipped in an engine: it cannot run there, or another test asserts the
+#: same more closely. The only place a scenario is skipped.
+SKIPS: dict[tuple[str, str], str] = {
+    ("chromium", "from_disk_it_reads_whole_with_one_notice"): (
+        "in Chromium, test_offline_reading.py::test_from_disk_the_page_reads_whole_with_one_notice"
+    ),
+    ("chromium", "the_second_visit_reads_with_the_network_off"): (
+        "in Chromium, test_offline_reading.py::"
+        "test_second_visit_with_the_network_off_reads_everything"
+    ),
+}
 
 
 def start(request: pytest.FixtureRequest, engine: Engine) -> Driver:

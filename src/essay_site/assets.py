@@ -104,7 +104,12 @@ def npm_project(sources: Path, files: tuple[str, ...], cache: Path, what: str) -
         npm = ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--prefix", str(scratch)]
         run_tool(npm, what)
         scratch.chmod(0o755)  # mkdtemp's folder is private; the cache is not
-        scratch.rename(target)
+        try:
+            scratch.rename(target)
+        except OSError:
+            # Another build (a parallel test process) installed the same lock first: use it.
+            if not target.is_dir():
+                raise
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return target

@@ -4,28 +4,20 @@ A figure module declares ``CONTROLS`` (a tuple of the dataclasses below) and a
 ``render(state) -> Frame`` function. The same code runs at build time under CPython
 (to pre-render the default state into the page) and in the reader's browser under
 Pyodide (to redraw on every input). Nothing here imports a browser module, and nothing
-here is build-only: the page as built is drawn by ``essay_site.figures.static``, which is
-never shipped to readers.
+here is build-only. Beside it, by who uses them: ``markup`` (the controls' and the figure's
+markup), ``static`` (the page as built, never shipped to readers) and ``runner`` (what the
+worker calls).
 """
 
 from __future__ import annotations
 
 import html
-import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
 State = dict[str, Any]
-
-
-def _labelled(kind: str, ident: str, label: str, field: str) -> str:
-    """A control's field inside its label, the visible name first."""
-    return (
-        f'<label class="gm-control gm-control--{kind}" for="{ident}">'
-        f'<span class="gm-control__label">{html.escape(label)}</span>{field}</label>'
-    )
 
 
 @dataclass(frozen=True)
@@ -66,26 +58,6 @@ class Slider:
             return round(number)
         return number
 
-    def html(self, figure: str) -> str:
-        """The control's markup, as the build puts it into the page."""
-        ident = f"{figure}-{self.name}"
-        value = self.coerce(self.value)
-        drag = (
-            f' data-drag="{self.drag}" data-per-pixel="{self.per_pixel}"'
-            f"{' data-wrap' if self.wrap else ''}"
-            if self.drag
-            else ""
-        )
-        return _labelled(
-            "slider",
-            ident,
-            self.label,
-            f'<input type="range" id="{ident}" name="{self.name}" min="{self.min}" '
-            f'max="{self.max}" step="{self.step}" value="{value}"{drag}>'
-            f'<output for="{ident}" data-unit="{html.escape(self.unit)}">'
-            f"{value}{html.escape(self.unit)}</output>",
-        )
-
 
 @dataclass(frozen=True)
 class Choice:
@@ -112,21 +84,6 @@ class Choice:
             raise ValueError(f"{self.name}: {text!r} is not one of {allowed}")
         return text
 
-    def html(self, figure: str) -> str:
-        """The control's markup, as the build puts it into the page."""
-        ident = f"{figure}-{self.name}"
-        options = "".join(
-            f'<option value="{html.escape(key)}"{" selected" if key == self.value else ""}>'
-            f"{html.escape(text)}</option>"
-            for key, text in self.options
-        )
-        return _labelled(
-            "choice",
-            ident,
-            self.label,
-            f'<select id="{ident}" name="{self.name}">{options}</select>',
-        )
-
 
 @dataclass(frozen=True)
 class Toggle:
@@ -149,16 +106,6 @@ class Toggle:
             return raw.lower() in {"true", "on", "1"}
         return bool(raw)
 
-    def html(self, figure: str) -> str:
-        """The control's markup, as the build puts it into the page."""
-        ident = f"{figure}-{self.name}"
-        checked = " checked" if self.value else ""
-        return (
-            f'<label class="gm-control gm-control--toggle" for="{ident}">'
-            f'<input type="checkbox" id="{ident}" name="{self.name}"{checked}>'
-            f"<span>{html.escape(self.label)}</span></label>"
-        )
-
 
 @dataclass(frozen=True)
 class Button:
@@ -177,13 +124,6 @@ class Button:
     def coerce(self, raw: Any) -> int:
         """Read the press count from the page."""
         return max(int(raw), 0)
-
-    def html(self, figure: str) -> str:
-        """The control's markup, as the build puts it into the page."""
-        return (
-            f'<button type="button" class="gm-control gm-control--button md-button" '
-            f'name="{self.name}" value="{self.value}">{html.escape(self.label)}</button>'
-        )
 
 
 Control = Slider | Choice | Toggle | Button
@@ -341,11 +281,6 @@ def coerce(controls: tuple[Control, ...], raw: Mapping[str, Any]) -> State:
     return state
 
 
-def controls_html(module: ModuleType, figure: str) -> str:
-    """The markup of all of a figure's controls."""
-    return "".join(control.html(figure) for control in module.CONTROLS)
-
-
 def render(module: ModuleType, raw: Mapping[str, Any] | None = None) -> Frame:
     """Render a figure module for a raw state (its defaults when ``raw`` is None).
 
@@ -361,47 +296,3 @@ def render(module: ModuleType, raw: Mapping[str, Any] | None = None) -> Frame:
     if not isinstance(frame, Frame):
         raise TypeError(f"{module.__name__}.render must return a Frame, not {type(frame).__name__}")
     return frame
-
-
-def message(module: ModuleType, raw: Mapping[str, Any]) -> dict[str, Any]:
-    """Render for the browser: the frame as plain data (strings, numbers, bytes)."""
-    return render(module, raw).message()
-
-
-def _line(error: BaseException, filename: str) -> int | None:
-    """The line of ``filename`` where ``error`` happened (innermost), if it did there."""
-    if isinstance(error, SyntaxError) and error.filename == filename:
-        return error.lineno
-    lines = [f.lineno for f in traceback.extract_tb(error.__traceback__) if f.filename == filename]
-    return lines[-1] if lines else None
-
-
-def edit(module: ModuleType, source: str, raw: Mapping[str, Any]) -> dict[str, Any]:
-    """Run a reader's edited source of a figure, in place of ``module``, for state ``raw``.
-
-    The edit becomes a fresh module of the same name and file (so its data files and helpers
-    are found), and is rendered once before it replaces anything: a syntax error, an
-    exception at import or in ``render`` leaves the figure as it was. Returns ``ok``; then
-    ``module``, the ``frame`` message and, if its ``CONTROLS`` changed, their new markup;
-    otherwise ``error`` (the exception's last line) and its ``line`` in the edited source.
-    """
-    filename = module.__file__ or f"{module.__name__}.py"
-    edited = ModuleType(module.__name__, module.__doc__)
-    edited.__file__ = filename
-    edited.__package__ = module.__package__
-    try:
-        exec(compile(source, filename, "exec"), edited.__dict__)  # the reader's own code
-        frame = message(edited, raw)
-    except Exception as error:
-        return {
-            "ok": False,
-            "error": traceback.format_exception_only(error)[-1].strip(),
-            "line": _line(error, filename),
-        }
-    changed = getattr(module, "CONTROLS", None) != edited.CONTROLS
-    return {
-        "ok": True,
-        "module": edited,
-        "frame": frame,
-        "controls": controls_html(edited, module.__name__.rpartition(".")[2]) if changed else "",
-    }

@@ -26,12 +26,16 @@ EDITOR: Final = "editor.js"
 SOURCE: Final = "source/"
 
 #: Python files every page's worker loads before any figure, relative to MODULES: the
-#: figures' package and the framework's figure API (``essay_site.figures.api``).
+#: figures' package, the figure API, and what the worker calls (``runner``, which writes new
+#: controls' markup after an edit).
 SHARED: Final = (
     "widgets/__init__.py",
     "essay_site/__init__.py",
     "essay_site/figures/__init__.py",
     "essay_site/figures/api.py",
+    "essay_site/figures/contract.py",
+    "essay_site/figures/markup.py",
+    "essay_site/figures/runner.py",
 )
 
 #: The parts of a figure, by role.

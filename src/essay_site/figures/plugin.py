@@ -22,7 +22,7 @@ import re
 import shutil
 import sys
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
@@ -44,10 +44,11 @@ from essay_site.figures.contract import (
     SHARED,
     SITE_FOLDER,
     SOURCE,
-    STEPS,
     as_json,
 )
 from essay_site.figures.imports import PACKAGE, Imports, walk
+from essay_site.figures.markers import MarkerError, Placement, scan
+from essay_site.figures.markup import FigureMarkup, controls_html, figure_inner, figure_outer
 from essay_site.figures.source import fragment
 from essay_site.figures.static import static_html
 from essay_site.pins import PYODIDE_CORE_FILES
@@ -56,22 +57,12 @@ from essay_site.places import source_path
 ASSETS = Path(__file__).parent / "assets"
 #: Where the framework's own Python files are (``essay_site/...``), to ship its figure API.
 SOURCES = Path(__file__).parents[2]
-OPEN = re.compile(r"^///\s*figure\s*\|\s*(?P<name>\S+)\s*$")
-CLOSE = re.compile(r"^///\s*$")
-# A fenced code block opens with three or more backticks or tildes; markers inside it are text.
-FENCE = re.compile(r"^\s{0,3}(?P<fence>`{3,}|~{3,})")
 WIDGET = re.compile(r'data-widget="([^"]+)"')
 # Stands for the figures' site folder, relative to the page, until the page is known.
 ASSETS_MARK = "@@gm-assets@@"
 SLOT = re.compile(r'<div data-gm-slot="(\d+)">\s*</div>')
 #: The pre-rendered pictures' folder, inside the figures' site folder; named by content.
 PICTURES = "pictures"
-
-
-def closes(line: str, fence: str) -> bool:
-    """Whether ``line`` closes the code block ``fence`` opened (same character, as long or more)."""
-    mark = line.strip()
-    return len(mark) >= len(fence) and set(mark) == {fence[0]}
 
 
 def front_matter_lines(page: Page, markdown: str) -> int:
@@ -106,19 +97,22 @@ def last_lines(error: BaseException, count: int = 6) -> str:
     return "\n".join(f"    {line}" for line in lines[-count:])
 
 
-@dataclass
-class Placement:
-    """One figure marker found in a page."""
+@dataclass(frozen=True)
+class Marker:
+    """A figure block found in a page: the placement, and the page's source file."""
 
-    name: str
+    placement: Placement
     src: str
-    line: int
-    caption: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """The figure's module."""
+        return self.placement.name
 
     @property
     def where(self) -> str:
-        """``file:line`` of the marker, for error messages."""
-        return f"{self.src}:{self.line}"
+        """``file:line`` of the block, for error messages."""
+        return f"{self.src}:{self.placement.line}"
 
 
 class FiguresPlugin(BasePlugin[FiguresConfig]):
@@ -171,107 +165,73 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         """Replace every figure block with its pre-rendered markup."""
         if not self.config.enabled:
             return markdown
-        out: list[str] = []
-        placement: Placement | None = None
-        counts: dict[str, int] = {}
-        fence = ""
         src = source_path(page, config)
-        first = front_matter_lines(page, markdown) + 1
-        for number, line in enumerate(markdown.splitlines(), start=first):
-            if placement is None:
-                fenced = FENCE.match(line)
-                if fence:
-                    fence = "" if closes(line, fence) else fence
-                    out.append(line)
-                elif fenced:
-                    fence = fenced["fence"]
-                    out.append(line)
-                elif opening := OPEN.match(line):
-                    placement = Placement(opening["name"], src, number)
-                else:
-                    out.append(line)
-            elif CLOSE.match(line):
-                counts[placement.name] = counts.get(placement.name, 0) + 1
-                out.append(self.figure_html(placement, counts[placement.name]))
-                placement = None
-            else:
-                placement.caption.append(line)
-        if placement is not None:
-            raise PluginError(f"{placement.where}: figure block is never closed with ///")
-        return "\n".join(out)
+        try:
+            parts = scan(markdown, first_line=front_matter_lines(page, markdown) + 1)
+        except MarkerError as error:
+            raise PluginError(f"{src}:{error.line}: {error}") from error
+        return "\n".join(
+            part if isinstance(part, str) else self.figure_html(Marker(part, src)) for part in parts
+        )
 
-    def load(self, placement: Placement) -> ModuleType:
+    def load(self, marker: Marker) -> ModuleType:
         """Import a figure module, refusing names that are not figures."""
-        if placement.name not in self.known:
+        if marker.name not in self.known:
             raise PluginError(
-                f"{placement.where}: unknown figure {placement.name!r}; "
+                f"{marker.where}: unknown figure {marker.name!r}; "
                 f"known figures in {self.widgets}: {', '.join(self.known) or 'none'}"
             )
         try:
-            return importlib.import_module(f"{PACKAGE}.{placement.name}")
+            return importlib.import_module(f"{PACKAGE}.{marker.name}")
         except Exception as error:
-            raise self.figure_error(placement, "failed to import", error) from error
+            raise self.figure_error(marker, "failed to import", error) from error
 
-    def figure_error(self, placement: Placement, what: str, error: Exception) -> PluginError:
+    def figure_error(self, marker: Marker, what: str, error: Exception) -> PluginError:
         """A build error naming the Markdown place, the figure's own line and the traceback."""
         where = figure_frames(error, self.widgets, self.root)
         return PluginError(
-            f"{placement.where}: figure {placement.name!r} {what}"
+            f"{marker.where}: figure {marker.name!r} {what}"
             f"{f' at {where}' if where else ''}: {type(error).__name__}: {error}\n"
             f"{last_lines(error)}"
         )
 
-    def figure_html(self, placement: Placement, occurrence: int) -> str:
-        """Pre-render one figure and wrap it in the markup the browser layer expects."""
-        module = self.load(placement)
+    def figure_html(self, marker: Marker) -> str:
+        """Pre-render one placement and write its markup (see ``markup``)."""
+        placement = marker.placement
+        module = self.load(marker)
         try:
             frame = api.render(module)
-            controls = api.controls_html(module, placement.name)
+            controls = controls_html(module.CONTROLS, placement.ident)
         except Exception as error:
-            raise self.figure_error(placement, "raised while pre-rendering", error) from error
-        imports = self.imports(placement, module)
-        packages = self.packages(placement, imports)
+            raise self.figure_error(marker, "raised while pre-rendering", error) from error
+        imports = self.imports(marker, module)
+        packages = self.packages(marker, imports)
         self.used[placement.name] = packages
-        files = self.files_for(placement, module, imports)
-        ident = placement.name if occurrence == 1 else f"{placement.name}-{occurrence}"
+        files = self.files_for(marker, module, imports)
         # A figure may name its controls (shown above them); otherwise they are named after the
-        # figure (its docstring's first line), so each form is a landmark of its own. A named
-        # role="form", not a <form>: Chrome lays out every <form> once the page has loaded
-        # (for autofill, it seems), even one far below the fold, which was most of the layout
-        # work figures added to the page's start-up.
-        legend = html.escape(getattr(module, "CONTROLS_LABEL", ""))
-        shown = f'<p class="{CLASSES["legend"]}">{legend}</p>' if legend else ""
+        # figure (its docstring's first line), so each is a landmark of its own.
+        legend = getattr(module, "CONTROLS_LABEL", "")
         title = (module.__doc__ or placement.name).strip().splitlines()[0].rstrip(".:")
-        name = legend or html.escape(f"Controls of the figure: {title}")
-        name += f" ({occurrence})" if occurrence > 1 else ""
-        # The figure's own markup waits in a slot until on_page_content, out of Markdown's reach.
-        self.slots.append(
-            f'<div class="{CLASSES["controls"]}" role="form" '
-            f'aria-label="{name}">{shown}{controls}</div>\n'
-            f'<div class="{CLASSES["output"]}">{static_html(frame, self.place)}</div>\n'
-            f'<p class="{CLASSES["alt"]}">{html.escape(frame.alt)}</p>\n'
-            f'<p class="{CLASSES["announce"]}" aria-live="polite"></p>\n'
-            f'<div class="{CLASSES["status"]}" role="status">'
-            f'<progress max="{STEPS}" value="0"></progress>'
-            "<span>Static preview: the live figure starts when Python has loaded.</span>"
-            f'<button type="button" class="{CLASSES["link"]}">Copy a link to this view</button>'
-            "</div>\n"
-            f'<details class="{CLASSES["code"]}" data-source="{SOURCE}{placement.name}.html" '
-            f'data-version="{sha256_of(Path(module.__file__ or ""))[:16]}">'
-            f"<summary>Python: the code that draws this figure</summary>"
-            f'<p><a href="{ASSETS_MARK}/{MODULES}{PACKAGE}/{placement.name}.py">'
-            f"{PACKAGE}/{placement.name}.py</a></p></details>"
+        name = legend or f"Controls of the figure: {title}"
+        name += f" ({placement.occurrence})" if placement.occurrence > 1 else ""
+        markup = FigureMarkup(
+            name=placement.name,
+            placement=placement.ident,
+            controls_name=name,
+            legend=legend,
+            controls=controls,
+            picture=static_html(frame, self.place),
+            alt=frame.alt,
+            packages=packages,
+            files=files,
+            module_path=f"{PACKAGE}/{placement.name}.py",
+            module_href=f"{ASSETS_MARK}/{MODULES}{PACKAGE}/{placement.name}.py",
+            source_href=f"{SOURCE}{placement.name}.html",
+            version=sha256_of(Path(module.__file__ or ""))[:16],
+            caption=placement.caption,
         )
-        caption = "\n".join(placement.caption).strip()
-        figcaption = f'<figcaption markdown="1">\n\n{caption}\n\n</figcaption>\n' if caption else ""
-        return (
-            f'\n<figure class="{CLASSES["figure"]}" id="figure-{ident}" '
-            f'data-widget="{placement.name}" '
-            f'data-state="static" data-packages="{" ".join(packages)}" '
-            f'data-files="{" ".join(files)}" markdown="1">\n'
-            f'<div data-gm-slot="{len(self.slots) - 1}"></div>\n'
-            f"{figcaption}</figure>\n"
-        )
+        self.slots.append(figure_inner(markup))
+        return figure_outer(markup, len(self.slots) - 1)
 
     def place(self, picture: bytes) -> str:
         """Keep a pre-rendered picture for the site; its address, named by its content."""
@@ -315,14 +275,14 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         files = core + [runtime.package_file(package) for package in sorted(packages)]
         return {path.name: path.stat().st_size for path in files}
 
-    def imports(self, placement: Placement, module: ModuleType) -> Imports:
+    def imports(self, marker: Marker, module: ModuleType) -> Imports:
         """The figure's helpers (transitively) and outside imports."""
         try:
             return walk(Path(module.__file__ or ""), self.widgets)
         except (OSError, SyntaxError) as error:
-            raise PluginError(f"{placement.where}: figure {placement.name!r}: {error}") from error
+            raise PluginError(f"{marker.where}: figure {marker.name!r}: {error}") from error
 
-    def files_for(self, placement: Placement, module: ModuleType, imports: Imports) -> list[str]:
+    def files_for(self, marker: Marker, module: ModuleType, imports: Imports) -> list[str]:
         """What the browser fetches besides the figure's module, relative to ``widgets/``.
 
         Its shared helper modules, and the data files of its ``DATA_FILES``, all present.
@@ -331,23 +291,23 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         missing = [path for path in data if not (self.widgets / path).is_file()]
         if missing:
             raise PluginError(
-                f"{placement.where}: figure {placement.name!r} needs {', '.join(missing)} "
+                f"{marker.where}: figure {marker.name!r} needs {', '.join(missing)} "
                 f"in {self.widgets}: run `nox -s fit`"
             )
         helpers = [f"{helper}.py" for helper in imports.helpers]
-        self.helpers[placement.name] = helpers
+        self.helpers[marker.name] = helpers
         files = helpers + data
         self.files.update(files)
         return files
 
-    def packages(self, placement: Placement, imports: Imports) -> list[str]:
+    def packages(self, marker: Marker, imports: Imports) -> list[str]:
         """Pyodide packages the figure and its helpers import, with their dependencies."""
         if not imports.outside - sys.stdlib_module_names:
             return []
         try:
             return self.pyodide().packages_for(imports.outside, local={PACKAGE})
         except AssetError as error:
-            raise PluginError(f"{placement.where}: figure {placement.name!r}: {error}") from error
+            raise PluginError(f"{marker.where}: figure {marker.name!r}: {error}") from error
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Copy the generic layer, the used figures and the runtime files into the site."""

@@ -41,6 +41,8 @@ declare namespace Protocol {
     id: string;
     /** The figure's module in widgets/. */
     widget: string;
+    /** Its placement on the page: the module's name, then name-2, name-3 for more. */
+    placement: string;
     /** Pyodide packages it imports. */
     packages: string[];
     /** Helper modules and data, relative to the figures' folder. */

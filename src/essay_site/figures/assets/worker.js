@@ -6,12 +6,19 @@
 // listed in ARCHITECTURE.md; the page side is ../browser/bridge.js.
 
 /**
- * essay_site/figures/api.py, the figure API, as imported through Pyodide. `message` may get undefined (a render for
- * an unknown id): Python then raises, and that is reported as the figure's error.
+ * essay_site/figures/runner.py, what the worker calls, as imported through Pyodide. `message` may
+ * get undefined (a render for an unknown id): Python then raises, and that is reported as the
+ * figure's error. `edit` returns runner.Edited.
  * @typedef {PyProxy & {
  *   message(module: PyProxy | undefined, raw: PyProxy): PyProxy,
- *   edit(module: PyProxy | undefined, source: string, raw: PyProxy): PyProxy,
- * }} ApiModule
+ *   edit(module: PyProxy | undefined, source: string, raw: PyProxy, placement: string): Edited,
+ * }} Runner
+ */
+
+/**
+ * runner.Edited, read attribute by attribute (Python's None arrives as undefined).
+ * @typedef {PyProxy & { ok: boolean, module?: PyProxy, frame?: PyProxy, controls: string,
+ *   error: string, line?: number }} Edited
  */
 
 /**
@@ -28,10 +35,12 @@ let booted = null; // Promise of the runtime and the figure API module
 // Both set once booted; steps 2 and 3 and render only run after, hence the casts below.
 /** @type {PyodideAPI | null} */
 let pyodide = null;
-/** @type {ApiModule | null} */
-let api = null;
+/** @type {Runner | null} */
+let runner = null;
 /** @type {Map<string, PyProxy>} */
 const figures = new Map(); // id -> figure module (a PyProxy)
+/** @type {Map<string, string>} */
+const placements = new Map(); // id -> the placement's name, for the ids of an edit's controls
 /** @type {Map<string, Promise<unknown>>} */
 const packageLoads = new Map(); // package list -> Promise, so shared packages load once
 /** @type {(value?: unknown) => void} */
@@ -206,7 +215,7 @@ function loadPackages(packages) {
  * @param {Protocol.FigureSpec} figure
  * @returns {Promise<boolean>} Whether the figure is ready.
  */
-async function startFigure({ id, widget, packages, files }) {
+async function startFigure({ id, widget, placement, packages, files }) {
   try {
     const sources = Promise.all([`${widget}.py`, ...files].map((path) => fetchFile(`widgets/${path}`)));
     sources.catch(() => {}); // awaited below, after the packages; a 404 is reported there
@@ -221,6 +230,7 @@ async function startFigure({ id, widget, packages, files }) {
     // millisecond as another figure's import would go unseen.
     /** @type {PyodideAPI} */ (pyodide).runPython("import importlib; importlib.invalidate_caches()");
     figures.set(id, /** @type {PyodideAPI} */ (pyodide).pyimport(`widgets.${widget}`));
+    placements.set(id, placement);
     post("ready", { id });
     return true;
   } catch (error) {
@@ -254,7 +264,7 @@ const handlers = {
     countBytes(sizes);
     booted = startRuntime(url, shared).then((runtime) => {
       pyodide = runtime;
-      api = /** @type {ApiModule} */ (pyodide.pyimport("essay_site.figures.api"));
+      runner = /** @type {Runner} */ (pyodide.pyimport("essay_site.figures.runner"));
     });
     booted.catch((error) => post("error", describe(error)));
   },
@@ -282,25 +292,21 @@ const handlers = {
   // it failed, and the figure goes on as it was.
   run({ id, source, state }) {
     const raw = /** @type {PyodideAPI} */ (pyodide).toPy(state);
-    /** @type {PyProxy | null} */
+    /** @type {Edited | null} */
     let result = null;
     try {
-      result = /** @type {ApiModule} */ (api).edit(figures.get(id), source, raw);
-      const outcome = /** @type {Map<string, unknown>} */ (result.toJs({ depth: 1 }));
-      if (outcome.get("ok")) {
-        figures.set(id, /** @type {PyProxy} */ (outcome.get("module")));
-        const controls = /** @type {string} */ (outcome.get("controls"));
+      result = /** @type {Runner} */ (runner).edit(figures.get(id), source, raw, placements.get(id) ?? "");
+      const { ok, module, frame, controls, error, line } = result;
+      if (ok && module && frame) {
+        figures.set(id, module);
         post("ran", { id, ok: true, controls, message: "", line: null });
-        const frame = /** @type {PyProxy} */ (outcome.get("frame"));
         try {
           postFrame(id, frame);
         } finally {
           frame.destroy();
         }
       } else {
-        const message = /** @type {string} */ (outcome.get("error"));
-        const line = /** @type {number | undefined} */ (outcome.get("line")) ?? null;
-        post("ran", { id, ok: false, controls: "", message, line });
+        post("ran", { id, ok: false, controls: "", message: error, line: line ?? null });
       }
     } catch (error) {
       post("ran", { id, ok: false, controls: "", message: describe(error).message, line: null });
@@ -316,7 +322,7 @@ const handlers = {
     /** @type {PyProxy | null} */
     let frame = null;
     try {
-      frame = /** @type {ApiModule} */ (api).message(module, raw);
+      frame = /** @type {Runner} */ (runner).message(module, raw);
       postFrame(id, frame);
     } catch (error) {
       post("error", { id, ...describe(error) });

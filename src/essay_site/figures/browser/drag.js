@@ -10,7 +10,7 @@
 export function enableDrag(form, output, changed) {
   const bound = /** @type {HTMLInputElement[]} */ ([...form.querySelectorAll("input[data-drag]")]);
   if (!bound.length) return;
-  // Each slider is inside its <label> (essay_site/figures/api.py), so `labels` is never null.
+  // Each slider has its <label for> (essay_site/figures/markup.py), so `labels` is never null.
   const names = bound
     .map((input) => /** @type {NodeListOf<HTMLLabelElement>} */ (input.labels)[0].textContent.trim())
     .join(" and ");

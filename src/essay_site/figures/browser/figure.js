@@ -88,8 +88,15 @@ export class Figure {
     return this.root.id;
   }
 
+  /** The figure's module. */
   get widget() {
     return /** @type {string} */ (this.root.dataset.widget);
+  }
+
+  /** This placement of it on the page (the module's name, then name-2, ...): what the URL and
+   * saved edits are keyed by, so two placements of one figure keep their own. */
+  get placement() {
+    return /** @type {string} */ (this.root.dataset.placement);
   }
 
   // The build writes data-state="static"; from then on only the setter writes it.
@@ -106,6 +113,7 @@ export class Figure {
     return {
       id: this.id,
       widget: this.widget,
+      placement: this.placement,
       packages: (this.root.dataset.packages || "").split(" ").filter(Boolean),
       files: (this.root.dataset.files || "").split(" ").filter(Boolean),
     };
@@ -161,7 +169,7 @@ export class Figure {
 
   live() {
     this.bar.value = this.contract.steps;
-    fromURL(this.form, this.widget, location.search);
+    fromURL(this.form, this.placement, location.search);
     this.showValues();
     // Back after a restart: a reader's last good edit runs again in the new worker.
     if (this.edited) this.run(this.edited);
@@ -275,14 +283,14 @@ export class Figure {
   rememberInURL() {
     clearTimeout(this.remembering);
     this.remembering = setTimeout(() => {
-      const url = toURL(this.controls, this.widget, new URL(location.href));
+      const url = toURL(this.controls, this.placement, new URL(location.href));
       if (url.href !== location.href) history.replaceState(history.state, "", url);
     }, 250);
   }
 
   // "Link to this view": this figure's state only, and the figure itself as the target.
   copyLink() {
-    const url = toURL(this.controls, this.widget, new URL(location.pathname, location.href));
+    const url = toURL(this.controls, this.placement, new URL(location.pathname, location.href));
     url.hash = this.id;
     copy(url.href, this.linkButton, "Link copied");
   }
