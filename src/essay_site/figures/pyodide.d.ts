@@ -32,4 +32,6 @@ interface PyProxy {
     depth?: number;
   }): unknown;
   destroy(): void;
+  /** A handle of its own on the same object (an attribute's proxy dies with its owner). */
+  copy(): PyProxy;
 }

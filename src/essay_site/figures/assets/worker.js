@@ -298,13 +298,10 @@ const handlers = {
       result = /** @type {Runner} */ (runner).edit(figures.get(id), source, raw, placements.get(id) ?? "");
       const { ok, module, frame, controls, error, line } = result;
       if (ok && module && frame) {
-        figures.set(id, module);
+        // Attributes of a proxy are borrowed, gone with it: the module is kept, so copied.
+        figures.set(id, module.copy());
         post("ran", { id, ok: true, controls, message: "", line: null });
-        try {
-          postFrame(id, frame);
-        } finally {
-          frame.destroy();
-        }
+        postFrame(id, frame);
       } else {
         post("ran", { id, ok: false, controls: "", message: error, line: line ?? null });
       }
