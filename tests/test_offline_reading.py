@@ -51,10 +51,14 @@ def reader(browser: Browser) -> Iterator[Reader]:
         context.close()
 
 
+#: The names of the site's caches, served at the root of a test server (its scope is "/").
+OFFLINE = "offline-reading / "
+
+
 def cache_names(page: Page) -> list[str]:
     """The caches of saved site versions (the memory snapshot has its own)."""
     names: list[str] = page.evaluate("caches.keys()")
-    return [name for name in names if name.startswith("essay-")]
+    return [name for name in names if name.startswith(OFFLINE)]
 
 
 @pytest.mark.browser
@@ -75,7 +79,7 @@ def test_second_visit_with_the_network_off_reads_everything(
             sizes = page.evaluate(
                 """async () => {
                      const names = await caches.keys();
-                     const cache = await caches.open(names.find((n) => n.startsWith("essay-")));
+                     const cache = await caches.open(names.find((n) => n.startsWith("offline-")));
                      const sizes = [];
                      for (const request of await cache.keys())
                        sizes.push((await (await cache.match(request)).arrayBuffer()).byteLength);
@@ -141,7 +145,7 @@ def test_with_data_saver_on_it_saves_only_on_request(essay_site: Path, browser: 
 
 
 SNAPSHOT_SIZE = """async () => {
-  const cache = await caches.open("pyodide-snapshot");
+  const cache = await caches.open("figures / snapshot 0.27.7");
   const [key] = await cache.keys();
   return key ? (await (await cache.match(key)).arrayBuffer()).byteLength : 0;
 }"""
@@ -196,7 +200,7 @@ def test_a_bad_snapshot_means_a_normal_boot(essay_site: Path, browser: Browser, 
         page.goto(server.url + "notebooks/models-up-close/")
         page.evaluate(
             f"""async () => {{
-                  const cache = await caches.open("pyodide-snapshot");
+                  const cache = await caches.open("figures / snapshot 0.27.7");
                   const key = new URL("assets/pyodide/memory-snapshot", location.origin).href;
                   const headers = {{ "X-Snapshot-Length": "{length}" }};
                   await cache.put(key, new Response({content}, {{ headers }}));
@@ -289,7 +293,7 @@ def test_turned_off_it_removes_itself(tmp_path: Path, browser: Browser) -> None:
         page.reload()
         # (The memory snapshot is Python's, not the saved site: a later boot may make one.)
         gone = """async () => !(await navigator.serviceWorker.getRegistrations()).length
-                             && !(await caches.keys()).some((n) => n.startsWith("essay-"))"""
+                             && !(await caches.keys()).some((n) => n.startsWith("offline-"))"""
         for _ in range(300):
             if page.evaluate(gone):
                 break

@@ -291,7 +291,7 @@ def test_an_edit_is_kept_for_its_version_only(
     expect(code.locator(".cm-content")).to_contain_text("BAR_BITS = 20")
     # An edit made on another version of the module is not run without asking.
     page.evaluate(
-        "localStorage.setItem('essay-edit:pixel_explosion',"
+        "localStorage.setItem('figures / edit pixel_explosion',"
         " JSON.stringify({version: 'older', source: 'BAR_BITS = 1'}))"
     )
     page.reload()
@@ -299,7 +299,7 @@ def test_an_edit_is_kept_for_its_version_only(
     expect(figure.get_by_role("button", name="Run my edit")).to_be_visible()
     assert figure.get_attribute("data-edited") is None
     figure.get_by_role("button", name="Discard it").click()
-    assert page.evaluate("localStorage.getItem('essay-edit:pixel_explosion')") is None
+    assert page.evaluate("localStorage.getItem('figures / edit pixel_explosion')") is None
 
 
 @pytest.mark.browser

@@ -231,10 +231,10 @@ const scenarios = (() => {
       return { run: root.dataset.run, error: code.querySelector(".gm-code__error")?.textContent || "" };
     },
 
-    /** Forget the reader's edits kept by this origin (figures.js keeps them per figure). */
+    /** Forget the reader's edits kept by this site (figures.js keeps them per placement). */
     async forgetEdits() {
       Object.keys(localStorage)
-        .filter((key) => key.startsWith("essay-edit:"))
+        .filter((key) => key.startsWith("figures / edit "))
         .forEach((key) => localStorage.removeItem(key));
       return true;
     },

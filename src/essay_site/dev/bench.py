@@ -74,8 +74,8 @@ new MutationObserver(() => {
 # The header's offline indicator once the whole site is saved (offline_reading plugin).
 SAVED = '.gm-offline[data-offline="saved"]'
 
-# Bytes kept in Cache Storage by cache-name prefix: the saved site ("essay-"), and
-# Python's memory snapshot ("pyodide-snapshot").
+# Bytes kept in Cache Storage by cache-name prefix: the saved site ("offline-reading /"), and
+# Python's memory snapshot ("figures / snapshot"); the bench serves the site at "/".
 CACHED_BYTES = """async (prefix) => {
   let total = 0;
   for (const name of (await caches.keys()).filter((n) => n.startsWith(prefix))) {
@@ -329,7 +329,7 @@ def saved(context: BrowserContext, server: SiteServer, path: str) -> Page:
     page.locator(SAVED).wait_for(timeout=300_000)
     # The first visit makes the snapshot once its figures are live, after saving begins.
     for _ in range(600):
-        if page.evaluate(CACHED_BYTES, "pyodide-snapshot"):
+        if page.evaluate(CACHED_BYTES, "figures / snapshot"):
             break
         page.wait_for_timeout(100)
     return page
@@ -348,8 +348,8 @@ def returning_offline(context: BrowserContext, server: SiteServer, path: str) ->
 def saved_bytes(context: BrowserContext, server: SiteServer) -> tuple[int, int]:
     """Bytes kept for offline reading, and of the memory snapshot (once both are made)."""
     page = saved(context, server, "")
-    site: int = page.evaluate(CACHED_BYTES, "essay-")
-    snapshot: int = page.evaluate(CACHED_BYTES, "pyodide-snapshot")
+    site: int = page.evaluate(CACHED_BYTES, "offline-reading / ")
+    snapshot: int = page.evaluate(CACHED_BYTES, "figures / snapshot")
     page.close()
     return site, snapshot
 

@@ -18,6 +18,10 @@ SITE_FOLDER: Final = "assets/figures"
 #: ``widgets/`` holds the figures) and the Pyodide runtime.
 MODULES: Final = "py/"
 RUNTIME: Final = "../pyodide/"
+#: Relative to SITE_FOLDER: the site's root. Its path is the site's scope, which every name
+#: the browser stores under carries: an origin may hold many sites (every GitHub Pages project
+#: site of an account shares one), and each touches only its own.
+ROOT: Final = "../" * (SITE_FOLDER.count("/") + 1)
 
 #: Relative to SITE_FOLDER: the code editor, loaded when a reader first edits.
 EDITOR: Final = "editor.js"
@@ -64,6 +68,9 @@ FRAME_EVENT: Final = "figure:frame"
 
 def as_json() -> str:
     """What figures.js reads (its ``Contract`` type in protocol.d.ts)."""
+    # Build-only: this module is shipped to the worker (for markup.py), the pins are not.
+    from essay_site.pins import PYODIDE
+
     return json.dumps(
         {
             "classes": CLASSES,
@@ -73,5 +80,7 @@ def as_json() -> str:
             "shared": SHARED,
             "editor": EDITOR,
             "runtime": RUNTIME,
+            "root": ROOT,
+            "pyodide": PYODIDE.spec.rpartition("@")[2],
         }
     )

@@ -6,7 +6,14 @@ declare namespace Protocol {
   /** What the page sends the worker, by message type. */
   interface ToWorker {
     /** Once the page is parsed; sizes: bytes of each file the runtime fetches, by name. */
-    boot: { indexURL: string; moduleURL: string; shared: string[]; sizes: Record<string, number> };
+    boot: {
+      indexURL: string;
+      moduleURL: string;
+      shared: string[];
+      sizes: Record<string, number>;
+      /** The Cache Storage name of this site's memory snapshot (its scope and Pyodide's version). */
+      snapshots: string;
+    };
     /** Right after boot, and after each restart (the figures that come back). */
     start: { figures: FigureSpec[] };
     render: { id: string; state: ControlState };
@@ -109,6 +116,10 @@ declare namespace Protocol {
     /** The code editor's module, relative to the browser layer's script. */
     editor: string;
     runtime: string;
+    /** The site's root; its path is the scope every stored name carries. */
+    root: string;
+    /** Pyodide's version, part of the snapshot's name. */
+    pyodide: string;
   }
 
   /** Bytes in an ordinary ArrayBuffer, so transferable and usable as ImageData. */

@@ -78,8 +78,11 @@ class OfflinePlugin(BasePlugin[OfflineConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Copy the page script, then write the worker with the list of every site file."""
         site = Path(config.site_dir)
+        # Both workers begin with the rule for the names they may touch (names.js).
+        names = (ASSETS / "names.js").read_text(encoding="utf-8")
         if not self.active:
-            (site / WORKER).write_text((ASSETS / "unregister.js").read_text(encoding="utf-8"))
+            retiring = (ASSETS / "unregister.js").read_text(encoding="utf-8")
+            (site / WORKER).write_text(f"{names}\n{retiring}", encoding="utf-8")
             return
         (site / SITE_FOLDER).mkdir(parents=True, exist_ok=True)
         for name in ("offline.js", "offline.css"):
@@ -87,4 +90,4 @@ class OfflinePlugin(BasePlugin[OfflineConfig]):
         listed = json.dumps(manifest(site, self.config.exclude), separators=(",", ":"))
         worker = (ASSETS / WORKER).read_text(encoding="utf-8")
         worker = worker.replace(MARK, f"(/*MANIFEST*/{listed})")
-        (site / WORKER).write_text(worker, encoding="utf-8")
+        (site / WORKER).write_text(f"{names}\n{worker}", encoding="utf-8")

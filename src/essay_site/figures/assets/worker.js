@@ -109,7 +109,8 @@ function reportBytes() {
 // A returning reader's interpreter starts from a memory snapshot that their own browser made
 // on the first visit (snapshot.js): it skips Python's own start-up, most of a warm boot.
 // Anything wrong with it (another build's, damaged) means a normal boot and a new snapshot.
-const SNAPSHOTS = "pyodide-snapshot";
+// Named by the page: this site's scope and Pyodide's version (set by boot, before any use).
+let snapshots = "";
 /** @param {string} indexURL */
 const snapshotKey = (indexURL) => `${indexURL}memory-snapshot`;
 let wantSnapshot = false;
@@ -135,7 +136,7 @@ async function readSnapshot(cache, key) {
     new Uint32Array(bytes.buffer, 0, 1)[0] === SNAPSHOT_MARK;
   if (whole) return bytes;
   console.warn("The memory snapshot is damaged; starting Python afresh.");
-  await caches.delete(SNAPSHOTS);
+  await caches.delete(snapshots);
   return null;
 }
 
@@ -144,7 +145,7 @@ const loadInterpreter = (indexURL) => async (/** @type {PyodideLoader} */ { load
   const key = snapshotKey(indexURL);
   /** @type {Cache | null} */
   // No Cache API outside a secure context (plain http from a LAN address): boot as usual.
-  const cache = typeof caches === "undefined" ? null : await caches.open(SNAPSHOTS).catch(() => null);
+  const cache = typeof caches === "undefined" ? null : await caches.open(snapshots).catch(() => null);
   const snapshot = cache && (await readSnapshot(cache, key));
   if (cache && snapshot) {
     try {
@@ -157,7 +158,7 @@ const loadInterpreter = (indexURL) => async (/** @type {PyodideLoader} */ { load
       return runtime;
     } catch (error) {
       console.warn("The memory snapshot was refused; starting Python afresh.", error);
-      await caches.delete(SNAPSHOTS);
+      await caches.delete(snapshots);
     }
   }
   wantSnapshot = Boolean(cache);
@@ -170,7 +171,7 @@ function makeSnapshot(indexURL) {
   maker.onmessage = ({ data }) => {
     if (!data.saved) console.warn(`No memory snapshot: ${data.message}`);
   };
-  maker.postMessage({ indexURL, cache: SNAPSHOTS, key: snapshotKey(indexURL) });
+  maker.postMessage({ indexURL, cache: snapshots, key: snapshotKey(indexURL) });
 }
 
 // Step 1: the interpreter, and the shared figure interface, fetched while it boots.
@@ -258,7 +259,8 @@ function postFrame(id, frame) {
 
 /** @type {Protocol.Handlers<Protocol.ToWorker>} */
 const handlers = {
-  boot({ indexURL: url, moduleURL: modules, shared, sizes }) {
+  boot({ indexURL: url, moduleURL: modules, shared, sizes, snapshots: name }) {
+    snapshots = name;
     indexURL = url;
     moduleURL = modules;
     countBytes(sizes);

@@ -19,7 +19,7 @@ import { CodePanel } from "./code_panel.js";
 
 /**
  * What every figure shares: the build's names and where its files are.
- * @typedef {{ contract: Protocol.Contract, assets: URL }} Settings
+ * @typedef {{ contract: Protocol.Contract, assets: URL, storage: string }} Settings
  */
 
 const MB = 1e6;
@@ -31,7 +31,7 @@ export class Figure {
    * @param {Bridge} bridge
    * @param {Settings} settings
    */
-  constructor(root, bridge, { contract, assets }) {
+  constructor(root, bridge, { contract, assets, storage }) {
     const { classes } = contract;
     this.root = root;
     this.bridge = bridge;
@@ -66,7 +66,7 @@ export class Figure {
       run: (source) => this.run(source),
       edited: () => this.edited,
     });
-    this.edits = new SavedEdits(() => localStorage, `essay-edit:${this.widget}`, this.panel.version);
+    this.edits = new SavedEdits(() => localStorage, `${storage}edit ${this.placement}`, this.panel.version);
     this.form.addEventListener("input", () => {
       this.request();
       this.rememberInURL();

@@ -17,15 +17,19 @@ function readSettings() {
   const { dataset } = script;
   const assets = new URL("./", script.src);
   const contract = /** @type {Protocol.Contract} */ (JSON.parse(/** @type {string} */ (dataset.contract)));
+  // Every name this site stores under in the browser starts so (see ARCHITECTURE.md).
+  const storage = `figures ${new URL(contract.root, assets).pathname} `;
   return {
     assets,
     contract,
+    storage,
     boot: {
       indexURL: new URL(contract.runtime, assets).href,
       moduleURL: new URL(contract.modules, assets).href,
       shared: contract.shared,
       // What the runtime downloads (file name -> bytes), for byte progress.
       sizes: /** @type {Record<string, number>} */ (JSON.parse(dataset.sizes || "{}")),
+      snapshots: `${storage}snapshot ${contract.pyodide}`,
     },
     runtimeSeconds: Number(dataset.timeout) || 60,
     renderSeconds: Number(dataset.renderTimeout) || 5,

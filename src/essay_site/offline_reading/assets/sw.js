@@ -2,7 +2,7 @@
 // The essay's service worker: keeps one whole version of the site for offline reading.
 //
 // The build writes the list of every site file, with its sha256, into MANIFEST below, so a
-// new build is a new worker. Each version lives in its own cache ("essay-<version>") and is
+// new build is a new worker. Each version lives in its own cache (names.js) and is
 // only ever served whole: the worker saves every file, checking each against its sha256,
 // before it may take over; a file that does not match (the server already has a newer build)
 // fails the install, and the next visit tries again. Until a reader reloads, the old version
@@ -17,9 +17,8 @@
 const MANIFEST = /** @type {{ version: string, files: Entry[] }} */ (/** @type {unknown} */ (/*MANIFEST*/null));
 
 const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
-const PREFIX = "essay-";
-const CACHE = `${PREFIX}${MANIFEST.version}`;
-const ROOT = new URL("./", sw.location.href);
+const CACHE = offlineCache(MANIFEST.version);
+const ROOT = SITE_ROOT;
 const FILES = new Map(MANIFEST.files.map((file) => [new URL(file.url, ROOT).href, file]));
 // A few files at a time: the reader's own requests always find bandwidth left.
 const PARALLEL = 4;
@@ -83,10 +82,8 @@ sw.addEventListener("install", (event) => event.waitUntil(save()));
 sw.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
-      const names = await caches.keys();
-      await Promise.all(
-        names.filter((name) => name.startsWith(PREFIX) && name !== CACHE).map((name) => caches.delete(name)),
-      );
+      // Only this site's older copies: other sites on the origin keep theirs.
+      await deleteOwnCaches({ offline: true, figures: false }, CACHE);
       // A first visit's pages start using the saved copy at once; it is the same version.
       await sw.clients.claim();
       await tell({ type: "saved" });
@@ -110,10 +107,6 @@ sw.addEventListener("fetch", (event) => {
   if (event.request.method !== "GET") return;
   const url = key(new URL(event.request.url));
   if (!FILES.has(url)) return;
-  event.respondWith(
-    caches
-      .open(CACHE)
-      .then((cache) => cache.match(url))
-      .then((saved) => saved || fetch(event.request)),
-  );
+  // match, not open: opening would create the cache again after a retiring worker deleted it.
+  event.respondWith(caches.match(url, { cacheName: CACHE }).then((saved) => saved || fetch(event.request)));
 });
