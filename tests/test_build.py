@@ -415,7 +415,7 @@ def test_the_contract_is_written_once(essay_html: str) -> None:
     # The build hands its names to the browser layer, which spells none of them itself.
     script = re.search(r'<script src="[^"]*figures\.js"[^>]*data-contract="([^"]+)"', essay_html)
     assert script
-    assert json.loads(html.unescape(script[1])) == json.loads(contract.as_json())
+    assert json.loads(html.unescape(script[1])) == json.loads(contract.as_json(PYODIDE.version))
     browser = ROOT / "src" / "essay_site" / "figures" / "browser"
     layer = "".join(path.read_text() for path in sorted(browser.glob("*.js")))
     for name in [*contract.CLASSES.values(), contract.FRAME_EVENT, contract.MODULES]:

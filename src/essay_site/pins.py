@@ -23,6 +23,11 @@ class NpmPin:
     sha256: str
 
     @property
+    def version(self) -> str:
+        """The version part of ``spec``."""
+        return self.spec.rpartition("@")[2]
+
+    @property
     def filename(self) -> str:
         """The tarball's name as ``npm pack`` writes it (``@scope/name`` -> ``scope-name``)."""
         name, version = self.spec.rsplit("@", 1)

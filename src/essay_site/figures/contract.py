@@ -66,11 +66,12 @@ STEPS: Final = 3
 FRAME_EVENT: Final = "figure:frame"
 
 
-def as_json() -> str:
-    """What figures.js reads (its ``Contract`` type in protocol.d.ts)."""
-    # Build-only: this module is shipped to the worker (for markup.py), the pins are not.
-    from essay_site.pins import PYODIDE
+def as_json(pyodide: str) -> str:
+    """What figures.js reads (its ``Contract`` type in protocol.d.ts).
 
+    ``pyodide`` is the runtime's version, given by the build: this module is shipped to the
+    worker (markup.py uses its names), the pins are not.
+    """
     return json.dumps(
         {
             "classes": CLASSES,
@@ -81,6 +82,6 @@ def as_json() -> str:
             "editor": EDITOR,
             "runtime": RUNTIME,
             "root": ROOT,
-            "pyodide": PYODIDE.spec.rpartition("@")[2],
+            "pyodide": pyodide,
         }
     )

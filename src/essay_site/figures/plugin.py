@@ -51,7 +51,7 @@ from essay_site.figures.markers import MarkerError, Placement, scan
 from essay_site.figures.markup import FigureMarkup, controls_html, figure_inner, figure_outer
 from essay_site.figures.source import fragment
 from essay_site.figures.static import static_html
-from essay_site.pins import PYODIDE_CORE_FILES
+from essay_site.pins import PYODIDE, PYODIDE_CORE_FILES
 from essay_site.places import source_path
 
 ASSETS = Path(__file__).parent / "assets"
@@ -254,7 +254,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             return output
         script = get_relative_url(f"{SITE_FOLDER}/{LAYER}", page.url)
         sizes = html.escape(json.dumps(self.download_sizes(set(WIDGET.findall(output)))))
-        contract = html.escape(as_json())
+        contract = html.escape(as_json(PYODIDE.version))
         tag = (
             f'<script src="{script}" data-sizes="{sizes}" data-contract="{contract}" '
             f'data-timeout="{self.config.runtime_timeout}" '

@@ -18,8 +18,7 @@ const MANIFEST = /** @type {{ version: string, files: Entry[] }} */ (/** @type {
 
 const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 const CACHE = offlineCache(MANIFEST.version);
-const ROOT = SITE_ROOT;
-const FILES = new Map(MANIFEST.files.map((file) => [new URL(file.url, ROOT).href, file]));
+const FILES = new Map(MANIFEST.files.map((file) => [new URL(file.url, SITE_ROOT).href, file]));
 // A few files at a time: the reader's own requests always find bandwidth left.
 const PARALLEL = 4;
 
