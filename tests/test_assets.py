@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import socket
+import time
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,11 @@ def test_the_official_distribution_comes_first_and_the_build_says_so(
         made = runtime([f"url:{server.url}", f"dir:{mirror}"], tmp_path / "cache")
         for name, data in FILES.items():
             assert made.package_file(name.split("-")[0]).read_bytes() == data
+        # The server logs a file once its handler is done, which can be just after the client
+        # has read it all: wait for the log (a few seconds at most), then compare.
+        deadline = time.monotonic() + 5
+        while len(server.log) < len(FILES) and time.monotonic() < deadline:
+            time.sleep(0.01)
         assert sorted(served.file.name for served in server.log) == sorted(FILES)
     assert made.served == dict.fromkeys(FILES, f"url:{server.url}")
     assert f"tiny-1.0-py3-none-any.whl: from url:{server.url}" in caplog.text
