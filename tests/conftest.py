@@ -294,7 +294,7 @@ def canvas_image(figure: Locator) -> str:
 
 def open_editor(figure: Locator) -> Locator:
     """The figure's "Python" disclosure, opened and turned into an editor."""
-    code = figure.locator("details.gm-figure__code")
+    code = figure.locator("details.live-figure__code")
     code.locator("summary").click()
     code.get_by_role("button", name="Edit").click()
     expect(code.locator(".cm-content")).to_be_visible()

@@ -59,8 +59,8 @@ def test_page_is_complete_without_javascript(essay_site: Path, browser: Browser)
         for index in range(figures.count()):
             figure = figures.nth(index)
             assert figure.get_attribute("data-state") == "static"
-            assert figure.locator(".gm-figure__alt").text_content()
-            assert figure.locator(".gm-figure__output > *").count() > 0
+            assert figure.locator(".live-figure__alt").text_content()
+            assert figure.locator(".live-figure__output > *").count() > 0
         assert page.locator(".katex-display").count() == 14
         pictures = page.locator("img[data-canvas]")
         assert pictures.count() == 4
@@ -99,7 +99,7 @@ def test_one_broken_figure_leaves_the_others_live(
     page = opened.page
     broken = page.locator('[data-widget="fails_in_browser"]')
     expect(broken).to_have_attribute("data-state", "error", timeout=60_000)
-    expect(broken.locator(".gm-figure__status")).to_contain_text("breaks in the browser")
+    expect(broken.locator(".live-figure__status")).to_contain_text("breaks in the browser")
     expect(broken.locator(".prerendered")).to_be_visible()
     good = page.locator('[data-widget="pixel_explosion"]')
     expect(good).to_have_attribute("data-state", "live")
@@ -110,7 +110,7 @@ def test_one_broken_figure_leaves_the_others_live(
     expect(raising).to_have_attribute("data-state", "live")
     page.fill("#raises_on_input-k", "2")
     expect(raising).to_have_attribute("data-state", "error")
-    expect(raising.locator(".gm-figure__status")).to_contain_text("k=2 is too much")
+    expect(raising.locator(".live-figure__status")).to_contain_text("k=2 is too much")
     expect(raising.locator(".calm")).to_be_visible()
     # The figure recovers when the reader goes back to a state it can draw.
     page.fill("#raises_on_input-k", "0")
@@ -162,8 +162,8 @@ def test_broken_runtime_ends_in_error_not_a_hang(
         figure = figures.nth(index)
         # The short timeout (6 s without progress) bounds even a runtime that hangs.
         expect(figure).to_have_attribute("data-state", "error", timeout=60_000)
-        expect(figure.locator(".gm-figure__status")).to_have_attribute("role", "alert")
-        expect(figure.locator(".gm-figure__output")).not_to_be_empty()
+        expect(figure.locator(".live-figure__status")).to_have_attribute("role", "alert")
+        expect(figure.locator(".live-figure__output")).not_to_be_empty()
     assert opened.external == []
 
 
@@ -176,7 +176,7 @@ def figure_pictures(page: Page, live: bool) -> dict[str, NDArray[np.int16]]:
         if live:
             expect(figure).to_have_attribute("data-state", "live", timeout=90_000)
         figure.scroll_into_view_if_needed()
-        shot = figure.locator(".gm-figure__output").screenshot(animations="disabled")
+        shot = figure.locator(".live-figure__output").screenshot(animations="disabled")
         image = Image.open(io.BytesIO(shot)).convert("RGB")
         pictures[str(figure.get_attribute("data-widget"))] = np.asarray(image, dtype=np.int16)
     return pictures
@@ -247,7 +247,7 @@ def test_a_figure_that_hangs_is_stopped_and_the_others_come_back(
     page.fill("#hangs_on_input-k", "1")
     # The site's render_timeout (5 s) stops it; the page itself never froze.
     expect(stuck).to_have_attribute("data-state", "error", timeout=15_000)
-    expect(stuck.locator(".gm-figure__status")).to_contain_text("did not answer within 5 s")
+    expect(stuck.locator(".live-figure__status")).to_contain_text("did not answer within 5 s")
     expect(stuck.locator(".calm")).to_be_visible()
     # The other figures restart in a new worker, in the state their controls show.
     expect(good).to_have_attribute("data-state", "live", timeout=60_000)

@@ -148,7 +148,7 @@ def test_only_the_packages_figures_import_are_copied(essay_site: Path) -> None:
 
 
 def test_figure_is_prerendered_with_its_contract(essay_html: str) -> None:
-    figure = essay_html[essay_html.index('<figure class="gm-figure"') :]
+    figure = essay_html[essay_html.index('<figure class="live-figure"') :]
     figure = figure[: figure.index("</figure>")]
     assert 'data-widget="pixel_explosion"' in figure
     assert 'data-state="static"' in figure
@@ -415,7 +415,8 @@ def test_the_contract_is_written_once(essay_html: str) -> None:
     # The build hands its names to the browser layer, which spells none of them itself.
     script = re.search(r'<script src="[^"]*figures\.js"[^>]*data-contract="([^"]+)"', essay_html)
     assert script
-    assert json.loads(html.unescape(script[1])) == json.loads(contract.as_json(PYODIDE.version))
+    written = json.loads(html.unescape(script[1]))
+    assert written == json.loads(contract.as_json(PYODIDE.version, "widgets"))
     browser = ROOT / "src" / "essay_site" / "figures" / "browser"
     layer = "".join(path.read_text() for path in sorted(browser.glob("*.js")))
     for name in [*contract.CLASSES.values(), contract.FRAME_EVENT, contract.MODULES]:
@@ -433,7 +434,7 @@ def test_the_python_shown_is_the_python_that_runs(
 ) -> None:
     root = essay_html[essay_html.index(f'data-widget="{figure}"') :]
     root = root[: root.index("</figure>")]
-    assert f'<details class="gm-figure__code" data-source="source/{figure}.html" ' in root
+    assert f'<details class="live-figure__code" data-source="source/{figure}.html" ' in root
     assert "<summary>Python" in root
     shown = (essay_site / "assets" / "figures" / "source" / f"{figure}.html").read_text()
     served = essay_site / "assets" / "figures" / "py" / "widgets"
@@ -448,7 +449,7 @@ def test_the_python_shown_is_the_python_that_runs(
 def test_each_figures_controls_have_a_name_of_their_own(essay_html: str) -> None:
     # Each form is a landmark; screen readers list them by name, so no two may share one.
     names = re.findall(
-        r'<div class="gm-figure__controls" role="form" aria-label="([^"]+)"', essay_html
+        r'<div class="live-figure__controls" role="form" aria-label="([^"]+)"', essay_html
     )
     assert len(names) == 6
     assert len(set(names)) == 6

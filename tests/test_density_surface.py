@@ -68,7 +68,7 @@ def test_orbit_by_drag_and_keyboard(essay_site: Path, visit: Callable[..., Visit
     page = opened.page
     figure = live(page, "density_surface")
     azimuth = page.locator("#density_surface-azimuth")
-    output = figure.locator(".gm-figure__output")
+    output = figure.locator(".live-figure__output")
     output.scroll_into_view_if_needed()
     box = output.bounding_box()
     assert box is not None
@@ -90,6 +90,6 @@ def test_orbit_by_drag_and_keyboard(essay_site: Path, visit: Callable[..., Visit
     page.fill("#density_surface-peaks", "12")
     expect(figure.get_by_role("img")).to_have_attribute("aria-label", "The density as a landscape")
     expect(figure.locator('[data-role="volume"]')).to_have_text("1.000")
-    expect(figure.locator(".gm-figure__alt")).to_contain_text("12 peaks")
+    expect(figure.locator(".live-figure__alt")).to_contain_text("12 peaks")
     assert opened.external == []
     assert opened.errors == []

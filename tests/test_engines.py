@@ -468,7 +468,7 @@ def test_without_service_workers_the_page_still_reads_online(
     # As in a browser without them (or with them turned off): no offline status, no error.
     with lacking(browser, essay_site, "serviceWorker") as (page, server):
         page.wait_for_timeout(1_000)  # were a registration to fail, it would have by now
-        expect(page.locator(".gm-offline")).to_have_count(0)
+        expect(page.locator(".offline-reading")).to_have_count(0)
         assert not any(served.file.name == "sw.js" for served in server.log)
 
 
@@ -478,7 +478,7 @@ def test_without_navigator_connection_it_saves_as_without_data_saver(
     # Firefox and Safari have no navigator.connection: no data saver to respect, so the site
     # is saved once the first figure is live, with no button to press.
     with lacking(browser, essay_site, "connection") as (page, _):
-        expect(page.locator(".gm-offline")).to_contain_text(
+        expect(page.locator(".offline-reading")).to_contain_text(
             re.compile("Saving for offline reading|Available offline"), timeout=60_000
         )
         assert page.evaluate(REGISTRATIONS) == 1
@@ -500,7 +500,7 @@ def test_without_a_secure_context_figures_still_go_live(
         page.goto(server.url.replace("127.0.0.1", "lan.test"))
         assert page.evaluate("[isSecureContext, typeof caches]") == [False, "undefined"]
         page.evaluate(expression("allLive", {"count": FIGURES}))
-        expect(page.locator(".gm-offline")).to_have_count(0)
+        expect(page.locator(".offline-reading")).to_have_count(0)
     browser.close()
     assert errors == []
 

@@ -96,13 +96,13 @@ def test_the_check_names_an_error_in_the_figures_markup(essay_site: Path, tmp_pa
     shutil.copytree(essay_site, site, ignore=shutil.ignore_patterns("assets", "search"))
     page = site / "index.html"
     good = (
-        '<div class="gm-control gm-control--slider">'
-        '<label class="gm-control__label" for="pixel_explosion-n">Binary pixels n</label>'
+        '<div class="live-control live-control--slider">'
+        '<label class="live-control__label" for="pixel_explosion-n">Binary pixels n</label>'
     )
     text = page.read_text(encoding="utf-8")
     assert good in text
     page.write_text(
-        text.replace(good, '<div class="gm-control"><label for="pixel_explosion-n">n', 1).replace(
+        text.replace(good, '<div class="live-control"><label for="pixel_explosion-n">n', 1).replace(
             "</output></div>", "</output></label></div>", 1
         ),
         encoding="utf-8",

@@ -128,8 +128,8 @@ def test_edited_controls_rebuild_the_form_and_a_memory_blow_up_is_an_error(
     edit_and_run(page, code, greedy)
     expect(figure).to_have_attribute("data-run", "error", timeout=20_000)
     line = greedy.splitlines().index("    np.ones(10**9)") + 1
-    expect(code.locator(".gm-code__error")).to_contain_text(f"Line {line}:")
-    expect(code.locator(".gm-code__error")).to_contain_text(
+    expect(code.locator(".live-code__error")).to_contain_text(f"Line {line}:")
+    expect(code.locator(".live-code__error")).to_contain_text(
         re.compile("MemoryError|array is too big")
     )
     expect(figure).to_have_attribute("data-state", "live")

@@ -22,7 +22,7 @@ from essay_site.dev.build import mkdocs_build
 from essay_site.dev.site_server import serve
 from tests.conftest import Visit, all_live, make_project, record_errors
 
-SAVED = '.gm-offline[data-offline="saved"]'
+SAVED = '.offline-reading[data-offline="saved"]'
 #: Every page of the essay, and how many figures it has.
 PAGES = {"notebooks/models-up-close/": 0, "": 6}
 
@@ -70,7 +70,7 @@ def test_second_visit_with_the_network_off_reads_everything(
         with serve(essay_site) as server:
             page.goto(server.url)
             # "Saving" may come and go between two looks, when the files are already at hand.
-            expect(page.locator(".gm-offline")).to_contain_text(
+            expect(page.locator(".offline-reading")).to_contain_text(
                 re.compile("Saving|Available offline"), timeout=60_000
             )
             expect(page.locator(SAVED)).to_have_text("Available offline", timeout=120_000)
@@ -112,7 +112,7 @@ def test_a_file_that_cannot_be_saved_stops_the_saving(essay_site: Path, browser:
         server.faults.update({"404.html": "missing", "editor.js": "stall"})
         page = opened.page
         page.goto(server.url)
-        status = page.locator(".gm-offline")
+        status = page.locator(".offline-reading")
         expect(status).to_contain_text("Could not save for offline reading", timeout=60_000)
         # Nothing more is downloaded for a version that cannot be whole (the stalled file is
         # let go), and no late progress message hides the failure.
@@ -268,7 +268,7 @@ def test_a_new_build_replaces_the_old_one_whole(tmp_path: Path, browser: Browser
         # Meanwhile the new version is saved and offered.
         prompt = page.get_by_role("button", name="Reload")
         expect(prompt).to_be_visible(timeout=120_000)
-        expect(page.locator(".gm-offline")).to_contain_text("A new version of this essay")
+        expect(page.locator(".offline-reading")).to_contain_text("A new version of this essay")
         prompt.click()
         expect(page.locator("article")).to_contain_text("Text two.", timeout=30_000)
         all_live(page, 1)
@@ -302,7 +302,7 @@ def test_turned_off_it_removes_itself(tmp_path: Path, browser: Browser) -> None:
         # No worker answers now (a new query string steps past the HTTP cache's old copy).
         page.goto(server.url + "?after")
         expect(page.locator("article")).to_contain_text("Text two.")
-        expect(page.locator(".gm-offline")).to_have_count(0)
+        expect(page.locator(".offline-reading")).to_have_count(0)
         assert page.evaluate("navigator.serviceWorker.controller") is None
 
 
@@ -325,14 +325,14 @@ def test_from_disk_the_page_reads_whole_with_one_notice(essay_site: Path, browse
         page.goto((essay_site / "index.html").as_uri())
         figures = page.locator("[data-widget]")
         expect(figures).to_have_count(6)
-        notice = page.locator(".gm-file-notice")
+        notice = page.locator(".live-file-notice")
         expect(notice).to_have_count(1)
         expect(notice).to_contain_text("python3 -m http.server")
         page.wait_for_timeout(1_000)
         for index in range(6):
             assert figures.nth(index).get_attribute("data-state") == "static"
-            assert figures.nth(index).locator(".gm-figure__output > *").count() > 0
-        expect(page.locator(".gm-offline")).to_have_count(0)
+            assert figures.nth(index).locator(".live-figure__output > *").count() > 0
+        expect(page.locator(".offline-reading")).to_have_count(0)
         assert opened.errors == []
 
 
@@ -344,7 +344,7 @@ def test_a_slow_link_shows_bytes_and_never_fails(
     opened = visit(fault_site, {"pyodide.asm.wasm": "slow"})
     page = opened.page
     good = page.locator('[data-widget="pixel_explosion"]')
-    status = good.locator(".gm-figure__status span")
+    status = good.locator(".live-figure__status span")
     expect(status).to_contain_text(re.compile(r"Loading Python: \d+\.\d of \d+\.\d MB"))
     seen = set()
     # The fault site's fails_in_browser ends in error by design; no other figure may.
@@ -364,4 +364,4 @@ def test_a_stalled_download_still_ends_in_error(
     opened = visit(fault_site, {"pyodide.asm.wasm": "stall"})
     good = opened.page.locator('[data-widget="pixel_explosion"]')
     expect(good).to_have_attribute("data-state", "error", timeout=60_000)
-    expect(good.locator(".gm-figure__status")).to_contain_text("no progress for 6 s")
+    expect(good.locator(".live-figure__status")).to_contain_text("no progress for 6 s")

@@ -148,7 +148,7 @@ def test_its_python_can_be_read_and_copied(essay_site: Path, browser: Browser) -
     with serve(essay_site) as server:
         page.goto(server.url)
         figure = page.locator('[data-widget="pixel_explosion"]')
-        code = figure.locator("details.gm-figure__code")
+        code = figure.locator("details.live-figure__code")
         expect(code.locator("summary")).to_contain_text("Python")
         # Closed, nothing of the source has been fetched.
         assert not any(s.file.parent.name == "source" for s in server.log)
@@ -179,7 +179,7 @@ def test_keyboard_focus_shows_and_the_settled_value_is_announced(
     assert outline == "solid true"
     expect(figure.locator('[data-role="n"]')).to_have_text("15")
     # One polite announcement, of the value the reader stopped on.
-    announce = figure.locator(".gm-figure__announce")
+    announce = figure.locator(".live-figure__announce")
     expect(announce).to_have_attribute("aria-live", "polite")
     expect(announce).to_contain_text("15 binary pixels")
     assert "11 binary pixels" not in (announce.text_content() or "")
@@ -194,10 +194,10 @@ def test_it_prints_with_its_values_and_without_its_machinery(
     page.fill("#pixel_explosion-n", "28")
     expect(figure.locator('[data-role="n"]')).to_have_text("28")
     page.emulate_media(media="print")
-    expect(figure.locator(".gm-figure__status")).to_be_hidden()
-    expect(figure.locator("details.gm-figure__code")).to_be_hidden()
+    expect(figure.locator(".live-figure__status")).to_be_hidden()
+    expect(figure.locator("details.live-figure__code")).to_be_hidden()
     expect(page.locator("#pixel_explosion-n")).to_be_hidden()
-    control = figure.locator(".gm-control--slider")
+    control = figure.locator(".live-control--slider")
     expect(control).to_be_visible()
     expect(control).to_contain_text("28")
 
@@ -243,7 +243,7 @@ def test_a_reader_edits_the_python_and_runs_it(
     line = broken.splitlines().index(next(x for x in broken.splitlines() if "def render((" in x))
     edit_and_run(page, code, broken)
     expect(figure).to_have_attribute("data-run", "error")
-    expect(code.locator(".gm-code__error")).to_contain_text(f"Line {line + 1}: SyntaxError")
+    expect(code.locator(".live-code__error")).to_contain_text(f"Line {line + 1}: SyntaxError")
     expect(code.locator(".cm-lintRange-error")).to_have_count(1)
     page.fill("#pixel_explosion-n", "23")
     expect(figure.locator('[data-role="n"]')).to_have_text("23")
@@ -251,7 +251,7 @@ def test_a_reader_edits_the_python_and_runs_it(
     edit_and_run(
         page, code, shipped.replace('    n = int(state["n"])', "    while True:\n        pass")
     )
-    expect(code.locator(".gm-code__error")).to_contain_text(
+    expect(code.locator(".live-code__error")).to_contain_text(
         "did not finish within 5 s", timeout=20_000
     )
     expect(other).to_have_attribute("data-state", "live", timeout=60_000)
@@ -308,7 +308,7 @@ def test_editing_works_with_the_keyboard_alone(
 ) -> None:
     page = visit(essay_site).page
     figure = live(page, "pixel_explosion")
-    code = figure.locator("details.gm-figure__code")
+    code = figure.locator("details.live-figure__code")
     code.locator("summary").focus()
     page.keyboard.press("Enter")  # open the disclosure
     edit = code.get_by_role("button", name="Edit")

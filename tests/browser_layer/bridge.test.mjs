@@ -77,11 +77,12 @@ test("a figure not yet ready asks for nothing", () => {
 });
 
 test("when the worker falls silent, the figure whose request it took first is stopped", () => {
-  // Page order a, b; request order b, a. Every message restarts the watches in request
-  // order, so b's runs out first: b is stopped, a comes back in a new worker.
+  // Page order a, b; request order b, a. The worker takes b's and falls silent: b is
+  // stopped, a comes back in a new worker.
   const { bridge, figures: [a, b], worker } = started(["a", "b"]);
   bridge.render(b);
   bridge.render(a);
+  worker.answer("took", { id: "b", request: "render" });
   mock.timers.tick(1_000);
   worker.answer("progress", { step: 3, label: "Working", loaded: 0, total: 0 });
   mock.timers.tick(RENDER_MS);
@@ -102,8 +103,10 @@ test("a figure waiting behind another's frames is not taken for stuck", () => {
   const { bridge, figures: [a, b], worker } = started(["a", "b"]);
   bridge.render(a);
   bridge.render(b);
+  worker.answer("took", { id: "a", request: "render" });
   mock.timers.tick(RENDER_MS - 1_000);
   worker.answer("frame", frame("a")); // a took 4 s; b has waited as long
+  worker.answer("took", { id: "b", request: "render" });
   mock.timers.tick(RENDER_MS - 1_000);
   worker.answer("frame", frame("b")); // 8 s after b asked, but the worker was never silent 5 s
   assert.equal(a.state, "live");
@@ -116,7 +119,9 @@ test("a run that never finishes is stopped, though a frame was on its way", () =
   bridge.render(a);
   assert.ok(bridge.run(a, "while True: pass"));
   assert.equal(bridge.run(a, "again"), false, "one run at a time");
+  worker.answer("took", { id: "a", request: "render" });
   worker.answer("frame", frame("a")); // the frame asked for before the run
+  worker.answer("took", { id: "a", request: "run" });
   mock.timers.tick(RENDER_MS);
   const [outcome] = a.of("ran");
   assert.equal(outcome.ok, false);
@@ -126,23 +131,40 @@ test("a run that never finishes is stopped, though a frame was on its way", () =
 });
 
 test("a run queued behind the stuck request is told it never ran", () => {
-  const { bridge, figures: [a, b] } = started(["a", "b"]);
+  const { bridge, figures: [a, b], worker } = started(["a", "b"]);
   bridge.render(a);
   bridge.run(b, "print('hi')");
+  worker.answer("took", { id: "a", request: "render" });
   mock.timers.tick(RENDER_MS);
   assert.equal(a.state, "error");
   assert.match(b.of("ran")[0].message, /restarted before your code ran/);
 });
 
 test("after a restart, each figure that comes back is made live again", () => {
-  const { bridge, figures: [a, b] } = started(["a", "b"]);
+  const { bridge, figures: [a, b], worker } = started(["a", "b"]);
   bridge.render(a);
+  worker.answer("took", { id: "a", request: "render" });
   mock.timers.tick(RENDER_MS);
   const next = /** @type {FakeWorker} */ (workers.at(-1));
   next.answer("ready", { id: "b" });
   assert.equal(b.of("live").length, 2, "live at first, and again in the new worker");
   bridge.render(b);
   assert.deepEqual(next.of("render"), [{ id: "b", state: { n: 1 } }]);
+});
+
+test("silence before the worker takes a request (another figure's packages) blames no one", () => {
+  // a is live; b is still starting, its packages installing: the worker is busy, silent.
+  const { bridge, figures: [a, b], worker } = started(["a", "b"], { ready: false });
+  worker.answer("ready", { id: "a" });
+  bridge.render(a);
+  mock.timers.tick(RENDER_MS * 3);
+  assert.deepEqual(a.of("fail"), []);
+  assert.equal(workers.length, 1, "no restart");
+  worker.answer("ready", { id: "b" });
+  worker.answer("took", { id: "a", request: "render" });
+  worker.answer("frame", frame("a"));
+  assert.equal(a.state, "live");
+  assert.equal(b.of("live").length, 1);
 });
 
 test("a failed run lets input made meanwhile through", () => {

@@ -60,7 +60,7 @@ const scenarios = (() => {
 
   /** What a figure shows: its markup and its canvases' pixels. @param {HTMLElement} root */
   function picture(root) {
-    const output = /** @type {HTMLElement} */ (root.querySelector(".gm-figure__output"));
+    const output = /** @type {HTMLElement} */ (root.querySelector(".live-figure__output"));
     const canvases = [...output.querySelectorAll("canvas")].map((canvas) => canvas.toDataURL());
     return output.innerHTML + canvases.join();
   }
@@ -123,7 +123,7 @@ const scenarios = (() => {
         () => {
           const failed = roots().find((root) => root.dataset.state === "error");
           if (failed) {
-            const said = failed.querySelector(".gm-figure__status")?.textContent;
+            const said = failed.querySelector(".live-figure__status")?.textContent;
             throw new Error(`${failed.dataset.widget} failed ("${said}"): ${states()}`);
           }
           return roots().length === count && roots().every((root) => root.dataset.state === "live");
@@ -185,7 +185,7 @@ const scenarios = (() => {
     /** @param {{ widget: string, line: string, from: string, to: string }} arg */
     async editAndRun({ widget, line, from, to }) {
       const root = figure(widget);
-      const code = /** @type {HTMLDetailsElement} */ (root.querySelector("details.gm-figure__code"));
+      const code = /** @type {HTMLDetailsElement} */ (root.querySelector("details.live-figure__code"));
       code.open = true;
       const edit = await until(() => code.querySelector("button[data-edit]"), 20_000, () => "no Edit button");
       /** @type {HTMLButtonElement} */ (edit).click();
@@ -228,7 +228,7 @@ const scenarios = (() => {
       if (!run) throw new Error("no Run button");
       run.click();
       await until(() => root.dataset.run && root.dataset.run !== "running", 30_000, () => `run: ${root.dataset.run}`);
-      return { run: root.dataset.run, error: code.querySelector(".gm-code__error")?.textContent || "" };
+      return { run: root.dataset.run, error: code.querySelector(".live-code__error")?.textContent || "" };
     },
 
     /** Forget the reader's edits kept by this site (figures.js keeps them per placement). */
@@ -243,19 +243,19 @@ const scenarios = (() => {
     async fromDisk() {
       await until(() => document.readyState === "complete", 20_000, () => document.readyState);
       await sleep(1_000); // long enough for a worker to have started, were one to start
-      const notices = [...document.querySelectorAll(".gm-file-notice")];
+      const notices = [...document.querySelectorAll(".live-file-notice")];
       return {
         notices: notices.length,
         text: notices.map((n) => n.textContent).join(),
         states: roots().map((root) => root.dataset.state),
-        pictures: roots().map((root) => root.querySelectorAll(".gm-figure__output > *").length),
-        offlineStatus: document.querySelectorAll(".gm-offline").length,
+        pictures: roots().map((root) => root.querySelectorAll(".live-figure__output > *").length),
+        offlineStatus: document.querySelectorAll(".offline-reading").length,
       };
     },
 
     /** Wait until the header says the site is saved for offline reading; what it says. */
     async saved() {
-      const status = () => document.querySelector(".gm-offline");
+      const status = () => document.querySelector(".offline-reading");
       await until(
         () => {
           const text = status()?.textContent || "";
@@ -270,7 +270,7 @@ const scenarios = (() => {
 
     /** The header's offline status, if any. */
     async offlineStatus() {
-      const status = /** @type {HTMLElement | null} */ (document.querySelector(".gm-offline"));
+      const status = /** @type {HTMLElement | null} */ (document.querySelector(".offline-reading"));
       return status && { text: status.textContent, saved: status.dataset.offline === "saved" };
     },
 
@@ -300,11 +300,11 @@ const scenarios = (() => {
       const shown = (e) => Boolean(e && e instanceof HTMLElement && e.offsetParent !== null && getComputedStyle(e).visibility !== "hidden");
       const printed = {
         rules: changed.length,
-        status: shown(root.querySelector(".gm-figure__status")),
-        code: shown(root.querySelector("details.gm-figure__code")),
+        status: shown(root.querySelector(".live-figure__status")),
+        code: shown(root.querySelector("details.live-figure__code")),
         slider: shown(root.querySelector('input[name="n"]')),
-        control: shown(root.querySelector(".gm-control--slider")),
-        controlText: root.querySelector(".gm-control--slider")?.textContent || "",
+        control: shown(root.querySelector(".live-control--slider")),
+        controlText: root.querySelector(".live-control--slider")?.textContent || "",
       };
       for (const rule of changed) rule.media.mediaText = "print"; // back to the screen
       return printed;

@@ -72,7 +72,7 @@ new MutationObserver(() => {
 """
 
 # The header's offline indicator once the whole site is saved (offline_reading plugin).
-SAVED = '.gm-offline[data-offline="saved"]'
+SAVED = '.offline-reading[data-offline="saved"]'
 
 # Bytes kept in Cache Storage by cache-name prefix: the saved site ("offline-reading /"), and
 # Python's memory snapshot ("figures / snapshot"); the bench serves the site at "/".
@@ -157,7 +157,7 @@ async ([widget, count]) => {{
 DRAG = f"""
 async ([widget, count]) => {{
   const root = document.querySelector(`[data-widget="${{widget}}"]`);
-  const output = root.querySelector(".gm-figure__output");
+  const output = root.querySelector(".live-figure__output");
   const box = output.getBoundingClientRect();
   const at = (i) => ({{ bubbles: true, clientX: box.left + 40 + (i % 200) * 2,
                         clientY: box.top + 100 + Math.sin(i / 9) * 30, pointerId: 1 }});
@@ -175,7 +175,7 @@ async ([widget, count]) => {{
 EDIT = f"""
 async ([widget, count]) => {{
   const root = document.querySelector(`[data-widget="${{widget}}"]`);
-  const code = root.querySelector("details.gm-figure__code");
+  const code = root.querySelector("details.live-figure__code");
   const found = (pick) => new Promise((resolve) => {{
     const look = () => (pick() ? resolve(pick()) : setTimeout(look, 2));
     look();

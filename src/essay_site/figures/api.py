@@ -232,7 +232,7 @@ def canvas(name: str, width: int, height: int, label: str = "", *, pixelated: bo
         pixelated: Whether to scale up with hard pixel edges (for images made of pixels).
 
     """
-    kind = "gm-canvas gm-canvas--pixelated" if pixelated else "gm-canvas"
+    kind = "live-canvas live-canvas--pixelated" if pixelated else "live-canvas"
     return (
         f'<canvas data-canvas="{name}" width="{width}" height="{height}" class="{kind}" '
         f'role="img" aria-label="{html.escape(label)}"></canvas>'

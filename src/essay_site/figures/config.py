@@ -14,8 +14,10 @@ class FiguresConfig(base.Config):
     # Off: the plugin does nothing (a build without it, e.g. to compare or to bisect).
     enabled = opt.Type(bool, default=True)
 
-    # Figure modules, relative to mkdocs.yml; the folder is imported as the package ``widgets``.
-    widgets_dir = opt.Type(str, default="widgets")
+    # Figure modules, relative to mkdocs.yml; the folder is imported as the package of its name.
+    figures_dir = opt.Type(str, default="widgets")
+    # The option's first name, read as figures_dir with a warning (a strict build fails on it).
+    widgets_dir = opt.Deprecated(moved_to="figures_dir")
 
     # Tried in order, file by file; any source will do, as each file is checked against the lock.
     package_sources = opt.ListOfItems(opt.Type(str), default=list(PYODIDE_PACKAGE_SOURCES))

@@ -14,8 +14,8 @@ from typing import Final
 
 #: Where the figures live in the site, and where the browser layer finds its parts.
 SITE_FOLDER: Final = "assets/figures"
-#: Relative to SITE_FOLDER: the Python files (laid out as in Pyodide's home folder, whose
-#: ``widgets/`` holds the figures) and the Pyodide runtime.
+#: Relative to SITE_FOLDER: the Python files (laid out as in Pyodide's home folder: the
+#: figures' package, named after their folder, beside ``essay_site/``) and the Pyodide runtime.
 MODULES: Final = "py/"
 RUNTIME: Final = "../pyodide/"
 #: Relative to SITE_FOLDER: the site's root. Its path is the site's scope, which every name
@@ -29,11 +29,10 @@ EDITOR: Final = "editor.js"
 #: Relative to SITE_FOLDER: each figure's source, highlighted (``<name>.html``).
 SOURCE: Final = "source/"
 
-#: Python files every page's worker loads before any figure, relative to MODULES: the
-#: figures' package, the figure API, and what the worker calls (``runner``, which writes new
-#: controls' markup after an edit).
+#: Python files every page's worker loads before any figure, relative to MODULES (besides the
+#: figures' package's ``__init__.py``): the figure API, and what the worker calls (``runner``,
+#: which writes new controls' markup after an edit).
 SHARED: Final = (
-    "widgets/__init__.py",
     "essay_site/__init__.py",
     "essay_site/figures/__init__.py",
     "essay_site/figures/api.py",
@@ -44,19 +43,19 @@ SHARED: Final = (
 
 #: The parts of a figure, by role.
 CLASSES: Final = {
-    "figure": "gm-figure",
-    "legend": "gm-figure__legend",
-    "controls": "gm-figure__controls",
-    "output": "gm-figure__output",
-    "alt": "gm-figure__alt",
-    "status": "gm-figure__status",
-    "fileNotice": "gm-file-notice",
-    "code": "gm-figure__code",
-    "codeFile": "gm-code__file",
-    "copy": "gm-code__copy",
-    "announce": "gm-figure__announce",
-    "link": "gm-figure__link",
-    "edit": "gm-code__tools",
+    "figure": "live-figure",
+    "legend": "live-figure__legend",
+    "controls": "live-figure__controls",
+    "output": "live-figure__output",
+    "alt": "live-figure__alt",
+    "status": "live-figure__status",
+    "fileNotice": "live-file-notice",
+    "code": "live-figure__code",
+    "codeFile": "live-code__file",
+    "copy": "live-code__copy",
+    "announce": "live-figure__announce",
+    "link": "live-figure__link",
+    "edit": "live-code__tools",
 }
 
 #: Loading steps shown in each figure's progress bar: runtime, packages, the figure itself.
@@ -66,11 +65,11 @@ STEPS: Final = 3
 FRAME_EVENT: Final = "figure:frame"
 
 
-def as_json(pyodide: str) -> str:
+def as_json(pyodide: str, package: str) -> str:
     """What figures.js reads (its ``Contract`` type in protocol.d.ts).
 
     ``pyodide`` is the runtime's version, given by the build: this module is shipped to the
-    worker (markup.py uses its names), the pins are not.
+    worker (markup.py uses its names), the pins are not. ``package`` is the figures' package.
     """
     return json.dumps(
         {
@@ -78,7 +77,8 @@ def as_json(pyodide: str) -> str:
             "steps": STEPS,
             "frameEvent": FRAME_EVENT,
             "modules": MODULES,
-            "shared": SHARED,
+            "package": package,
+            "shared": [f"{package}/__init__.py", *SHARED],
             "editor": EDITOR,
             "runtime": RUNTIME,
             "root": ROOT,

@@ -2,7 +2,7 @@
 
 The build writes a figure around its pre-rendered picture; the worker writes the controls
 again when a reader's edit changes them (so this module is shipped with the figure API).
-Each control is one ``gm-control`` box whose ``<label for>`` holds only the visible name:
+Each control is one ``live-control`` box whose ``<label for>`` holds only the visible name:
 valid HTML, where a label may not hold both an ``<input>`` and an ``<output>``.
 """
 
@@ -18,8 +18,8 @@ from essay_site.figures.contract import CLASSES, STEPS
 def _box(kind: str, ident: str, label: str, field: str) -> str:
     """A control's name, then its field, in one box."""
     return (
-        f'<div class="gm-control gm-control--{kind}">'
-        f'<label class="gm-control__label" for="{ident}">{html.escape(label)}</label>'
+        f'<div class="live-control live-control--{kind}">'
+        f'<label class="live-control__label" for="{ident}">{html.escape(label)}</label>'
         f"{field}</div>"
     )
 
@@ -60,13 +60,13 @@ def control_html(control: Control, placement: str) -> str:
         # The chip is its label: one checkbox inside, the name beside it.
         checked = " checked" if control.value else ""
         return (
-            f'<label class="gm-control gm-control--toggle" for="{ident}">'
+            f'<label class="live-control live-control--toggle" for="{ident}">'
             f'<input type="checkbox" id="{ident}" name="{control.name}"{checked}>'
             f"<span>{html.escape(control.label)}</span></label>"
         )
     if isinstance(control, Button):
         return (
-            f'<button type="button" class="gm-control gm-control--button md-button" '
+            f'<button type="button" class="live-control live-control--button md-button" '
             f'name="{control.name}" value="{control.value}">{html.escape(control.label)}</button>'
         )
     raise TypeError(f"not a control: {control!r}")
@@ -116,7 +116,7 @@ def figure_outer(figure: FigureMarkup, slot: int) -> str:
         f'data-widget="{figure.name}" data-placement="{figure.placement}" '
         f'data-state="static" data-packages="{" ".join(figure.packages)}" '
         f'data-files="{" ".join(figure.files)}" markdown="1">\n'
-        f'<div data-gm-slot="{slot}"></div>\n'
+        f'<div data-live-slot="{slot}"></div>\n'
         f"{figcaption}</figure>\n"
     )
 

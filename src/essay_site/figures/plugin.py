@@ -1,6 +1,6 @@
 """The ``figures`` plugin: find figure markers, pre-render them, ship them to the browser.
 
-A figure is placed in Markdown with a block naming its module in ``widgets/``::
+A figure is placed in Markdown with a block naming its module in the figures folder::
 
     /// figure | pixel_explosion
     The caption, in Markdown.
@@ -18,6 +18,7 @@ import hashlib
 import html
 import importlib
 import json
+import keyword
 import re
 import shutil
 import sys
@@ -46,7 +47,7 @@ from essay_site.figures.contract import (
     SOURCE,
     as_json,
 )
-from essay_site.figures.imports import PACKAGE, Imports, walk
+from essay_site.figures.imports import FRAMEWORK, Imports, walk
 from essay_site.figures.markers import MarkerError, Placement, scan
 from essay_site.figures.markup import FigureMarkup, controls_html, figure_inner, figure_outer
 from essay_site.figures.source import fragment
@@ -59,8 +60,8 @@ ASSETS = Path(__file__).parent / "assets"
 SOURCES = Path(__file__).parents[2]
 WIDGET = re.compile(r'data-widget="([^"]+)"')
 # Stands for the figures' site folder, relative to the page, until the page is known.
-ASSETS_MARK = "@@gm-assets@@"
-SLOT = re.compile(r'<div data-gm-slot="(\d+)">\s*</div>')
+ASSETS_MARK = "@@live-assets@@"
+SLOT = re.compile(r'<div data-live-slot="(\d+)">\s*</div>')
 #: The pre-rendered pictures' folder, inside the figures' site folder; named by content.
 PICTURES = "pictures"
 
@@ -75,8 +76,8 @@ def front_matter_lines(page: Page, markdown: str) -> int:
     return raw[: len(raw) - len(markdown)].count("\n") if raw.endswith(markdown) else 0
 
 
-def figure_frames(error: BaseException, widgets: Path, root: Path) -> str:
-    """``widgets/name.py:line`` of the innermost traceback frame in a figure or its helpers.
+def figure_frames(error: BaseException, folder: Path, root: Path) -> str:
+    """``folder/name.py:line`` of the innermost traceback frame in a figure or its helpers.
 
     The figure API lives outside the folder: its checks report the figure's mistakes.
     A syntax error has no frame of its own: its file and line are on the error.
@@ -86,9 +87,26 @@ def figure_frames(error: BaseException, widgets: Path, root: Path) -> str:
         places.append((error.filename, error.lineno))
     for filename, line in reversed(places):
         path = Path(filename).resolve()
-        if path.is_relative_to(widgets.resolve()):
+        if path.is_relative_to(folder.resolve()):
             return f"{path.relative_to(root.resolve())}:{line}"
     return ""
+
+
+def package_of(folder: Path) -> str:
+    """The package the figures folder is imported as, in the build and in the browser: its name.
+
+    Raises:
+        PluginError: The folder is not a package, or its name cannot be one of its own.
+
+    """
+    if not (folder / "__init__.py").is_file():
+        raise PluginError(f"{folder}: not a figures folder (no __init__.py)")
+    name = folder.name
+    if not name.isidentifier() or keyword.iskeyword(name):
+        raise PluginError(f"{folder}: a figures folder's name must be a Python name, not {name!r}")
+    if name in sys.stdlib_module_names or name == FRAMEWORK:
+        raise PluginError(f"{folder}: a figures folder may not be named after the module {name!r}")
+    return name
 
 
 def last_lines(error: BaseException, count: int = 6) -> str:
@@ -120,7 +138,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
 
     def __init__(self) -> None:
         self.root: Path = Path()
-        self.widgets: Path = Path()
+        self.folder: Path = Path()
+        self.package = ""
         self.runtime: PyodideRuntime | None = None
         self.used: dict[str, list[str]] = {}
         self.slots: list[str] = []
@@ -134,21 +153,20 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         if not self.config.enabled:
             return config
         self.root = Path(config.config_file_path).parent
-        self.widgets = self.root / self.config.widgets_dir
-        if not (self.widgets / "__init__.py").is_file():
-            raise PluginError(f"{self.widgets}: not a figures folder (no __init__.py)")
-        # Import the folder as the package ``widgets`` afresh, so `mkdocs serve` sees edits.
-        for name in [m for m in sys.modules if m == PACKAGE or m.startswith(f"{PACKAGE}.")]:
+        self.folder = (self.root / self.config.figures_dir).resolve()
+        self.package = package_of(self.folder)
+        # Import the folder as its package afresh, so `mkdocs serve` sees edits.
+        for name in [m for m in sys.modules if m.partition(".")[0] == self.package]:
             del sys.modules[name]
-        if str(self.widgets.parent) not in sys.path:
-            sys.path.insert(0, str(self.widgets.parent))
+        if str(self.folder.parent) not in sys.path:
+            sys.path.insert(0, str(self.folder.parent))
         config.extra_css.append(f"{SITE_FOLDER}/figures.css")
         return config
 
     @property
     def known(self) -> list[str]:
         """Names of all figure modules (files not starting with an underscore)."""
-        return sorted(p.stem for p in self.widgets.glob("*.py") if not p.stem.startswith("_"))
+        return sorted(p.stem for p in self.folder.glob("*.py") if not p.stem.startswith("_"))
 
     def pyodide(self) -> PyodideRuntime:
         """The runtime, opened on first use so a site without figures fetches nothing."""
@@ -179,16 +197,16 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         if marker.name not in self.known:
             raise PluginError(
                 f"{marker.where}: unknown figure {marker.name!r}; "
-                f"known figures in {self.widgets}: {', '.join(self.known) or 'none'}"
+                f"known figures in {self.folder}: {', '.join(self.known) or 'none'}"
             )
         try:
-            return importlib.import_module(f"{PACKAGE}.{marker.name}")
+            return importlib.import_module(f"{self.package}.{marker.name}")
         except Exception as error:
             raise self.figure_error(marker, "failed to import", error) from error
 
     def figure_error(self, marker: Marker, what: str, error: Exception) -> PluginError:
         """A build error naming the Markdown place, the figure's own line and the traceback."""
-        where = figure_frames(error, self.widgets, self.root)
+        where = figure_frames(error, self.folder, self.root)
         return PluginError(
             f"{marker.where}: figure {marker.name!r} {what}"
             f"{f' at {where}' if where else ''}: {type(error).__name__}: {error}\n"
@@ -224,8 +242,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             alt=frame.alt,
             packages=packages,
             files=files,
-            module_path=f"{PACKAGE}/{placement.name}.py",
-            module_href=f"{ASSETS_MARK}/{MODULES}{PACKAGE}/{placement.name}.py",
+            module_path=f"{self.package}/{placement.name}.py",
+            module_href=f"{ASSETS_MARK}/{MODULES}{self.package}/{placement.name}.py",
             source_href=f"{SOURCE}{placement.name}.html",
             version=sha256_of(Path(module.__file__ or ""))[:16],
             caption=placement.caption,
@@ -254,7 +272,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             return output
         script = get_relative_url(f"{SITE_FOLDER}/{LAYER}", page.url)
         sizes = html.escape(json.dumps(self.download_sizes(set(WIDGET.findall(output)))))
-        contract = html.escape(as_json(PYODIDE.version))
+        contract = html.escape(as_json(PYODIDE.version, self.package))
         tag = (
             f'<script src="{script}" data-sizes="{sizes}" data-contract="{contract}" '
             f'data-timeout="{self.config.runtime_timeout}" '
@@ -278,21 +296,21 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
     def imports(self, marker: Marker, module: ModuleType) -> Imports:
         """The figure's helpers (transitively) and outside imports."""
         try:
-            return walk(Path(module.__file__ or ""), self.widgets)
+            return walk(Path(module.__file__ or ""), self.folder)
         except (OSError, SyntaxError) as error:
             raise PluginError(f"{marker.where}: figure {marker.name!r}: {error}") from error
 
     def files_for(self, marker: Marker, module: ModuleType, imports: Imports) -> list[str]:
-        """What the browser fetches besides the figure's module, relative to ``widgets/``.
+        """What the browser fetches besides the figure's module, relative to its folder.
 
         Its shared helper modules, and the data files of its ``DATA_FILES``, all present.
         """
         data = [f"data/{name}" for name in getattr(module, "DATA_FILES", ())]
-        missing = [path for path in data if not (self.widgets / path).is_file()]
+        missing = [path for path in data if not (self.folder / path).is_file()]
         if missing:
             raise PluginError(
                 f"{marker.where}: figure {marker.name!r} needs {', '.join(missing)} "
-                f"in {self.widgets}: run `nox -s fit`"
+                f"in {self.folder}: run `nox -s fit`"
             )
         helpers = [f"{helper}.py" for helper in imports.helpers]
         self.helpers[marker.name] = helpers
@@ -305,7 +323,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         if not imports.outside - sys.stdlib_module_names:
             return []
         try:
-            return self.pyodide().packages_for(imports.outside, local={PACKAGE})
+            return self.pyodide().packages_for(imports.outside, local={self.package})
         except AssetError as error:
             raise PluginError(f"{marker.where}: figure {marker.name!r}: {error}") from error
 
@@ -328,14 +346,12 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             return
         python = target / MODULES
         for shared in SHARED:
-            package, _, rest = shared.partition("/")
-            source = self.widgets / rest if package == PACKAGE else SOURCES / shared
             (python / shared).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, python / shared)
-        modules = python / PACKAGE
-        for path in [*(f"{name}.py" for name in self.used), *self.files]:
+            shutil.copy2(SOURCES / shared, python / shared)
+        modules = python / self.package
+        for path in ["__init__.py", *(f"{name}.py" for name in self.used), *self.files]:
             (modules / path).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(self.widgets / path, modules / path)
+            shutil.copy2(self.folder / path, modules / path)
         try:
             editor = editor_bundle(cache_dir(self.config.cache_dir))
         except AssetError as error:
@@ -344,7 +360,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         # What the reader reads is what the worker runs: the files just copied.
         (target / SOURCE).mkdir(exist_ok=True)
         for name, helpers in self.helpers.items():
-            shown = [f"{PACKAGE}/{path}" for path in [f"{name}.py", *helpers]]
+            shown = [f"{self.package}/{path}" for path in [f"{name}.py", *helpers]]
             texts = [(path, (python / path).read_text(encoding="utf-8")) for path in shown]
             (target / SOURCE / f"{name}.html").write_text(fragment(texts), encoding="utf-8")
         try:

@@ -10,6 +10,8 @@ declare namespace Protocol {
       indexURL: string;
       moduleURL: string;
       shared: string[];
+      /** The figures' package: their folder's name, a folder of Pyodide's home. */
+      package: string;
       sizes: Record<string, number>;
       /** The Cache Storage name of this site's memory snapshot (its scope and Pyodide's version). */
       snapshots: string;
@@ -25,6 +27,8 @@ declare namespace Protocol {
   interface ToPage {
     /** Without an id it applies to every figure. */
     progress: { id?: string; step: number; label: string; loaded: number; total: number };
+    /** The worker begins a figure's request: from now on, its silence is that request's. */
+    took: { id: string; request: "render" | "run" };
     ready: { id: string };
     frame: { id: string } & Frame;
     /** Without an id the runtime itself failed. */
@@ -46,7 +50,7 @@ declare namespace Protocol {
 
   interface FigureSpec {
     id: string;
-    /** The figure's module in widgets/. */
+    /** The figure's module in the figures' package. */
     widget: string;
     /** Its placement on the page: the module's name, then name-2, name-3 for more. */
     placement: string;
@@ -113,6 +117,8 @@ declare namespace Protocol {
     modules: string;
     /** Python files every worker loads first, relative to modules. */
     shared: string[];
+    /** The figures' package (their folder's name). */
+    package: string;
     /** The code editor's module, relative to the browser layer's script. */
     editor: string;
     runtime: string;

@@ -26,10 +26,11 @@
  * @typedef {{ data?: Protocol.Bytes, points?: Protocol.Bytes, fill?: Protocol.Bytes }} LayerBytes
  */
 
-// Pyodide's home folder is on its import path: widgets/ (the figures) and essay_site/ go here.
+// Pyodide's home folder is on its import path: the figures' package and essay_site/ go here.
 const HOME = "/home/pyodide";
 let indexURL = "";
 let moduleURL = "";
+let figuresPackage = ""; // the figures' package, named after their folder (set by boot)
 /** @type {Promise<void> | null} */
 let booted = null; // Promise of the runtime and the figure API module
 // Both set once booted; steps 2 and 3 and render only run after, hence the casts below.
@@ -189,7 +190,7 @@ async function startRuntime(indexURL, shared) {
     runtime.FS.mkdirTree(`${HOME}/${path.slice(0, path.lastIndexOf("/"))}`);
     runtime.FS.writeFile(`${HOME}/${path}`, bytes);
   }
-  runtime.FS.mkdirTree(`${HOME}/widgets/data`);
+  runtime.FS.mkdirTree(`${HOME}/${figuresPackage}/data`);
   return runtime;
 }
 
@@ -218,7 +219,7 @@ function loadPackages(packages) {
  */
 async function startFigure({ id, widget, placement, packages, files }) {
   try {
-    const sources = Promise.all([`${widget}.py`, ...files].map((path) => fetchFile(`widgets/${path}`)));
+    const sources = Promise.all([`${widget}.py`, ...files].map((path) => fetchFile(`${figuresPackage}/${path}`)));
     sources.catch(() => {}); // awaited below, after the packages; a 404 is reported there
     if (packages.length) {
       post("progress", { id, step: 2, label: `Loading ${packages.join(", ")}`, loaded: 0, total: 0 });
@@ -230,7 +231,7 @@ async function startFigure({ id, widget, placement, packages, files }) {
     // Python keeps a folder's listing until its mtime changes; a file written within the same
     // millisecond as another figure's import would go unseen.
     /** @type {PyodideAPI} */ (pyodide).runPython("import importlib; importlib.invalidate_caches()");
-    figures.set(id, /** @type {PyodideAPI} */ (pyodide).pyimport(`widgets.${widget}`));
+    figures.set(id, /** @type {PyodideAPI} */ (pyodide).pyimport(`${figuresPackage}.${widget}`));
     placements.set(id, placement);
     post("ready", { id });
     return true;
@@ -259,7 +260,8 @@ function postFrame(id, frame) {
 
 /** @type {Protocol.Handlers<Protocol.ToWorker>} */
 const handlers = {
-  boot({ indexURL: url, moduleURL: modules, shared, sizes, snapshots: name }) {
+  boot({ indexURL: url, moduleURL: modules, shared, package: folder, sizes, snapshots: name }) {
+    figuresPackage = folder;
     snapshots = name;
     indexURL = url;
     moduleURL = modules;
@@ -293,6 +295,7 @@ const handlers = {
   // A reader's edit: run in place of the figure's module if it imports and draws; else say where
   // it failed, and the figure goes on as it was.
   run({ id, source, state }) {
+    post("took", { id, request: "run" });
     const raw = /** @type {PyodideAPI} */ (pyodide).toPy(state);
     /** @type {Edited | null} */
     let result = null;
@@ -316,6 +319,7 @@ const handlers = {
   },
 
   render({ id, state }) {
+    post("took", { id, request: "render" });
     const module = figures.get(id);
     const raw = /** @type {PyodideAPI} */ (pyodide).toPy(state);
     /** @type {PyProxy | null} */

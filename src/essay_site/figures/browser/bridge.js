@@ -7,10 +7,13 @@
 //   into one request for the latest state, sent when the answer comes.
 // - One run (a reader's edit) at a time per figure; frames asked for before it do not end
 //   its watch.
-// - The worker answers one request at a time, in the order asked, so every message it
-//   sends restarts every waiting figure's watch: a worker silent for render_timeout is
-//   stuck on the request asked first, and that figure is the one stopped. The worker is
-//   restarted without it; the others come back, a reader's last good edit run again.
+// - The worker answers one request at a time, in the order asked, and says when it takes
+//   one ("took"). Only the request it took is watched, and every message it sends restarts
+//   that watch: a worker silent for render_timeout with a request taken is stuck on that
+//   one, and that figure is the one stopped. Silence before the worker takes a request
+//   (it is loading another figure's packages) is the runtime's, never blamed on a figure.
+//   The worker is restarted without the stuck one; the others come back, a reader's last
+//   good edit run again.
 // - A runtime that makes no progress for runtime_timeout fails every figure still waiting,
 //   never an endless spinner.
 
@@ -33,9 +36,10 @@
  */
 
 /**
- * Where one figure's requests stand.
+ * Where one figure's requests stand: taken is the request the worker is working on, if any.
  * @typedef {{ ready: boolean, busy: boolean, pending: boolean, running: boolean,
- *   asked: number, timer: ReturnType<typeof setTimeout> | undefined }} Channel
+ *   taken: Protocol.ToPage["took"]["request"] | null,
+ *   timer: ReturnType<typeof setTimeout> | undefined }} Channel
  */
 
 /**
@@ -63,8 +67,6 @@ export class Bridge {
     this.lastProgress = { step: 0, label: "Starting Python", loaded: 0, total: 0 };
     /** @type {string | null} */
     this.runtimeError = null;
-    // Numbers requests in the order the worker takes them (see the rules above).
-    this.asked = 0;
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.watchdog = undefined;
   }
@@ -142,15 +144,13 @@ export class Bridge {
     const channel = this.channel(figure);
     channel.busy = true;
     this.post(type, data);
-    channel.asked = ++this.asked;
-    this.watch(figure);
   }
 
   /** @param {Client} figure */
   watch(figure) {
     const channel = this.channel(figure);
     clearTimeout(channel.timer);
-    const running = channel.running;
+    const running = channel.taken === "run";
     channel.timer = setTimeout(() => this.restart(figure, running), this.renderSeconds * 1000);
   }
 
@@ -170,6 +170,7 @@ export class Bridge {
     const channel = this.channel(figure);
     clearTimeout(channel.timer);
     channel.busy = channel.pending = false;
+    channel.taken = null;
   }
 
   /** @param {Protocol.ToPageMessage} message */
@@ -179,8 +180,7 @@ export class Bridge {
     /** @type {(data: Protocol.ToPageMessage["data"]) => void} */ (this.handlers[type])(data);
     this.arm();
     [...this.figures.values()]
-      .filter((figure) => this.channel(figure).busy)
-      .sort((a, b) => this.channel(a).asked - this.channel(b).asked)
+      .filter((figure) => this.channel(figure).taken)
       .forEach((figure) => this.watch(figure));
   }
 
@@ -192,6 +192,9 @@ export class Bridge {
       if (!id) this.lastProgress = progress;
       (id ? [this.figure(id)] : [...this.figures.values()]).forEach((f) => f.progress(progress));
     },
+    took: ({ id, request }) => {
+      this.channel(this.figure(id)).taken = request;
+    },
     ready: ({ id }) => {
       this.channel(this.figure(id)).ready = true;
       this.figure(id).live();
@@ -199,9 +202,10 @@ export class Bridge {
     frame: (data) => {
       const figure = this.figure(data.id);
       const channel = this.channel(figure);
-      // A frame asked for before a reader's run is not that run's outcome: its watch stays.
+      clearTimeout(channel.timer);
+      channel.taken = null;
+      // A frame asked for before a reader's run is not that run's outcome: the run goes on.
       const running = channel.running;
-      if (!running) clearTimeout(channel.timer);
       if (!figure.paint(data)) this.reset(figure);
       else if (!running) this.settle(figure);
     },
@@ -230,6 +234,7 @@ export class Bridge {
     const channel = this.channel(figure);
     clearTimeout(channel.timer);
     channel.running = false;
+    channel.taken = null;
     figure.ran(outcome);
     if (!outcome.ok) this.settle(figure);
   }
@@ -296,5 +301,5 @@ export class Bridge {
 
 /** @returns {Channel} */
 function idle() {
-  return { ready: false, busy: false, pending: false, running: false, asked: 0, timer: undefined };
+  return { ready: false, busy: false, pending: false, running: false, taken: null, timer: undefined };
 }

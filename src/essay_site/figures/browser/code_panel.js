@@ -4,7 +4,7 @@
 // source into a code editor (CodeMirror, loaded only then). "Run" (or Ctrl/Cmd+Enter) runs
 // it in place of the module, in this page's worker; an edit that fails says where.
 
-import { button, copy } from "./dom.js";
+import { button, copy, save } from "./dom.js";
 
 /**
  * The editor module's factory (codemirror/editor.mjs).
@@ -40,7 +40,7 @@ export class CodePanel {
     details.addEventListener("click", (event) => {
       const copier = /** @type {Element} */ (event.target).closest(`.${options.classes.copy}`);
       const text = copier?.parentElement?.querySelector("code")?.textContent;
-      if (copier && typeof text === "string") copy(text, copier, "Copied");
+      if (copier && typeof text === "string") copy(text, copier, "Copied", "Code to copy");
     });
   }
 
@@ -78,11 +78,11 @@ export class CodePanel {
     tools.className = classes.edit;
     tools.innerHTML =
       '<button type="button" data-edit>Edit</button>' +
-      '<p class="gm-code__note">An edit runs only in this page\'s own Python worker, ' +
+      '<p class="live-code__note">An edit runs only in this page\'s own Python worker, ' +
       "on this device: nothing is sent anywhere.</p>" +
-      '<p class="gm-code__error" role="alert"></p>';
+      '<p class="live-code__error" role="alert"></p>';
     body.prepend(tools);
-    const error = /** @type {HTMLElement} */ (tools.querySelector(".gm-code__error"));
+    const error = /** @type {HTMLElement} */ (tools.querySelector(".live-code__error"));
     const edit = /** @type {HTMLButtonElement} */ (tools.querySelector("[data-edit]"));
     edit.addEventListener("click", async () => {
       edit.disabled = true;
@@ -103,13 +103,7 @@ export class CodePanel {
           editor.setText(shipped);
           run(shipped);
         }),
-        button("Download", () => {
-          const link = document.createElement("a");
-          link.href = URL.createObjectURL(new Blob([editor.text()], { type: "text/x-python" }));
-          link.download = `${widget}.py`;
-          link.click();
-          URL.revokeObjectURL(link.href);
-        }),
+        button("Download", () => save(new Blob([editor.text()], { type: "text/x-python" }), `${widget}.py`)),
       );
       editor.view.focus();
     });

@@ -262,7 +262,7 @@ export class Figure {
       return;
     }
     const ask = document.createElement("p");
-    ask.className = "gm-code__ask";
+    ask.className = "live-code__ask";
     ask.textContent = "You edited this figure's Python for an earlier version of the essay. ";
     ask.append(
       button("Run my edit", () => {
@@ -292,6 +292,6 @@ export class Figure {
   copyLink() {
     const url = toURL(this.controls, this.placement, new URL(location.pathname, location.href));
     url.hash = this.id;
-    copy(url.href, this.linkButton, "Link copied");
+    copy(url.href, this.linkButton, "Link copied", "Link to copy");
   }
 }

@@ -27,6 +27,7 @@ function readSettings() {
       indexURL: new URL(contract.runtime, assets).href,
       moduleURL: new URL(contract.modules, assets).href,
       shared: contract.shared,
+      package: contract.package,
       // What the runtime downloads (file name -> bytes), for byte progress.
       sizes: /** @type {Record<string, number>} */ (JSON.parse(dataset.sizes || "{}")),
       snapshots: `${storage}snapshot ${contract.pyodide}`,

@@ -14,7 +14,7 @@
   const workerURL = new URL(/** @type {string} */ (script.dataset.worker), location.href);
 
   const status = document.createElement("div");
-  status.className = "gm-offline";
+  status.className = "offline-reading";
   status.setAttribute("role", "status");
   const text = document.createElement("span");
   status.append(text);
