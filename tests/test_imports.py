@@ -36,17 +36,21 @@ def render(state):
 
 
 def test_helpers_are_followed_through_every_import_form(tmp_path: Path) -> None:
+    folder = tmp_path / "widgets"  # the package is named after its folder
+    folder.mkdir()
     for name, source in {**HELPERS, "chain": CHAIN}.items():
-        (tmp_path / f"{name}.py").write_text(source)
-    found = walk(tmp_path / "chain.py", tmp_path)
+        (folder / f"{name}.py").write_text(source)
+    found = walk(folder / "chain.py", folder)
     assert found.helpers == ["_a", "_b", "_c", "_d"]
     assert found.outside == {"math"}
 
 
 def test_a_missing_helper_fails_naming_it(tmp_path: Path) -> None:
-    (tmp_path / "lost.py").write_text("from widgets._nowhere import x\n")
-    with pytest.raises(FileNotFoundError, match=re.escape("lost.py imports widgets._nowhere")):
-        walk(tmp_path / "lost.py", tmp_path)
+    folder = tmp_path / "figs"
+    folder.mkdir()
+    (folder / "lost.py").write_text("from figs._nowhere import x\n")
+    with pytest.raises(FileNotFoundError, match=re.escape("lost.py imports figs._nowhere")):
+        walk(folder / "lost.py", folder)
 
 
 @pytest.fixture(scope="module")

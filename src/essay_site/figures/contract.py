@@ -41,6 +41,17 @@ SHARED: Final = (
     "essay_site/figures/runner.py",
 )
 
+#: Python files a figure's download holds besides the figure's own (relative to MODULES): the
+#: figure API and what runs it outside the site (``standalone``, with the static painter).
+#: Fetched only when a reader downloads a figure; the worker never loads them.
+KIT: Final = (
+    "essay_site/__init__.py",
+    "essay_site/figures/__init__.py",
+    "essay_site/figures/api.py",
+    "essay_site/figures/static.py",
+    "essay_site/figures/standalone.py",
+)
+
 #: The parts of a figure, by role.
 CLASSES: Final = {
     "figure": "live-figure",
@@ -79,6 +90,7 @@ def as_json(pyodide: str, package: str) -> str:
             "modules": MODULES,
             "package": package,
             "shared": [f"{package}/__init__.py", *SHARED],
+            "kit": KIT,
             "editor": EDITOR,
             "runtime": RUNTIME,
             "root": ROOT,

@@ -41,6 +41,7 @@ from essay_site.figures.config import FiguresConfig
 from essay_site.figures.contract import (
     CLASSES,
     EDITOR,
+    KIT,
     MODULES,
     SHARED,
     SITE_FOLDER,
@@ -345,7 +346,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         if not self.used:
             return
         python = target / MODULES
-        for shared in SHARED:
+        for shared in {*SHARED, *KIT}:
             (python / shared).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(SOURCES / shared, python / shared)
         modules = python / self.package

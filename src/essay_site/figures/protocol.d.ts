@@ -119,6 +119,8 @@ declare namespace Protocol {
     shared: string[];
     /** The figures' package (their folder's name). */
     package: string;
+    /** Python files a figure's download holds besides its own, relative to modules. */
+    kit: string[];
     /** The code editor's module, relative to the browser layer's script. */
     editor: string;
     runtime: string;

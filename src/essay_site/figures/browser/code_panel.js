@@ -4,7 +4,7 @@
 // source into a code editor (CodeMirror, loaded only then). "Run" (or Ctrl/Cmd+Enter) runs
 // it in place of the module, in this page's worker; an edit that fails says where.
 
-import { button, copy, save } from "./dom.js";
+import { button, copy } from "./dom.js";
 
 /**
  * The editor module's factory (codemirror/editor.mjs).
@@ -22,6 +22,10 @@ import { button, copy, save } from "./dom.js";
  * @property {string} widget The figure's module name.
  * @property {(source: string) => void} run Runs a source in place of the module.
  * @property {() => string | null} edited The reader's current edit, if any.
+ * @property {(source: string) => Promise<void>} download Offers the figure, with this source,
+ *   as a folder that runs in the reader's own Python (takeaway.js).
+ * @property {(source: string, button: HTMLButtonElement) => Promise<void>} share Copies a link
+ *   that carries this source (share.js).
  */
 
 export class CodePanel {
@@ -70,7 +74,7 @@ export class CodePanel {
 
   /** @param {HTMLElement} body */
   offerEditing(body) {
-    const { classes, run, edited, widget } = this.options;
+    const { classes, run, edited, widget, download, share } = this.options;
     const file = /** @type {HTMLElement} */ (body.querySelector(`.${classes.codeFile}`));
     const shipped = /** @type {HTMLElement} */ (file.querySelector("code")).textContent || "";
     this.shipped = shipped;
@@ -84,6 +88,16 @@ export class CodePanel {
     body.prepend(tools);
     const error = /** @type {HTMLElement} */ (tools.querySelector(".live-code__error"));
     const edit = /** @type {HTMLButtonElement} */ (tools.querySelector("[data-edit]"));
+    // The source as the reader has it: in the editor, else the edit the figure runs.
+    const source = () => this.editor?.text() ?? edited() ?? shipped;
+    const take = button("Download", () => {
+      error.textContent = "";
+      download(source()).catch((/** @type {Error} */ failed) => {
+        error.textContent = `The download could not be made: ${failed.message}`;
+      });
+    });
+    take.title = "The figure as a folder (.zip) that runs in your own Python, with numpy";
+    edit.after(take);
     edit.addEventListener("click", async () => {
       edit.disabled = true;
       /** @type {{ createEditor: EditorFactory }} */
@@ -97,13 +111,19 @@ export class CodePanel {
         label: `Python source of ${widget}.py (Escape, then Tab, leaves)`,
       });
       this.editor = { ...editor, error };
+      const link = button("Copy a link to this edit", () => {
+        error.textContent = "";
+        share(editor.text(), link).catch((/** @type {Error} */ failed) => {
+          error.textContent = `No link: ${failed.message}.`;
+        });
+      });
       edit.replaceWith(
         button("Run (Ctrl+Enter)", runIt),
         button("Reset", () => {
           editor.setText(shipped);
           run(shipped);
         }),
-        button("Download", () => save(new Blob([editor.text()], { type: "text/x-python" }), `${widget}.py`)),
+        link,
       );
       editor.view.focus();
     });

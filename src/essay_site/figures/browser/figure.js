@@ -6,12 +6,15 @@
 // draws it) or error (it says why, and keeps its last picture). A restart goes back to
 // loading. Nothing else decides what a figure is doing.
 
-import { button, copy } from "./dom.js";
+import { button, copy, save } from "./dom.js";
 import { enableDrag } from "./drag.js";
 import { SavedEdits } from "./edits.js";
 import { paintLayers } from "./paint.js";
 import { fromURL, toURL } from "./permalink.js";
 import { CodePanel } from "./code_panel.js";
+import { cleanControls, cleanFrame } from "./sanitize.js";
+import { carried, lineDiff, toFragment, unpack } from "./share.js";
+import { takeAway } from "./takeaway.js";
 
 /** @typedef {import("./bridge.js").Bridge} Bridge */
 /** @typedef {import("./bridge.js").FigureState} FigureState */
@@ -65,7 +68,26 @@ export class Figure {
       widget: this.widget,
       run: (source) => this.run(source),
       edited: () => this.edited,
+      download: async (source) => {
+        const { modules, kit, package: folder } = contract;
+        const zipped = await takeAway({
+          modules: new URL(modules, assets),
+          kit,
+          package: folder,
+          spec: this.spec(),
+          source,
+          state: this.values(),
+        });
+        save(zipped, `${this.widget}.zip`);
+      },
+      share: async (source, pressed) => {
+        const url = toURL(this.controls, this.placement, new URL(location.pathname, location.href));
+        url.hash = await toFragment(this.placement, this.panel.version, source);
+        await copy(url.href, pressed, "Link copied", "Link to copy");
+      },
     });
+    /** @type {string | null} The code a link brought, once the reader chose to run it. */
+    this.linked = null;
     this.edits = new SavedEdits(() => localStorage, `${storage}edit ${this.placement}`, this.panel.version);
     this.form.addEventListener("input", () => {
       this.request();
@@ -82,6 +104,7 @@ export class Figure {
     this.linkButton.addEventListener("click", () => this.copyLink());
     enableDrag(this.form, this.output, () => this.request());
     this.recall();
+    this.offerLinkedEdit(new URL(`${contract.package}/${this.widget}.py`, new URL(contract.modules, assets)));
   }
 
   get id() {
@@ -196,7 +219,7 @@ export class Figure {
           element.getBoundingClientRect().width,
         ]),
       );
-      this.output.innerHTML = html;
+      this.output.replaceChildren(cleanFrame(html));
       paintLayers(this.output, layers, shown);
     } catch (error) {
       // A frame the page cannot paint is this figure's error, never a frozen figure.
@@ -239,14 +262,16 @@ export class Figure {
     this.root.dataset.run = outcome.ok ? "ok" : "error";
     if (outcome.ok) {
       const original = this.running === this.panel.shipped;
+      // A link's code runs with the reader's consent on this visit; it is not kept for the next.
+      const linked = this.running === this.linked;
       this.edited = original ? null : this.running;
-      this.edits.keep(this.edited);
+      if (!linked) this.edits.keep(this.edited);
       if (original) delete this.root.dataset.edited;
-      else this.root.dataset.edited = "";
+      else this.root.dataset.edited = linked ? "link" : "";
       if (outcome.controls) {
         const legend = this.contract.classes.legend;
         this.form.querySelectorAll(`:scope > :not(.${legend})`).forEach((e) => e.remove());
-        this.form.insertAdjacentHTML("beforeend", outcome.controls);
+        this.form.append(cleanControls(outcome.controls, this.placement));
       }
     }
     this.panel.showOutcome(outcome);
@@ -263,7 +288,7 @@ export class Figure {
     }
     const ask = document.createElement("p");
     ask.className = "live-code__ask";
-    ask.textContent = "You edited this figure's Python for an earlier version of the essay. ";
+    ask.textContent = "You edited this figure's Python for an earlier version of this page. ";
     ask.append(
       button("Run my edit", () => {
         ask.remove();
@@ -277,6 +302,49 @@ export class Figure {
       }),
     );
     this.status.after(ask);
+  }
+
+  // A link may carry changed code for this figure (share.js): never run without the reader's
+  // click. The notice says what the link holds, shows the change, and runs it when asked;
+  // a link that cannot be offered says why, and the figure stays as shipped.
+  /** @param {URL} shippedURL The module as shipped, to show what the link changes. */
+  async offerLinkedEdit(shippedURL) {
+    const link = carried(location.hash, this.placement);
+    if (!link) return;
+    const notice = document.createElement("div");
+    notice.className = "live-code__ask";
+    notice.setAttribute("role", "note");
+    this.status.after(notice);
+    this.root.scrollIntoView();
+    /** @type {string} */
+    let source;
+    try {
+      source = await unpack(link, this.panel.version);
+    } catch (error) {
+      notice.textContent =
+        `This link carries code for this figure that is not run: ${/** @type {Error} */ (error).message}. ` +
+        "The figure shows its own code.";
+      return;
+    }
+    notice.textContent = "This link carries a changed version of this figure's code. ";
+    const change = document.createElement("pre");
+    change.hidden = true;
+    notice.append(
+      button("Show it", async () => {
+        const response = await fetch(shippedURL);
+        change.textContent = response.ok ? lineDiff(await response.text(), source) : source;
+        change.hidden = false;
+      }),
+      button("Run it", () => {
+        notice.remove();
+        this.linked = source;
+        this.edited = source;
+        this.root.dataset.edited = "link";
+        // Not live yet: it runs as the figure goes live, as a kept edit does.
+        if (this.state === "live") this.run(source);
+      }),
+      change,
+    );
   }
 
   // The address follows the controls (replaced, not pushed: a drag is not a history).
