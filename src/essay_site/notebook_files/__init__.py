@@ -1,0 +1,1 @@
+"""The ``notebook_files`` MkDocs plugin: a notebook page's pictures as files."""
