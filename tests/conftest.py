@@ -59,13 +59,17 @@ def make_project(
     return project
 
 
+def built(project: Path, site: Path) -> Path:
+    """``project`` built into ``site`` with ``mkdocs build --strict``; a failed build fails."""
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
 @pytest.fixture(scope="session")
 def essay_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real essay, built once with ``mkdocs build --strict``."""
-    site = tmp_path_factory.mktemp("essay") / "site"
-    result = mkdocs_build(ROOT, site)
-    assert result.returncode == 0, result.stderr
-    return site
+    return built(ROOT, tmp_path_factory.mktemp("essay") / "site")
 
 
 #: Builds fine (its default state renders) but raises for any other state in the browser.
@@ -125,9 +129,7 @@ def fault_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "hangs_on_input": HANGS_ON_INPUT,
     }
     project = make_project(tmp, FAULT_PAGE, figures, options="      runtime_timeout: 6")
-    result = mkdocs_build(project, tmp / "site")
-    assert result.returncode == 0, result.stderr
-    return tmp / "site"
+    return built(project, tmp / "site")
 
 
 @pytest.fixture(scope="session")
@@ -145,6 +147,10 @@ def engine_build(playwright: Playwright, engine: Engine) -> Build:
         pytest.skip(how_to_install(engine))
     return build
 
+
+#: What a page served over plain http from another machine lacks: no secure context, so no
+#: clipboard API (127.0.0.1 is a secure context, so a test takes it away with this script).
+NO_CLIPBOARD = "Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined })"
 
 #: Python boots in the shared Chromium: each is one fetch of Pyodide's ``.wasm`` by a page's
 #: worker (from the server or the offline copy), counted to keep the suite's boots in view.

@@ -12,11 +12,11 @@ from numpy.typing import NDArray
 from PIL import Image
 from playwright.sync_api import Browser, Page, Route, expect
 
-from essay_site.dev.build import mkdocs_build
 from essay_site.dev.site_server import Fault, serve
 from tests.conftest import (
     Visit,
     all_live,
+    built,
     make_project,
 )
 
@@ -219,9 +219,7 @@ def test_markup_that_slips_through_cannot_run_script(
     project = make_project(
         tmp_path, "/// figure | injected\n///\n", {"injected": INJECTED}, plugins=("self_hosted",)
     )
-    result = mkdocs_build(project, tmp_path / "site")
-    assert result.returncode == 0, result.stderr
-    opened = visit(tmp_path / "site")
+    opened = visit(built(project, tmp_path / "site"))
     page = opened.page
     expect(page.locator('[data-widget="injected"]')).to_have_attribute(
         "data-state", "live", timeout=90_000

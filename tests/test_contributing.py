@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from essay_site.dev import lint
-from essay_site.dev.build import mkdocs_build
-from tests.conftest import ROOT, make_project
+from tests.conftest import ROOT, built, make_project
 
 CONTRIBUTING = ROOT / "CONTRIBUTING.md"
 SECTION = "## Add or change a figure"
@@ -43,9 +42,8 @@ def test_the_contributing_example_figure_passes_lint_and_builds(tmp_path: Path) 
         assert result.returncode == 0, result.stdout + result.stderr
     result = run(sys.executable, "-m", "mypy", "--strict", module, cwd=project)
     assert result.returncode == 0, result.stdout
-    result = mkdocs_build(project, tmp_path / "site")
-    assert result.returncode == 0, result.stderr
-    assert "<p>10 things</p>" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    site = built(project, tmp_path / "site")
+    assert "<p>10 things</p>" in (site / "index.html").read_text(encoding="utf-8")
 
 
 BROKEN = {

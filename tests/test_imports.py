@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from essay_site.dev.build import mkdocs_build
 from essay_site.figures.imports import walk
-from tests.conftest import Visit, make_project
+from tests.conftest import Visit, built, make_project
 
 #: A chain of helpers, each reached by a different import form: _a by ``from widgets._a``,
 #: _b from _a relatively, _c by ``import widgets._c``, _d by ``from widgets import _d``.
@@ -57,9 +56,7 @@ def test_a_missing_helper_fails_naming_it(tmp_path: Path) -> None:
 def chain_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("chain")
     project = make_project(tmp, "/// figure | chain\n///\n", {**HELPERS, "chain": CHAIN})
-    result = mkdocs_build(project, tmp / "site")
-    assert result.returncode == 0, result.stderr
-    return tmp / "site"
+    return built(project, tmp / "site")
 
 
 def test_the_whole_chain_is_shipped(chain_site: Path) -> None:

@@ -14,24 +14,17 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from essay_site.dev.build import mkdocs_build
 from essay_site.dev.site_server import serve
 from essay_site.figures.plugin import package_of
-from tests.conftest import ROOT, all_live, record_errors
+from tests.conftest import NO_CLIPBOARD, ROOT, all_live, built, record_errors
 
 SITE = ROOT / "tests" / "sites" / "minimal"
 FIRST, SECOND = "#figure-dice_sums", "#figure-dice_sums-2"
-#: What a page served over plain http from another machine lacks: no secure context, so no
-#: clipboard API (127.0.0.1 is a secure context, so the test takes it away).
-NO_CLIPBOARD = "Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined })"
 
 
 @pytest.fixture(scope="module")
 def minimal_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("minimal") / "site"
-    result = mkdocs_build(SITE, site)
-    assert result.returncode == 0, result.stderr
-    return site
+    return built(SITE, tmp_path_factory.mktemp("minimal") / "site")
 
 
 def test_it_builds_strictly_with_its_own_folder(minimal_site: Path) -> None:

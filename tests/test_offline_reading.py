@@ -18,9 +18,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from essay_site.dev.build import mkdocs_build
 from essay_site.dev.site_server import serve
-from tests.conftest import Visit, all_live, make_project, record_errors
+from tests.conftest import Visit, all_live, built, make_project, record_errors
 
 SAVED = '.offline-reading[data-offline="saved"]'
 #: Every page of the essay, and how many figures it has.
@@ -246,20 +245,15 @@ def versioned(tmp: Path, version: str, options: str = "") -> Path:
     return project
 
 
-def rebuild(project: Path, site: Path) -> None:
-    result = mkdocs_build(project, site)
-    assert result.returncode == 0, result.stderr
-
-
 @pytest.mark.browser
 def test_a_new_build_replaces_the_old_one_whole(tmp_path: Path, browser: Browser) -> None:
     site = tmp_path / "site"
-    rebuild(versioned(tmp_path, "one"), site)
+    built(versioned(tmp_path, "one"), site)
     with reader(browser) as opened, serve(site) as server:
         page = opened.page
         page.goto(server.url)
         expect(page.locator(SAVED)).to_be_visible(timeout=120_000)
-        rebuild(versioned(tmp_path, "two"), site)
+        built(versioned(tmp_path, "two"), site)
         # The saved version answers whole: old text with the old figure, never a mix.
         page.reload()
         all_live(page, 1)
@@ -281,13 +275,13 @@ def test_a_new_build_replaces_the_old_one_whole(tmp_path: Path, browser: Browser
 @pytest.mark.browser
 def test_turned_off_it_removes_itself(tmp_path: Path, browser: Browser) -> None:
     site = tmp_path / "site"
-    rebuild(versioned(tmp_path, "one"), site)
+    built(versioned(tmp_path, "one"), site)
     with reader(browser) as opened, serve(site) as server:
         page = opened.page
         page.goto(server.url)
         expect(page.locator(SAVED)).to_be_visible(timeout=120_000)
         off = "  - offline_reading:\n      enabled: false"
-        rebuild(versioned(tmp_path, "two", off), site)
+        built(versioned(tmp_path, "two", off), site)
         assert "offline.js" not in (site / "index.html").read_text()
         # The browser checks the worker on navigation; the new one deletes all and leaves.
         page.reload()

@@ -44,12 +44,19 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
+def parsed_and_cleaned(
+    page: Page, inputs: list[str], name: str = "cleanFrame", placement: str = ""
+) -> list[list[str]]:
+    """Each input as the browser parses it, and as the sanitiser's ``name`` leaves it."""
+    pairs: list[list[str]] = page.evaluate(CLEAN, [SANITIZE.read_text(), name, inputs, placement])
+    return pairs
+
+
 def clean(
     page: Page, inputs: list[str], name: str = "cleanFrame", placement: str = ""
 ) -> list[str]:
-    """Each input as the sanitiser leaves it, after checking the parser keeps it as is."""
-    pairs: list[list[str]] = page.evaluate(CLEAN, [SANITIZE.read_text(), name, inputs, placement])
-    return [cleaned for _, cleaned in pairs]
+    """Each input as the sanitiser leaves it."""
+    return [cleaned for _, cleaned in parsed_and_cleaned(page, inputs, name, placement)]
 
 
 def states(module: object) -> Iterator[dict[str, object]]:
@@ -72,12 +79,11 @@ def states(module: object) -> Iterator[dict[str, object]]:
 def test_every_shipped_frame_and_control_comes_out_byte_identical(page: Page, name: str) -> None:
     module = importlib.import_module(f"widgets.{name}")
     frames = [api.render(module, state).html for state in states(module)]
-    pairs: list[list[str]] = page.evaluate(CLEAN, [SANITIZE.read_text(), "cleanFrame", frames, ""])
-    for parsed, cleaned in pairs:
+    for parsed, cleaned in parsed_and_cleaned(page, frames):
         assert cleaned == parsed
     controls = controls_html(module.CONTROLS, f"{name}-2")
-    pairs = page.evaluate(CLEAN, [SANITIZE.read_text(), "cleanControls", [controls], f"{name}-2"])
-    assert pairs[0][1] == pairs[0][0]
+    ((parsed, cleaned),) = parsed_and_cleaned(page, [controls], "cleanControls", f"{name}-2")
+    assert cleaned == parsed
 
 
 #: Hostile markup, and what must be gone from it (each is in the sample to begin with).

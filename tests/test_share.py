@@ -16,8 +16,14 @@ from playwright.sync_api import Browser, expect
 
 from essay_site.dev.site_server import serve
 from essay_site.figures import api
-from tests.conftest import edit_and_run, live, open_editor, record_errors, shipped_source
-from tests.test_minimal_site import NO_CLIPBOARD
+from tests.conftest import (
+    NO_CLIPBOARD,
+    edit_and_run,
+    live,
+    open_editor,
+    record_errors,
+    shipped_source,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -14,8 +14,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from essay_site.dev.site_server import serve
-from tests.conftest import all_live, edit_and_run, live, open_editor
-from tests.test_offline_reading import SAVED, reader, rebuild, versioned
+from tests.conftest import all_live, built, edit_and_run, live, open_editor
+from tests.test_offline_reading import SAVED, reader, versioned
 
 pytestmark = pytest.mark.browser
 
@@ -48,9 +48,9 @@ def place(site: Path, root: Path, scope: str) -> None:
 
 def test_two_sites_on_one_origin_keep_to_their_own(tmp_path: Path, browser: Browser) -> None:
     builds = {name: tmp_path / "builds" / name for name in ("one", "two", "off")}
-    rebuild(versioned(tmp_path, "one"), builds["one"])
-    rebuild(versioned(tmp_path, "two"), builds["two"])
-    rebuild(versioned(tmp_path, "off", OFF), builds["off"])
+    built(versioned(tmp_path, "one"), builds["one"])
+    built(versioned(tmp_path, "two"), builds["two"])
+    built(versioned(tmp_path, "off", OFF), builds["off"])
     root = tmp_path / "origin"
     place(builds["one"], root, "a")
     place(builds["one"], root, "b")
