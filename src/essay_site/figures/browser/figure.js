@@ -22,7 +22,7 @@ import { takeAway } from "./takeaway.js";
 
 /**
  * What every figure shares: the build's names and where its files are.
- * @typedef {{ contract: Protocol.Contract, assets: URL, storage: string }} Settings
+ * @typedef {{ contract: Protocol.Contract, assets: URL, modules: URL, storage: string }} Settings
  */
 
 const MB = 1e6;
@@ -34,7 +34,7 @@ export class Figure {
    * @param {Bridge} bridge
    * @param {Settings} settings
    */
-  constructor(root, bridge, { contract, assets, storage }) {
+  constructor(root, bridge, { contract, assets, modules, storage }) {
     const { classes } = contract;
     this.root = root;
     this.bridge = bridge;
@@ -69,11 +69,10 @@ export class Figure {
       run: (source) => this.run(source),
       edited: () => this.edited,
       download: async (source) => {
-        const { modules, kit, package: folder } = contract;
         const zipped = await takeAway({
-          modules: new URL(modules, assets),
-          kit,
-          package: folder,
+          modules,
+          kit: contract.kit,
+          package: contract.package,
           spec: this.spec(),
           source,
           state: this.values(),
@@ -104,7 +103,7 @@ export class Figure {
     this.linkButton.addEventListener("click", () => this.copyLink());
     enableDrag(this.form, this.output, () => this.request());
     this.recall();
-    this.offerLinkedEdit(new URL(`${contract.package}/${this.widget}.py`, new URL(contract.modules, assets)));
+    this.offerLinkedEdit(new URL(`${contract.package}/${this.widget}.py`, modules));
   }
 
   get id() {
@@ -286,8 +285,7 @@ export class Figure {
       this.root.dataset.edited = "";
       return;
     }
-    const ask = document.createElement("p");
-    ask.className = "live-code__ask";
+    const ask = this.notice("p");
     ask.textContent = "You edited this figure's Python for an earlier version of this page. ";
     ask.append(
       button("Run my edit", () => {
@@ -301,7 +299,17 @@ export class Figure {
         this.edits.keep(null);
       }),
     );
-    this.status.after(ask);
+  }
+
+  /**
+   * A notice about this figure's code, under its status line, with room for buttons.
+   * @param {"p" | "div"} tag
+   */
+  notice(tag) {
+    const notice = document.createElement(tag);
+    notice.className = "live-code__ask";
+    this.status.after(notice);
+    return notice;
   }
 
   // A link may carry changed code for this figure (share.js): never run without the reader's
@@ -311,10 +319,8 @@ export class Figure {
   async offerLinkedEdit(shippedURL) {
     const link = carried(location.hash, this.placement);
     if (!link) return;
-    const notice = document.createElement("div");
-    notice.className = "live-code__ask";
+    const notice = this.notice("div");
     notice.setAttribute("role", "note");
-    this.status.after(notice);
     this.root.scrollIntoView();
     /** @type {string} */
     let source;

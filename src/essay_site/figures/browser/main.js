@@ -19,13 +19,16 @@ function readSettings() {
   const contract = /** @type {Protocol.Contract} */ (JSON.parse(/** @type {string} */ (dataset.contract)));
   // Every name this site stores under in the browser starts so (see ARCHITECTURE.md).
   const storage = `figures ${new URL(contract.root, assets).pathname} `;
+  // The site's Python files: the worker imports them, a download and a link's diff read them.
+  const modules = new URL(contract.modules, assets);
   return {
     assets,
+    modules,
     contract,
     storage,
     boot: {
       indexURL: new URL(contract.runtime, assets).href,
-      moduleURL: new URL(contract.modules, assets).href,
+      moduleURL: modules.href,
       shared: contract.shared,
       package: contract.package,
       // What the runtime downloads (file name -> bytes), for byte progress.

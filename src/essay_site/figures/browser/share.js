@@ -21,7 +21,8 @@ export async function toFragment(placement, version, source) {
   const bytes = new TextEncoder().encode(source);
   if (bytes.length > LIMIT) throw new LinkError(`the code is larger than ${LIMIT / 1024} KB`);
   const packed = await transform(bytes, new CompressionStream("deflate-raw"));
-  const code = btoa(String.fromCharCode(...packed))
+  // Byte by byte: spreading up to 64 KB into one call passes some engines' argument limit.
+  const code = btoa(Array.from(packed, (byte) => String.fromCharCode(byte)).join(""))
     .replaceAll("+", "-")
     .replaceAll("/", "_")
     .replace(/=+$/, "");
