@@ -200,14 +200,18 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 
 def record_errors(page: Page, errors: list[str]) -> None:
-    """Append to ``errors`` every console error and uncaught exception of ``page``."""
+    """Append to ``errors`` every console error and uncaught exception of ``page``.
+
+    Each says where it came from (the script, or the page's address), so a failure that shows
+    up only under load can be traced from the log.
+    """
 
     def console(message: ConsoleMessage) -> None:
         if message.type == "error":
-            errors.append(message.text)
+            errors.append(f"{message.text} (console, {message.location.get('url') or page.url})")
 
     page.on("console", console)
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("pageerror", lambda error: errors.append(f"{error} (uncaught, {page.url})"))
 
 
 @dataclass
