@@ -16,6 +16,7 @@ from playwright.sync_api import (
     Browser,
     BrowserContext,
     ConsoleMessage,
+    Error,
     Locator,
     Page,
     Playwright,
@@ -211,7 +212,11 @@ def record_errors(page: Page, errors: list[str]) -> None:
             errors.append(f"{message.text} (console, {message.location.get('url') or page.url})")
 
     page.on("console", console)
-    page.on("pageerror", lambda error: errors.append(f"{error} (uncaught, {page.url})"))
+
+    def uncaught(error: Error) -> None:
+        errors.append(f"{error} (uncaught, {page.url}) {error.stack or ''}".rstrip())
+
+    page.on("pageerror", uncaught)
 
 
 @dataclass

@@ -91,9 +91,11 @@ def test_two_sites_on_one_origin_keep_to_their_own(tmp_path: Path, browser: Brow
                 page.wait_for_timeout(100)
             assert page.evaluate(REGISTRATIONS) == ["/b/"]
             assert offline_caches(page) == ["offline-reading /b/"]
-            url = server.url
+            # The reader moves on to /b/ before the server goes: /a/'s page, still loading
+            # (its Python, its new snapshot), would otherwise see its server vanish mid-request.
+            page.goto(f"{server.url}b/")
         # The server is gone: /b/ reads from its own copy, its figure live.
-        page.goto(f"{url}b/")
+        page.reload()
         expect(page.locator(SAVED)).to_have_text("Available offline")
         all_live(page, 1)
         expect(page.locator(".built")).to_have_text("figure one")
