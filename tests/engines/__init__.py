@@ -1,0 +1,1 @@
+"""The engine smoke tests' page side (scenarios.js) and drivers."""

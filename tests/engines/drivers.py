@@ -1,0 +1,260 @@
+"""The three engines' drivers: each opens pages and runs ``scenarios.js`` in them.
+
+Playwright drives Chromium (either build) and Playwright's own Firefox and WebKit; Debian's
+Firefox ESR is driven by npm ``puppeteer-core`` over WebDriver BiDi (``firefox.mjs``), and
+WebKitGTK's MiniBrowser by Selenium and WebKitWebDriver under Xvfb. No host but 127.0.0.1 is
+reachable from any of them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import warnings
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Protocol, cast
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request
+from selenium import webdriver
+from selenium.webdriver.common.proxy import Proxy, ProxyType
+from selenium.webdriver.webkitgtk.options import Options
+from selenium.webdriver.webkitgtk.service import Service
+
+from essay_site.assets import cache_dir, npm_project
+from essay_site.dev.browser import FIREFOX, MINIBROWSER, WEBKIT_DRIVER, XVFB, Engine
+from tests.conftest import engine_build, record_errors
+
+ENGINES_DIR = Path(__file__).parent
+SCENARIO_SOURCE = (ENGINES_DIR / "scenarios.js").read_text()
+#: What the Firefox runner needs: npm's lock pins every package file by its integrity hash.
+RUNNER_FILES = ("package.json", "package-lock.json", "firefox.mjs")
+
+
+def expression(name: str, argument: object = None) -> str:
+    """The async expression every driver evaluates: the shared code, then one of its calls."""
+    call = f"scenarios.{name}({json.dumps(argument)})"
+    return f"(async () => {{\n{SCENARIO_SOURCE}\nreturn await {call};\n}})()"
+
+
+class Driver(Protocol):
+    """What a scenario needs of an engine: open a page, run shared code in it, say what failed."""
+
+    def open(self, url: str) -> None:
+        """A new tab on ``url`` in the same profile (what the last tab recorded is forgotten)."""
+
+    def call(self, name: str, argument: object = None) -> Any:
+        """Run ``scenarios.<name>(argument)`` of scenarios.js in the page; its JSON answer."""
+
+    def errors(self) -> list[str]:
+        """Console errors and uncaught exceptions of the page opened last."""
+
+    def external(self) -> list[str]:
+        """Requests of the page opened last to any host but 127.0.0.1 (all refused)."""
+
+    def close(self) -> None:
+        """Close the browser."""
+
+
+class ScenarioError(AssertionError):
+    """The page side of a scenario failed (a wait timed out, a control was missing)."""
+
+
+#: Playwright's Firefox and WebKit reach no host but 127.0.0.1: the rest go to a dead proxy.
+DEAD_PROXY = {"server": "http://127.0.0.1:9", "bypass": "127.0.0.1"}
+
+
+@dataclass
+class PlaywrightDriver:
+    """A browser driven by Playwright: Chromium (either build), or Playwright's own Firefox
+    or WebKit; no host but 127.0.0.1 is reachable (Chromium's resolver, or a dead proxy)."""
+
+    browser: Browser
+    #: Launched for this driver alone (not the suite's shared Chromium): closed with it.
+    own: bool = False
+    context: BrowserContext | None = None
+    page: Page | None = None
+    seen_errors: list[str] = field(default_factory=list)
+    seen_external: list[str] = field(default_factory=list)
+
+    def open(self, url: str) -> None:
+        # One profile for the session, as in the other engines (no routing: it would hide
+        # the service worker's traffic); the browser itself reaches no other host.
+        if self.context is None:
+            self.context = self.browser.new_context()
+        if self.page is not None:
+            self.page.close()
+        self.seen_errors, self.seen_external = [], []
+        self.page = self.context.new_page()
+        record_errors(self.page, self.seen_errors)
+
+        def request(sent: Request) -> None:
+            if re.match(r"(https?|wss?)://(?!127\.0\.0\.1[:/])", sent.url):
+                self.seen_external.append(sent.url)
+
+        self.page.on("request", request)
+        self.page.goto(url)
+
+    def call(self, name: str, argument: object = None) -> Any:
+        assert self.page is not None
+        try:
+            return self.page.evaluate(expression(name, argument))
+        except Exception as error:  # Playwright's Error: the page side failed
+            raise ScenarioError(str(error)) from error
+
+    def errors(self) -> list[str]:
+        return list(self.seen_errors)
+
+    def external(self) -> list[str]:
+        return list(self.seen_external)
+
+    def close(self) -> None:
+        if self.context is not None:
+            self.context.close()
+        if self.own:
+            self.browser.close()
+
+
+def firefox_runner() -> Path:
+    """The Firefox runner with its pinned packages, installed into the cache on first use."""
+    project = npm_project(ENGINES_DIR, RUNNER_FILES, cache_dir(), "the Firefox runner's packages")
+    return project / "firefox.mjs"
+
+
+class Firefox:
+    """Debian's Firefox ESR, driven by puppeteer-core over WebDriver BiDi (firefox.mjs)."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            ["node", str(firefox_runner())],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "FIREFOX": FIREFOX},
+        )
+
+    def ask(self, command: dict[str, str]) -> Any:
+        """Send one command to the runner; its answer."""
+        stdin, stdout = cast(IO[str], self.process.stdin), cast(IO[str], self.process.stdout)
+        stdin.write(json.dumps(command) + "\n")
+        stdin.flush()
+        line = stdout.readline()
+        if not line:
+            raise RuntimeError(f"the Firefox runner exited ({self.process.wait()})")
+        answer: dict[str, Any] = json.loads(line)
+        if "error" in answer:
+            raise ScenarioError(answer["error"])
+        return answer["value"]
+
+    def open(self, url: str) -> None:
+        self.ask({"op": "goto", "url": url})
+
+    def call(self, name: str, argument: object = None) -> Any:
+        return self.ask({"op": "evaluate", "expression": expression(name, argument)})
+
+    def errors(self) -> list[str]:
+        return list(self.ask({"op": "errors"})["errors"])
+
+    def external(self) -> list[str]:
+        return list(self.ask({"op": "errors"})["external"])
+
+    def close(self) -> None:
+        cast(IO[str], self.process.stdin).close()  # the runner closes the browser and exits
+        self.process.wait(timeout=30)
+        cast(IO[str], self.process.stdout).close()
+
+
+class WebKit:
+    """WebKitGTK's MiniBrowser, driven by Selenium through WebKitWebDriver, on a private Xvfb.
+
+    WebKitWebDriver has no console log and no way to run a script before the page's own:
+    from the moment a page is open, ``console.error`` and uncaught errors are kept by the
+    page itself (``scenarios.watchErrors``), and a figure that fails says so in its
+    ``data-state`` (checked by every wait for live figures). An error before the page is
+    open is not seen. Requests are not observable either: the browser is given a proxy on a
+    dead port for every host but 127.0.0.1, and the page's Resource Timing is checked.
+    """
+
+    def __init__(self) -> None:
+        self.stack = ExitStack()
+        try:
+            self.driver = self.start()
+        except BaseException:
+            self.stack.close()
+            raise
+        self.driver.set_script_timeout(200)
+
+    def start(self) -> webdriver.WebKitGTK:
+        """Xvfb on a free display, then WebKitWebDriver and MiniBrowser on it."""
+        read, write = os.pipe()
+        xvfb = subprocess.Popen(
+            [XVFB, "-displayfd", str(write), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+            pass_fds=(write,),
+            stderr=subprocess.DEVNULL,
+        )
+        os.close(write)
+        self.stack.callback(xvfb.wait, 10)
+        self.stack.callback(xvfb.terminate)
+        with os.fdopen(read) as display:
+            number = display.readline().strip()
+        assert number, "Xvfb did not start"
+        options = Options()
+        options.binary_location = MINIBROWSER
+        options.add_argument("--automation")
+        dead = "127.0.0.1:9"
+        options.proxy = Proxy(
+            {
+                "proxyType": ProxyType.MANUAL,
+                "httpProxy": dead,
+                "sslProxy": dead,
+                "noProxy": ["127.0.0.1"],
+            }
+        )
+        environment = {**os.environ, "DISPLAY": f":{number}"}
+        with warnings.catch_warnings():
+            # Selenium's own WebKitGTK class still uses what Selenium deprecated (4.51).
+            warnings.filterwarnings("ignore", "setting remote_server_addr", DeprecationWarning)
+            service = Service(executable_path=WEBKIT_DRIVER, env=environment)
+            driver = webdriver.WebKitGTK(service=service, options=options)
+        self.stack.callback(driver.quit)
+        return driver
+
+    def open(self, url: str) -> None:
+        # One window, one profile: the page replaces the last one.
+        self.driver.get(url)
+        self.call("watchErrors")
+
+    def call(self, name: str, argument: object = None) -> Any:
+        script = (
+            "const done = arguments[arguments.length - 1];\n"
+            f"{expression(name, argument)}.then((value) => done({{ value }}),"
+            " (error) => done({ error: String((error && error.message) || error) }));"
+        )
+        answer: dict[str, Any] = self.driver.execute_async_script(script)
+        if "error" in answer:
+            raise ScenarioError(answer["error"])
+        return answer.get("value")
+
+    def errors(self) -> list[str]:
+        return list(self.call("watchedErrors"))
+
+    def external(self) -> list[str]:
+        return []  # not observable here; see the class docstring and `elsewhere`
+
+    def close(self) -> None:
+        self.stack.close()
+
+
+def start(request: pytest.FixtureRequest, engine: Engine) -> Driver:
+    """A driver for ``engine``'s build here (skipped, or failed under CI, if it has none)."""
+    playwright: Playwright = request.getfixturevalue("playwright")
+    build = engine_build(playwright, engine)
+    if engine == "chromium":
+        return PlaywrightDriver(request.getfixturevalue("browser"))
+    if build == "playwright":
+        return PlaywrightDriver(getattr(playwright, engine).launch(proxy=DEAD_PROXY), own=True)
+    return Firefox() if engine == "firefox" else WebKit()
