@@ -72,7 +72,7 @@ def test_a_broken_workflow_fails_lint(tmp_path: Path, fault: str) -> None:
 #: Every hand-written JavaScript file of the project (bundles are made, not written).
 CHECKED_JS = sorted(
     path.relative_to(ROOT).as_posix()
-    for path in [*(ROOT / "src").rglob("*.js"), ROOT / "tests" / "engines" / "scenarios.js"]
+    for path in [*(ROOT / "src").rglob("*.js"), *(ROOT / "tests" / "engines").glob("*.js")]
 )
 #: Fails tsc in any file, module or script: a string where a number is declared.
 TYPE_ERROR = '\n/** @type {number} */\nconst injectedTypeErrorINDEX = "not a number";\n'
@@ -81,7 +81,7 @@ TYPE_ERROR = '\n/** @type {number} */\nconst injectedTypeErrorINDEX = "not a num
 def test_a_type_error_in_any_javascript_file_fails_lint(
     tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    for name in [*lint.JS_PROJECTS, "src", "tests/engines/scenarios.js"]:
+    for name in [*lint.JS_PROJECTS, "src", "tests/engines"]:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copy2
         copy(ROOT / name, tmp_path / name)

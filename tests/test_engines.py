@@ -15,10 +15,7 @@ reported as skipped. The last tests are the documented fallbacks for what an eng
 from __future__ import annotations
 
 import base64
-import os
 import re
-import subprocess
-import sys
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -361,44 +358,3 @@ def test_without_a_secure_context_figures_still_go_live(
         expect(page.locator(".offline-reading")).to_have_count(0)
     browser.close()
     assert errors == []
-
-
-# Where no build of an engine is installed (a contributor's machine, say).
-
-
-def run_with_no_browsers(tmp_path: Path, ci: str) -> subprocess.CompletedProcess[str]:
-    """One scenario in each engine, with Debian's builds and Playwright's pointed nowhere."""
-    nowhere = tmp_path / "nowhere"
-    env = {
-        **os.environ,
-        "CHROMIUM": str(nowhere / "chromium"),
-        "FIREFOX": str(nowhere / "firefox-esr"),
-        "WEBKIT_DRIVER": str(nowhere / "WebKitWebDriver"),
-        "PLAYWRIGHT_BROWSERS_PATH": str(nowhere),
-        "CI": ci,
-    }
-    command = ["pytest", "-p", "no:cacheprovider", "-rsE", "-k", "every_figure_goes_live"]
-    return subprocess.run(
-        [sys.executable, "-m", *command, str(Path(__file__))],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=Path(__file__).parent.parent,
-        check=False,
-    )
-
-
-@pytest.mark.parametrize("ci", ["", "true"])
-def test_an_engine_with_no_build_is_skipped_with_its_install_command(
-    tmp_path: Path, ci: str
-) -> None:
-    result = run_with_no_browsers(tmp_path, ci)
-    for engine in ENGINES:
-        assert f"{engine} is not installed: run `python -m playwright install {engine}`" in (
-            result.stdout
-        ), result.stdout
-    if ci:  # nothing may be skipped in CI: each is an error, and the run fails
-        assert result.returncode == 1 and "3 errors" in result.stdout, result.stdout
-        assert "under CI=true no engine may be skipped" in result.stdout
-    else:
-        assert result.returncode == 0 and "3 skipped" in result.stdout, result.stdout

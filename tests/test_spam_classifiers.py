@@ -14,7 +14,7 @@ from essay_site.dev.datasets import email_text, spam_assassin, words
 from essay_site.dev.fit import fit
 from essay_site.figures import api
 from tests.conftest import Visit, live
-from widgets import spam_classifiers
+from widgets import _spam_fit, spam_classifiers
 from widgets.spam_classifiers import CHIPS, PAIR, Classifiers, classifiers, corpus_answer
 
 RAW = """From: someone@example.com
@@ -63,7 +63,7 @@ def test_the_corpus_answer_is_a_hand_count() -> None:
     # Counted again from the raw emails, the plain way: the training split's emails that
     # contain both words, and how many of those are spam.
     emails = spam_assassin()
-    train, _ = spam_classifiers.split(len(emails))
+    train, _ = _spam_fit.split(len(emails))
     documents = [(words(email_text(emails[i][0])), emails[i][1]) for i in train]
     with_both = [spam for document, spam in documents if set(PAIR) <= document]
     measured = classifiers()[1]

@@ -10,8 +10,8 @@ counts the unticked words: "unknown" (left out, the essay's comparison) or "abse
 (the full Bernoulli model). A second view, for Ng and Jordan's result, plots both
 classifiers' test error against training size.
 
-The fitting (``fit``) runs at build time from the corpus (``nox -s fit``); the browser
-gets the fitted parameters and computes the posteriors over the whole vocabulary.
+The fitting (``_spam_fit.fit``) runs at build time from the corpus (``nox -s fit``); the
+browser gets the fitted parameters and computes the posteriors over the whole vocabulary.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from essay_site.figures.api import Choice, Frame, State, Toggle
-from widgets._adam import Adam
 
 Array = NDArray[np.float64]
 Matrix = NDArray[np.float32]
@@ -34,7 +33,7 @@ Masks = NDArray[np.uint32]
 DATA_FILES = ("spam_classifiers.npz",)
 PARAMETERS = Path(__file__).parent / "data" / DATA_FILES[0]
 
-# --- The model: fitting and posteriors (numpy only) ---------------------------------------
+# --- The model: its settings and posteriors (numpy only) ---------------------------------------
 
 #: A word is in the vocabulary if at least this many training emails contain it.
 MIN_EMAILS = 10
@@ -75,75 +74,11 @@ SIZES = (10, 20, 50, 100, 200, 500, 1000, 2000)
 REPEATS = 5
 
 
-def split(count: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Indices of the training and held-out emails (fixed, seeded)."""
-    order = np.random.default_rng(SPLIT_SEED).permutation(count)
-    cut = round(count * (1 - HELD_OUT))
-    return order[:cut], order[cut:]
-
-
-def vocabulary(documents: list[set[str]]) -> list[str]:
-    """Words in at least MIN_EMAILS of the documents, sorted."""
-    counts: dict[str, int] = {}
-    for document in documents:
-        for word in document:
-            counts[word] = counts.get(word, 0) + 1
-    return sorted(word for word, count in counts.items() if count >= MIN_EMAILS)
-
-
-def presence(documents: list[set[str]], words: list[str]) -> Matrix:
-    """Binary word-presence vectors, one row per document."""
-    column = {word: index for index, word in enumerate(words)}
-    matrix = np.zeros((len(documents), len(words)), dtype=np.float32)
-    for row, document in enumerate(documents):
-        matrix[row, [column[word] for word in document if word in column]] = 1
-    return matrix
-
-
-def chip_masks(documents: list[set[str]]) -> Masks:
-    """Which CHIPS each document contains, as bits (bit i: CHIPS[i])."""
-    masks = np.zeros(len(documents), dtype=np.uint32)
-    for bit, word in enumerate(CHIPS):
-        masks |= np.array([word in d for d in documents], dtype=np.uint32) << np.uint32(bit)
-    return masks
-
-
 def corpus_answer(masks: Masks, spam: NDArray[np.bool_], words: list[str]) -> tuple[int, int]:
     """The emails (as chip masks) that contain every one of ``words``: spam, and in all."""
     want = np.uint32(sum(1 << CHIPS.index(word) for word in words))
     has = (masks & want) == want
     return int((has & spam).sum()), int(has.sum())
-
-
-def fit_naive_bayes(x: Matrix, spam: NDArray[np.bool_], alpha: float) -> tuple[float, Array, Array]:
-    """Bernoulli naive Bayes: log prior odds, and p(word present | spam), (| ham).
-
-    Args:
-        x: Word-presence vectors.
-        spam: Labels.
-        alpha: Additive smoothing of every count (1 is Laplace's rule).
-
-    """
-    n_spam = float(spam.sum())
-    n_ham = float(len(spam) - n_spam)
-    theta_spam = (x[spam].sum(axis=0) + alpha) / (n_spam + 2 * alpha)
-    theta_ham = (x[~spam].sum(axis=0) + alpha) / (n_ham + 2 * alpha)
-    prior = np.log((n_spam + 1) / (n_ham + 1))
-    return float(prior), theta_spam.astype(np.float64), theta_ham.astype(np.float64)
-
-
-def fit_logistic(
-    x: Matrix, spam: NDArray[np.bool_], penalty: float, *, steps: int = 400, rate: float = 0.05
-) -> tuple[float, Array]:
-    """L2-regularized logistic regression by full-batch Adam from zero: bias, weights."""
-    y = spam.astype(np.float32)
-    weights = np.zeros(x.shape[1], dtype=np.float32)
-    bias = np.zeros(1, dtype=np.float32)
-    adam = Adam([bias, weights], rate)
-    for _ in range(steps):
-        error = sigmoid(x @ weights + bias[0]) - y
-        adam.update([error.mean(keepdims=True), x.T @ error / len(y) + penalty * weights])
-    return float(bias[0]), weights.astype(np.float64)
 
 
 class Classifiers:
@@ -202,94 +137,6 @@ class Classifiers:
 def sigmoid(z: Any) -> Any:
     """The logistic function, safe for large |z|."""
     return 0.5 * (1 + np.tanh(0.5 * np.asarray(z)))
-
-
-def _error(classifiers: Classifiers, x: Matrix, spam: NDArray[np.bool_]) -> tuple[float, float]:
-    nb, lr = classifiers.predict(x)
-    return float(np.mean((nb > 0.5) != spam)), float(np.mean((lr > 0.5) != spam))
-
-
-def _fit_both(
-    words: list[str], x: Matrix, spam: NDArray[np.bool_], alpha: float, penalty: float
-) -> Classifiers:
-    prior, theta_spam, theta_ham = fit_naive_bayes(x, spam, alpha)
-    bias, weights = fit_logistic(x, spam, penalty)
-    return Classifiers(
-        words,
-        nb_prior=np.array(prior),
-        theta_spam=theta_spam,
-        theta_ham=theta_ham,
-        lr_bias=np.array(bias),
-        lr_weights=weights,
-    )
-
-
-def choose(x: Matrix, spam: NDArray[np.bool_]) -> tuple[float, float]:
-    """Smoothing and penalty with the lowest cross-validated error on these emails."""
-    folds = np.array_split(np.random.default_rng(2).permutation(len(spam)), FOLDS)
-    nb_errors = np.zeros(len(ALPHAS))
-    lr_errors = np.zeros(len(PENALTIES))
-    for fold in folds:
-        rest = np.setdiff1d(np.arange(len(spam)), fold)
-        for i, alpha in enumerate(ALPHAS):
-            prior, theta_spam, theta_ham = fit_naive_bayes(x[rest], spam[rest], alpha)
-            model = Classifiers(
-                [],
-                nb_prior=np.array(prior),
-                theta_spam=theta_spam,
-                theta_ham=theta_ham,
-                lr_bias=np.array(0.0),
-                lr_weights=np.zeros(x.shape[1]),
-            )
-            nb_errors[i] += _error(model, x[fold], spam[fold])[0]
-        for i, penalty in enumerate(PENALTIES):
-            bias, weights = fit_logistic(x[rest], spam[rest], penalty)
-            model = Classifiers(
-                [],
-                nb_prior=np.array(0.0),
-                theta_spam=np.full(x.shape[1], 0.5),
-                theta_ham=np.full(x.shape[1], 0.5),
-                lr_bias=np.array(bias),
-                lr_weights=weights,
-            )
-            lr_errors[i] += _error(model, x[fold], spam[fold])[1]
-    return ALPHAS[int(np.argmin(nb_errors))], PENALTIES[int(np.argmin(lr_errors))]
-
-
-def fit(documents: list[set[str]], spam: list[bool]) -> dict[str, NDArray[Any]]:
-    """Fit both classifiers on the training split, measure them, and the learning curve."""
-    labels = np.array(spam)
-    train, test = split(len(documents))
-    words = vocabulary([documents[i] for i in train])
-    x = presence(documents, words)
-    alpha, penalty = choose(x[train], labels[train])
-    model = _fit_both(words, x[train], labels[train], alpha, penalty)
-    nb_error, lr_error = _error(model, x[test], labels[test])
-    rng = np.random.default_rng(1)
-    curve = []
-    for size in (*SIZES, len(train)):
-        repeats = REPEATS if size < len(train) else 1
-        errors = []
-        for _ in range(repeats):
-            subset = rng.choice(train, size=size, replace=False)
-            fitted = _fit_both(words, x[subset], labels[subset], alpha, penalty)
-            errors.append(_error(fitted, x[test], labels[test]))
-        curve.append([size, *np.mean(errors, axis=0)])
-    return {
-        "vocabulary": np.frombuffer("\n".join(words).encode(), dtype=np.uint8),
-        "nb_prior": np.array(model.nb_prior),
-        "theta_spam": model.theta_spam.astype(np.float32),
-        "theta_ham": model.theta_ham.astype(np.float32),
-        "lr_bias": np.array(model.lr_bias),
-        "lr_weights": model.lr_weights.astype(np.float32),
-        "hyperparameters": np.array([alpha, penalty]),
-        "accuracy": np.array([1 - nb_error, 1 - lr_error]),
-        "learning_curve": np.array(curve),
-        # The training emails' chips and labels: the corpus's own answer for any ticked set.
-        "chip_masks": chip_masks([documents[i] for i in train]),
-        "chip_spam": labels[train],
-        "sizes": np.array([len(train), len(test), int(labels.sum()), len(labels)]),
-    }
 
 
 @cache

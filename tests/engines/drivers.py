@@ -30,7 +30,10 @@ from essay_site.dev.browser import FIREFOX, MINIBROWSER, WEBKIT_DRIVER, XVFB, En
 from tests.conftest import engine_build, record_errors
 
 ENGINES_DIR = Path(__file__).parent
-SCENARIO_SOURCE = (ENGINES_DIR / "scenarios.js").read_text()
+#: The page side: shared helpers, then the scenarios that use them.
+SCENARIO_SOURCE = "\n".join(
+    (ENGINES_DIR / name).read_text() for name in ("page.js", "scenarios.js")
+)
 #: What the Firefox runner needs: npm's lock pins every package file by its integrity hash.
 RUNNER_FILES = ("package.json", "package-lock.json", "firefox.mjs")
 

@@ -1,8 +1,8 @@
 // @ts-check
 // The engine smoke tests' page side, shared by every engine (tests/test_engines.py).
 //
-// Each driver evaluates this file's text followed by one call, as an async expression:
-//   (async () => { <this file>; return await scenarios.<name>(<JSON argument>); })()
+// Each driver evaluates page.js's text, this file's, and one call, as an async expression:
+//   (async () => { <page.js> <this file>; return await scenarios.<name>(<JSON argument>); })()
 // through its own evaluate (Playwright, Puppeteer over WebDriver BiDi, WebDriver's execute
 // script), which the page's Content-Security-Policy does not govern. So nothing here may use
 // eval, new Function or inline scripts: the page forbids them. Every function reads or acts on
@@ -11,427 +11,291 @@
 
 /** @typedef {{ widget: string, control: string, framed: boolean, changed: boolean }} ControlOutcome */
 
-const scenarios = (() => {
-  const FRAME = "figure:frame";
-
-  /** @param {number} ms */
-  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-  /**
-   * Wait until ``test`` returns something truthy, or fail after ``timeout`` ms saying ``what``.
-   * @template T
-   * @param {() => T} test
-   * @param {number} timeout
-   * @param {() => string} what
-   * @returns {Promise<NonNullable<T>>}
-   */
-  async function until(test, timeout, what) {
-    const end = Date.now() + timeout;
-    for (;;) {
-      const value = test();
-      if (value) return /** @type {NonNullable<T>} */ (value);
-      if (Date.now() > end) throw new Error(`timed out after ${timeout} ms: ${what()}`);
-      await sleep(50);
-    }
-  }
-
-  const roots = () => /** @type {HTMLElement[]} */ ([...document.querySelectorAll("[data-widget]")]);
-  const states = () => roots().map((root) => `${root.dataset.widget}=${root.dataset.state}`).join(" ");
-
-  /** @param {string} widget */
-  function figure(widget) {
-    const root = /** @type {HTMLElement | null} */ (document.querySelector(`[data-widget="${widget}"]`));
-    if (!root) throw new Error(`no figure ${widget}`);
-    return root;
-  }
-
-  // Frames painted per figure, counted from the first call on (figure:frame does not bubble).
-  /** @type {WeakMap<HTMLElement, number>} */
-  const counted = /** @type {any} */ (window).__engineFrames || new WeakMap();
-  /** @type {any} */ (window).__engineFrames = counted;
-  /** @param {HTMLElement} root */
-  function frames(root) {
-    if (!counted.has(root)) {
-      counted.set(root, 0);
-      root.addEventListener(FRAME, () => counted.set(root, (counted.get(root) || 0) + 1));
-    }
-    return /** @type {number} */ (counted.get(root));
-  }
-
-  /** What a figure shows: its markup and its canvases' pixels. @param {HTMLElement} root */
-  function picture(root) {
-    const output = /** @type {HTMLElement} */ (root.querySelector(".live-figure__output"));
-    const canvases = [...output.querySelectorAll("canvas")].map((canvas) => canvas.toDataURL());
-    return output.innerHTML + canvases.join();
-  }
-
-  /**
-   * Do ``act`` and wait for the figure's next frame.
-   * @param {HTMLElement} root
-   * @param {() => void} act
-   * @param {string} what
-   */
-  async function framed(root, act, what) {
-    const before = frames(root);
-    act();
-    await until(() => frames(root) > before, 20_000, () => `no frame after ${what} (${root.dataset.state})`);
-  }
-
-  /**
-   * Set a control as a reader would, and tell the page (input, then change).
-   * @param {HTMLInputElement | HTMLSelectElement} control
-   * @param {string} value
-   */
-  function set(control, value) {
-    control.value = value;
-    control.dispatchEvent(new Event("input", { bubbles: true }));
-    control.dispatchEvent(new Event("change", { bubbles: true }));
-  }
-
-  /** A value of a control other than its current one. @param {Element} control */
-  function change(control) {
-    if (control instanceof HTMLButtonElement) return () => control.click();
-    if (control instanceof HTMLSelectElement) {
-      const next = (control.selectedIndex + 1) % control.options.length;
-      return () => set(control, control.options[next].value);
-    }
-    const input = /** @type {HTMLInputElement} */ (control);
-    if (input.type === "checkbox") {
-      return () => {
-        input.click(); // toggles it, with input and change, as a reader's click does
-      };
-    }
-    const [low, high, step] = [Number(input.min), Number(input.max), Number(input.step) || 1];
-    const now = Number(input.value);
-    // Some steps away, towards the side with room (a small step may round to the same picture).
-    const room = high - now >= now - low ? 1 : -1;
-    const target = Math.min(high, Math.max(low, now + room * Math.max(step, (high - low) / 4)));
-    return () => set(input, String(target));
-  }
-
-  /** The controls a reader can use in a figure's form. @param {HTMLElement} root */
-  const controls = (root) =>
-    [...root.querySelectorAll("[role=form] :is(button, input, output, select)")].filter(
-      (e) => e instanceof HTMLButtonElement ? e.name !== "" : "name" in e && e.name !== "",
-    );
-
-  /** The pixel explosion's label at n pixels (the slider moved there first). @param {number} n */
-  async function label(n) {
-    const root = figure("pixel_explosion");
-    root.scrollIntoView({ block: "center" });
-    const slider = /** @type {HTMLInputElement} */ (root.querySelector('input[name="n"]'));
-    if (slider.value !== String(n)) await framed(root, () => set(slider, String(n)), `n=${n}`);
-    const shown = /** @type {HTMLElement} */ (root.querySelector('[data-role="bar-label"]'));
-    return {
-      n: root.querySelector('[data-role="n"]')?.textContent,
-      over: shown.classList.contains("gm-px__label--over"),
-      colour: getComputedStyle(shown).color,
-    };
-  }
-
-  /** A button of ``within`` by its text. @param {Element} within @param {string} text */
-  function named(within, text) {
-    return /** @type {HTMLButtonElement | undefined} */ (
-      [...within.querySelectorAll("button")].find((b) => b.textContent === text)
-    );
-  }
-
-  /** Wait for a figure's notice about code a link carries. @param {HTMLElement} root */
-  const linkNotice = (root) =>
-    until(() => /** @type {HTMLElement | null} */ (root.querySelector('[role="note"]')), 20_000, () => "no notice");
-
-  /** Wait until a figure's run of edited code has ended; how. @param {HTMLElement} root */
-  async function ran(root) {
-    await until(() => root.dataset.run && root.dataset.run !== "running", 30_000, () => `run: ${root.dataset.run}`);
-    return root.dataset.run;
-  }
-
-  return {
-    /** Every figure on the page goes live (none ends in error). @param {{ count: number }} arg */
-    async allLive({ count }) {
-      const start = performance.now();
-      await until(
-        () => {
-          const failed = roots().find((root) => root.dataset.state === "error");
-          if (failed) {
-            const said = failed.querySelector(".live-figure__status")?.textContent;
-            throw new Error(`${failed.dataset.widget} failed ("${said}"): ${states()}`);
-          }
-          return roots().length === count && roots().every((root) => root.dataset.state === "live");
-        },
-        90_000,
-        states,
-      );
-      roots().forEach(frames);
-      return { states: states(), seconds: (performance.now() - start) / 1000 };
-    },
-
-    /** Each slider, menu, checkbox and button of each figure brings a new, different picture. */
-    async everyControl() {
-      /** @type {ControlOutcome[]} */
-      const outcomes = [];
-      for (const root of roots()) {
-        root.scrollIntoView({ block: "center" });
-        for (const control of controls(root)) {
-          const before = picture(root);
-          const name = /** @type {HTMLInputElement} */ (control).name;
-          let ok = true;
-          try {
-            await framed(root, change(control), name);
-          } catch {
-            ok = false;
-          }
-          outcomes.push({ widget: /** @type {string} */ (root.dataset.widget), control: name, framed: ok, changed: picture(root) !== before });
+const scenarios = {
+  /** Every figure on the page goes live (none ends in error). @param {{ count: number }} arg */
+  async allLive({ count }) {
+    const start = performance.now();
+    await until(
+      () => {
+        const failed = roots().find((root) => root.dataset.state === "error");
+        if (failed) {
+          const said = failed.querySelector(".live-figure__status")?.textContent;
+          throw new Error(`${failed.dataset.widget} failed ("${said}"): ${states()}`);
         }
-      }
-      return outcomes;
-    },
+        return roots().length === count && roots().every((root) => root.dataset.state === "live");
+      },
+      90_000,
+      states,
+    );
+    roots().forEach(frameCount);
+    return { states: states(), seconds: (performance.now() - start) / 1000 };
+  },
 
-    /** The pixel explosion's label at n pixels: over (red) or not, and its colour. @param {{ n: number }} arg */
-    async pixelLabel({ n }) {
-      return label(n);
-    },
-
-    /** A figure's control values, as the reader sees them. @param {{ widget: string }} arg */
-    async values({ widget }) {
-      const root = figure(widget);
-      return Object.fromEntries(
-        controls(root)
-          .filter((e) => !(e instanceof HTMLButtonElement))
-          .map((e) => [/** @type {HTMLInputElement} */ (e).name, /** @type {HTMLInputElement} */ (e).value]),
-      );
-    },
-
-    // An edited figure runs: open its Python, turn it into the editor, type over one number
-    // (the DOM selection and execCommand, the path of a reader's typing in every engine), run.
-    /** @param {{ widget: string, line: string, from: string, to: string }} arg */
-    async editAndRun({ widget, line, from, to }) {
-      const root = figure(widget);
-      const code = /** @type {HTMLDetailsElement} */ (root.querySelector("details.live-figure__code"));
-      code.open = true;
-      const edit = await until(() => code.querySelector("button[data-edit]"), 20_000, () => "no Edit button");
-      /** @type {HTMLButtonElement} */ (edit).click();
-      const content = /** @type {HTMLElement} */ (
-        await until(() => code.querySelector(".cm-content"), 20_000, () => "no editor")
-      );
-      const target = /** @type {HTMLElement} */ (
-        await until(
-          () => [...content.querySelectorAll(".cm-line")].find((e) => e.textContent === line),
-          5_000,
-          () => `no line "${line}" in the editor`,
-        )
-      );
-      // The text node and offset where ``from`` starts in that line.
-      const at = (target.textContent || "").indexOf(from);
-      const walker = document.createTreeWalker(target, NodeFilter.SHOW_TEXT);
-      let seen = 0;
-      let node = /** @type {Text | null} */ (walker.nextNode());
-      while (node && seen + node.data.length <= at) {
-        seen += node.data.length;
-        node = /** @type {Text | null} */ (walker.nextNode());
-      }
-      if (!node || node.data.length - (at - seen) < from.length) throw new Error(`"${from}" is split across tokens`);
-      content.focus();
-      const range = document.createRange();
-      range.setStart(node, at - seen);
-      range.setEnd(node, at - seen + from.length);
-      const selection = /** @type {Selection} */ (getSelection());
-      selection.removeAllRanges();
-      selection.addRange(range);
-      await sleep(100); // the editor reads the selection on selectionchange
-      document.execCommand("insertText", false, to);
-      const typed = line.replace(from, to);
-      await until(
-        () => [...content.querySelectorAll(".cm-line")].some((e) => e.textContent === typed),
-        5_000,
-        () => "the typed text did not reach the editor",
-      );
-      const run = [...code.querySelectorAll("button")].find((b) => b.textContent?.startsWith("Run"));
-      if (!run) throw new Error("no Run button");
-      run.click();
-      return { run: await ran(root), error: code.querySelector(".live-code__error")?.textContent || "" };
-    },
-
-    // "Copy a link to this edit", with no clipboard (as over plain http): the page then shows
-    // the link in a field to copy, which is read here. The figure is edited first if need be.
-    /** @param {{ widget: string, line: string, from: string, to: string, n: number }} arg */
-    async editLink(arg) {
-      const root = figure(arg.widget);
-      if (root.dataset.edited === undefined) await this.editAndRun(arg);
-      await label(arg.n);
-      const copy = named(root, "Copy a link to this edit");
-      if (!copy) throw new Error("no 'Copy a link to this edit' button");
-      Object.defineProperty(navigator, "clipboard", { value: undefined, configurable: true });
-      copy.click();
-      const field = await until(
-        () => /** @type {HTMLTextAreaElement | null} */ (root.querySelector("textarea.live-copy-field")),
-        10_000,
-        () => "no link to copy",
-      );
-      return { link: field.value, alt: root.querySelector(".live-figure__alt")?.textContent };
-    },
-
-    // A page opened from such a link: what the figure shows before the reader's consent (the
-    // notice, the shipped picture), the change when shown, and what it shows once run.
-    /** @param {{ widget: string }} arg */
-    async consentToLink({ widget }) {
-      const root = figure(widget);
+  /** Each slider, menu, checkbox and button of each figure brings a new, different picture. */
+  async everyControl() {
+    /** @type {ControlOutcome[]} */
+    const outcomes = [];
+    for (const root of roots()) {
       root.scrollIntoView({ block: "center" });
-      const notice = await linkNotice(root);
-      const alt = () => root.querySelector(".live-figure__alt")?.textContent;
-      const before = { notice: notice.textContent, edited: root.dataset.edited ?? null, run: root.dataset.run ?? null, alt: alt() };
-      named(notice, "Show it")?.click();
-      const change = await until(() => notice.querySelector("pre:not([hidden])")?.textContent, 10_000, () => "no change shown");
-      const run = named(notice, "Run it");
-      if (!run) throw new Error("no 'Run it' button");
-      await framed(root, () => run.click(), "Run it");
-      return {
-        before,
-        change,
-        run: await ran(root),
-        edited: root.dataset.edited,
-        alt: alt(),
-        kept: Object.keys(localStorage).filter((key) => key.includes(" edit ")),
-      };
-    },
-
-    /** What a figure says of a link it does not offer to run. @param {{ widget: string }} arg */
-    async refusedLink({ widget }) {
-      const notice = await linkNotice(figure(widget));
-      await until(() => notice.textContent, 10_000, () => "an empty notice");
-      return { text: notice.textContent, buttons: notice.querySelectorAll("button").length };
-    },
-
-    // A link's code whose frames carry markup the figure API never makes: once run, what of
-    // it reached the page.
-    /** @param {{ widget: string }} arg */
-    async hostileFrame({ widget }) {
-      const root = figure(widget);
-      const run = named(await linkNotice(root), "Run it");
-      if (!run) throw new Error("no 'Run it' button");
-      await framed(root, () => run.click(), "Run it");
-      const output = /** @type {HTMLElement} */ (root.querySelector(".live-figure__output"));
-      const kept = /** @type {HTMLElement | null} */ (output.querySelector("[data-hostile]"));
-      return {
-        run: await ran(root),
-        kept: kept && { text: kept.textContent, style: kept.getAttribute("style"), position: getComputedStyle(kept).position },
-        forms: output.querySelectorAll("form, input, button, a, iframe, script, foreignObject").length,
-        handlers: [...output.querySelectorAll("*")].filter((e) => [...e.attributes].some((a) => a.name.startsWith("on"))).length,
-        ids: output.querySelectorAll("[id]").length,
-      };
-    },
-
-    /** Forget the reader's edits kept by this site (figures.js keeps them per placement). */
-    async forgetEdits() {
-      Object.keys(localStorage)
-        .filter((key) => key.startsWith("figures / edit "))
-        .forEach((key) => localStorage.removeItem(key));
-      return true;
-    },
-
-    /** What a page opened from disk shows. */
-    async fromDisk() {
-      await until(() => document.readyState === "complete", 20_000, () => document.readyState);
-      await sleep(1_000); // long enough for a worker to have started, were one to start
-      const notices = [...document.querySelectorAll(".live-file-notice")];
-      return {
-        notices: notices.length,
-        text: notices.map((n) => n.textContent).join(),
-        states: roots().map((root) => root.dataset.state),
-        pictures: roots().map((root) => root.querySelectorAll(".live-figure__output > *").length),
-        offlineStatus: document.querySelectorAll(".offline-reading").length,
-      };
-    },
-
-    /** Wait until the header says the site is saved for offline reading; what it says. */
-    async saved() {
-      const status = () => document.querySelector(".offline-reading");
-      await until(
-        () => {
-          const text = status()?.textContent || "";
-          if (/Could not save|unavailable/.test(text)) throw new Error(text);
-          return /** @type {HTMLElement | null} */ (status())?.dataset.offline === "saved";
-        },
-        150_000,
-        () => status()?.textContent || "no offline status",
-      );
-      return { text: status()?.textContent, controlled: Boolean(navigator.serviceWorker?.controller) };
-    },
-
-    /** The header's offline status, if any. */
-    async offlineStatus() {
-      const status = /** @type {HTMLElement | null} */ (document.querySelector(".offline-reading"));
-      return status && { text: status.textContent, saved: status.dataset.offline === "saved" };
-    },
-
-    // Print styles, in every engine: each `@media print` rule of the site's own stylesheets
-    // is made to apply on screen too (CSSOM, which the page's CSP does not govern).
-    /** What the pixel explosion shows when printed. */
-    async printed() {
-      /** @type {CSSMediaRule[]} */
-      const changed = [];
-      for (const sheet of document.styleSheets) {
-        /** @type {CSSRuleList | null} */
-        let list = null;
+      for (const control of controls(root)) {
+        const before = picture(root);
+        const name = /** @type {HTMLInputElement} */ (control).name;
+        let ok = true;
         try {
-          list = sheet.cssRules;
+          await framed(root, change(control), name);
         } catch {
-          continue; // another origin's sheet: none should exist
+          ok = false;
         }
-        for (const rule of list) {
-          if (rule instanceof CSSMediaRule && rule.media.mediaText.trim() === "print") {
-            rule.media.mediaText = "all";
-            changed.push(rule);
-          }
+        outcomes.push({ widget: /** @type {string} */ (root.dataset.widget), control: name, framed: ok, changed: picture(root) !== before });
+      }
+    }
+    return outcomes;
+  },
+
+  /** The pixel explosion's label at n pixels: over (red) or not, and its colour. @param {{ n: number }} arg */
+  async pixelLabel({ n }) {
+    return label(n);
+  },
+
+  /** A figure's control values, as the reader sees them. @param {{ widget: string }} arg */
+  async values({ widget }) {
+    const root = figure(widget);
+    return Object.fromEntries(
+      controls(root)
+        .filter((e) => !(e instanceof HTMLButtonElement))
+        .map((e) => [/** @type {HTMLInputElement} */ (e).name, /** @type {HTMLInputElement} */ (e).value]),
+    );
+  },
+
+  // An edited figure runs: open its Python, turn it into the editor, type over one number
+  // (the DOM selection and execCommand, the path of a reader's typing in every engine), run.
+  /** @param {{ widget: string, line: string, from: string, to: string }} arg */
+  async editAndRun({ widget, line, from, to }) {
+    const root = figure(widget);
+    const code = /** @type {HTMLDetailsElement} */ (root.querySelector("details.live-figure__code"));
+    code.open = true;
+    const edit = await until(() => code.querySelector("button[data-edit]"), 20_000, () => "no Edit button");
+    /** @type {HTMLButtonElement} */ (edit).click();
+    const content = /** @type {HTMLElement} */ (
+      await until(() => code.querySelector(".cm-content"), 20_000, () => "no editor")
+    );
+    const target = /** @type {HTMLElement} */ (
+      await until(
+        () => [...content.querySelectorAll(".cm-line")].find((e) => e.textContent === line),
+        5_000,
+        () => `no line "${line}" in the editor`,
+      )
+    );
+    // The text node and offset where ``from`` starts in that line.
+    const at = (target.textContent || "").indexOf(from);
+    const walker = document.createTreeWalker(target, NodeFilter.SHOW_TEXT);
+    let seen = 0;
+    let node = /** @type {Text | null} */ (walker.nextNode());
+    while (node && seen + node.data.length <= at) {
+      seen += node.data.length;
+      node = /** @type {Text | null} */ (walker.nextNode());
+    }
+    if (!node || node.data.length - (at - seen) < from.length) throw new Error(`"${from}" is split across tokens`);
+    content.focus();
+    const range = document.createRange();
+    range.setStart(node, at - seen);
+    range.setEnd(node, at - seen + from.length);
+    const selection = /** @type {Selection} */ (getSelection());
+    selection.removeAllRanges();
+    selection.addRange(range);
+    await sleep(100); // the editor reads the selection on selectionchange
+    document.execCommand("insertText", false, to);
+    const typed = line.replace(from, to);
+    await until(
+      () => [...content.querySelectorAll(".cm-line")].some((e) => e.textContent === typed),
+      5_000,
+      () => "the typed text did not reach the editor",
+    );
+    const run = [...code.querySelectorAll("button")].find((b) => b.textContent?.startsWith("Run"));
+    if (!run) throw new Error("no Run button");
+    run.click();
+    return { run: await ran(root), error: code.querySelector(".live-code__error")?.textContent || "" };
+  },
+
+  // "Copy a link to this edit", with no clipboard (as over plain http): the page then shows
+  // the link in a field to copy, which is read here. The figure is edited first if need be.
+  /** @param {{ widget: string, line: string, from: string, to: string, n: number }} arg */
+  async editLink(arg) {
+    const root = figure(arg.widget);
+    if (root.dataset.edited === undefined) await this.editAndRun(arg);
+    await label(arg.n);
+    const copy = named(root, "Copy a link to this edit");
+    if (!copy) throw new Error("no 'Copy a link to this edit' button");
+    Object.defineProperty(navigator, "clipboard", { value: undefined, configurable: true });
+    copy.click();
+    const field = await until(
+      () => /** @type {HTMLTextAreaElement | null} */ (root.querySelector("textarea.live-copy-field")),
+      10_000,
+      () => "no link to copy",
+    );
+    return { link: field.value, alt: root.querySelector(".live-figure__alt")?.textContent };
+  },
+
+  // A page opened from such a link: what the figure shows before the reader's consent (the
+  // notice, the shipped picture), the change when shown, and what it shows once run.
+  /** @param {{ widget: string }} arg */
+  async consentToLink({ widget }) {
+    const root = figure(widget);
+    root.scrollIntoView({ block: "center" });
+    const notice = await linkNotice(root);
+    const alt = () => root.querySelector(".live-figure__alt")?.textContent;
+    const before = { notice: notice.textContent, edited: root.dataset.edited ?? null, run: root.dataset.run ?? null, alt: alt() };
+    named(notice, "Show it")?.click();
+    const change = await until(() => notice.querySelector("pre:not([hidden])")?.textContent, 10_000, () => "no change shown");
+    const run = named(notice, "Run it");
+    if (!run) throw new Error("no 'Run it' button");
+    await framed(root, () => run.click(), "Run it");
+    return {
+      before,
+      change,
+      run: await ran(root),
+      edited: root.dataset.edited,
+      alt: alt(),
+      kept: Object.keys(localStorage).filter((key) => key.includes(" edit ")),
+    };
+  },
+
+  /** What a figure says of a link it does not offer to run. @param {{ widget: string }} arg */
+  async refusedLink({ widget }) {
+    const notice = await linkNotice(figure(widget));
+    await until(() => notice.textContent, 10_000, () => "an empty notice");
+    return { text: notice.textContent, buttons: notice.querySelectorAll("button").length };
+  },
+
+  // A link's code whose frames carry markup the figure API never makes: once run, what of
+  // it reached the page.
+  /** @param {{ widget: string }} arg */
+  async hostileFrame({ widget }) {
+    const root = figure(widget);
+    const run = named(await linkNotice(root), "Run it");
+    if (!run) throw new Error("no 'Run it' button");
+    await framed(root, () => run.click(), "Run it");
+    const output = /** @type {HTMLElement} */ (root.querySelector(".live-figure__output"));
+    const kept = /** @type {HTMLElement | null} */ (output.querySelector("[data-hostile]"));
+    return {
+      run: await ran(root),
+      kept: kept && { text: kept.textContent, style: kept.getAttribute("style"), position: getComputedStyle(kept).position },
+      forms: output.querySelectorAll("form, input, button, a, iframe, script, foreignObject").length,
+      handlers: [...output.querySelectorAll("*")].filter((e) => [...e.attributes].some((a) => a.name.startsWith("on"))).length,
+      ids: output.querySelectorAll("[id]").length,
+    };
+  },
+
+  /** Forget the reader's edits kept by this site (figures.js keeps them per placement). */
+  async forgetEdits() {
+    Object.keys(localStorage)
+      .filter((key) => key.startsWith("figures / edit "))
+      .forEach((key) => localStorage.removeItem(key));
+    return true;
+  },
+
+  /** What a page opened from disk shows. */
+  async fromDisk() {
+    await until(() => document.readyState === "complete", 20_000, () => document.readyState);
+    await sleep(1_000); // long enough for a worker to have started, were one to start
+    const notices = [...document.querySelectorAll(".live-file-notice")];
+    return {
+      notices: notices.length,
+      text: notices.map((n) => n.textContent).join(),
+      states: roots().map((root) => root.dataset.state),
+      pictures: roots().map((root) => root.querySelectorAll(".live-figure__output > *").length),
+      offlineStatus: document.querySelectorAll(".offline-reading").length,
+    };
+  },
+
+  /** Wait until the header says the site is saved for offline reading; what it says. */
+  async saved() {
+    const status = () => document.querySelector(".offline-reading");
+    await until(
+      () => {
+        const text = status()?.textContent || "";
+        if (/Could not save|unavailable/.test(text)) throw new Error(text);
+        return /** @type {HTMLElement | null} */ (status())?.dataset.offline === "saved";
+      },
+      150_000,
+      () => status()?.textContent || "no offline status",
+    );
+    return { text: status()?.textContent, controlled: Boolean(navigator.serviceWorker?.controller) };
+  },
+
+  /** The header's offline status, if any. */
+  async offlineStatus() {
+    const status = /** @type {HTMLElement | null} */ (document.querySelector(".offline-reading"));
+    return status && { text: status.textContent, saved: status.dataset.offline === "saved" };
+  },
+
+  // Print styles, in every engine: each `@media print` rule of the site's own stylesheets
+  // is made to apply on screen too (CSSOM, which the page's CSP does not govern).
+  /** What the pixel explosion shows when printed. */
+  async printed() {
+    /** @type {CSSMediaRule[]} */
+    const changed = [];
+    for (const sheet of document.styleSheets) {
+      /** @type {CSSRuleList | null} */
+      let list = null;
+      try {
+        list = sheet.cssRules;
+      } catch {
+        continue; // another origin's sheet: none should exist
+      }
+      for (const rule of list) {
+        if (rule instanceof CSSMediaRule && rule.media.mediaText.trim() === "print") {
+          rule.media.mediaText = "all";
+          changed.push(rule);
         }
       }
-      const root = figure("pixel_explosion");
-      /** @param {Element | null} e */
-      const shown = (e) => Boolean(e && e instanceof HTMLElement && e.offsetParent !== null && getComputedStyle(e).visibility !== "hidden");
-      const printed = {
-        rules: changed.length,
-        status: shown(root.querySelector(".live-figure__status")),
-        code: shown(root.querySelector("details.live-figure__code")),
-        slider: shown(root.querySelector('input[name="n"]')),
-        control: shown(root.querySelector(".live-control--slider")),
-        controlText: root.querySelector(".live-control--slider")?.textContent || "",
-      };
-      for (const rule of changed) rule.media.mediaText = "print"; // back to the screen
-      return printed;
-    },
+    }
+    const root = figure("pixel_explosion");
+    /** @param {Element | null} e */
+    const shown = (e) => Boolean(e && e instanceof HTMLElement && e.offsetParent !== null && getComputedStyle(e).visibility !== "hidden");
+    const printed = {
+      rules: changed.length,
+      status: shown(root.querySelector(".live-figure__status")),
+      code: shown(root.querySelector("details.live-figure__code")),
+      slider: shown(root.querySelector('input[name="n"]')),
+      control: shown(root.querySelector(".live-control--slider")),
+      controlText: root.querySelector(".live-control--slider")?.textContent || "",
+    };
+    for (const rule of changed) rule.media.mediaText = "print"; // back to the screen
+    return printed;
+  },
 
-    /** Resources this page loaded (the Resource Timing list) from anywhere but its own origin. */
-    async elsewhere() {
-      return performance
-        .getEntriesByType("resource")
-        .map((entry) => entry.name)
-        .filter((name) => /^(https?|wss?):/.test(name) && new URL(name).origin !== location.origin);
-    },
+  /** Resources this page loaded (the Resource Timing list) from anywhere but its own origin. */
+  async elsewhere() {
+    return performance
+      .getEntriesByType("resource")
+      .map((entry) => entry.name)
+      .filter((name) => /^(https?|wss?):/.test(name) && new URL(name).origin !== location.origin);
+  },
 
-    // For drivers that cannot read the console (WebKitWebDriver): from now on, keep every
-    // console.error and uncaught error of this page. Errors before this call are not seen.
-    async watchErrors() {
-      const page = /** @type {any} */ (window);
-      if (page.__engineErrors) return true;
-      /** @type {string[]} */
-      const errors = (page.__engineErrors = []);
-      const original = console.error.bind(console);
-      console.error = (...args) => {
-        errors.push(args.map(String).join(" "));
-        original(...args);
-      };
-      addEventListener("error", (event) => {
-        // Not an error of the page's code: the spec's report that resize observations (Material's)
-        // were put off to the next frame because the layout changed while they were delivered.
-        if (event.message !== "ResizeObserver loop completed with undelivered notifications.") errors.push(String(event.message));
-      });
-      addEventListener("unhandledrejection", (event) => errors.push(String(event.reason)));
-      return true;
-    },
+  // For drivers that cannot read the console (WebKitWebDriver): from now on, keep every
+  // console.error and uncaught error of this page. Errors before this call are not seen.
+  async watchErrors() {
+    const page = /** @type {any} */ (window);
+    if (page.__engineErrors) return true;
+    /** @type {string[]} */
+    const errors = (page.__engineErrors = []);
+    const original = console.error.bind(console);
+    console.error = (...args) => {
+      errors.push(args.map(String).join(" "));
+      original(...args);
+    };
+    addEventListener("error", (event) => {
+      // Not an error of the page's code: the spec's report that resize observations (Material's)
+      // were put off to the next frame because the layout changed while they were delivered.
+      if (event.message !== "ResizeObserver loop completed with undelivered notifications.") errors.push(String(event.message));
+    });
+    addEventListener("unhandledrejection", (event) => errors.push(String(event.reason)));
+    return true;
+  },
 
-    /** The errors kept since watchErrors. */
-    async watchedErrors() {
-      return /** @type {string[]} */ (/** @type {any} */ (window).__engineErrors || []);
-    },
-  };
-})();
+  /** The errors kept since watchErrors. */
+  async watchedErrors() {
+    return /** @type {string[]} */ (/** @type {any} */ (window).__engineErrors || []);
+  },
+};

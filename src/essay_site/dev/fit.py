@@ -33,7 +33,7 @@ def _family_samples() -> Params:
 
 
 def _spam_classifiers() -> Params:
-    module = importlib.import_module("widgets.spam_classifiers")
+    module = importlib.import_module("widgets._spam_fit")
     emails = datasets.spam_assassin()
     documents = [datasets.words(datasets.email_text(raw)) for raw, _ in emails]
     result: Params = module.fit(documents, [spam for _, spam in emails])

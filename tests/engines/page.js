@@ -1,0 +1,138 @@
+// @ts-check
+// What the engine scenarios (scenarios.js) share: waits, the figures' DOM contract, and acting
+// on controls as a reader would. The drivers evaluate this file's text, then scenarios.js's,
+// in one async function (tests/engines/drivers.py), so these names are local to that call.
+
+const FRAME = "figure:frame";
+
+/** @param {number} ms */
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Wait until ``test`` returns something truthy, or fail after ``timeout`` ms saying ``what``.
+ * @template T
+ * @param {() => T} test
+ * @param {number} timeout
+ * @param {() => string} what
+ * @returns {Promise<NonNullable<T>>}
+ */
+async function until(test, timeout, what) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const value = test();
+    if (value) return /** @type {NonNullable<T>} */ (value);
+    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms: ${what()}`);
+    await sleep(50);
+  }
+}
+
+const roots = () => /** @type {HTMLElement[]} */ ([...document.querySelectorAll("[data-widget]")]);
+const states = () => roots().map((root) => `${root.dataset.widget}=${root.dataset.state}`).join(" ");
+
+/** @param {string} widget */
+function figure(widget) {
+  const root = /** @type {HTMLElement | null} */ (document.querySelector(`[data-widget="${widget}"]`));
+  if (!root) throw new Error(`no figure ${widget}`);
+  return root;
+}
+
+// Frames painted per figure, counted from the first call on (figure:frame does not bubble).
+/** @type {WeakMap<HTMLElement, number>} */
+const counted = /** @type {any} */ (window).__engineFrames || new WeakMap();
+/** @type {any} */ (window).__engineFrames = counted;
+/** @param {HTMLElement} root */
+function frameCount(root) {
+  if (!counted.has(root)) {
+    counted.set(root, 0);
+    root.addEventListener(FRAME, () => counted.set(root, (counted.get(root) || 0) + 1));
+  }
+  return /** @type {number} */ (counted.get(root));
+}
+
+/** What a figure shows: its markup and its canvases' pixels. @param {HTMLElement} root */
+function picture(root) {
+  const output = /** @type {HTMLElement} */ (root.querySelector(".live-figure__output"));
+  const canvases = [...output.querySelectorAll("canvas")].map((canvas) => canvas.toDataURL());
+  return output.innerHTML + canvases.join();
+}
+
+/**
+ * Do ``act`` and wait for the figure's next frame.
+ * @param {HTMLElement} root
+ * @param {() => void} act
+ * @param {string} what
+ */
+async function framed(root, act, what) {
+  const before = frameCount(root);
+  act();
+  await until(() => frameCount(root) > before, 20_000, () => `no frame after ${what} (${root.dataset.state})`);
+}
+
+/**
+ * Set a control as a reader would, and tell the page (input, then change).
+ * @param {HTMLInputElement | HTMLSelectElement} control
+ * @param {string} value
+ */
+function set(control, value) {
+  control.value = value;
+  control.dispatchEvent(new Event("input", { bubbles: true }));
+  control.dispatchEvent(new Event("change", { bubbles: true }));
+}
+
+/** A value of a control other than its current one. @param {Element} control */
+function change(control) {
+  if (control instanceof HTMLButtonElement) return () => control.click();
+  if (control instanceof HTMLSelectElement) {
+    const next = (control.selectedIndex + 1) % control.options.length;
+    return () => set(control, control.options[next].value);
+  }
+  const input = /** @type {HTMLInputElement} */ (control);
+  if (input.type === "checkbox") {
+    return () => {
+      input.click(); // toggles it, with input and change, as a reader's click does
+    };
+  }
+  const [low, high, step] = [Number(input.min), Number(input.max), Number(input.step) || 1];
+  const now = Number(input.value);
+  // Some steps away, towards the side with room (a small step may round to the same picture).
+  const room = high - now >= now - low ? 1 : -1;
+  const target = Math.min(high, Math.max(low, now + room * Math.max(step, (high - low) / 4)));
+  return () => set(input, String(target));
+}
+
+/** The controls a reader can use in a figure's form. @param {HTMLElement} root */
+const controls = (root) =>
+  [...root.querySelectorAll("[role=form] :is(button, input, output, select)")].filter(
+    (e) => e instanceof HTMLButtonElement ? e.name !== "" : "name" in e && e.name !== "",
+  );
+
+/** The pixel explosion's label at n pixels (the slider moved there first). @param {number} n */
+async function label(n) {
+  const root = figure("pixel_explosion");
+  root.scrollIntoView({ block: "center" });
+  const slider = /** @type {HTMLInputElement} */ (root.querySelector('input[name="n"]'));
+  if (slider.value !== String(n)) await framed(root, () => set(slider, String(n)), `n=${n}`);
+  const shown = /** @type {HTMLElement} */ (root.querySelector('[data-role="bar-label"]'));
+  return {
+    n: root.querySelector('[data-role="n"]')?.textContent,
+    over: shown.classList.contains("gm-px__label--over"),
+    colour: getComputedStyle(shown).color,
+  };
+}
+
+/** A button of ``within`` by its text. @param {Element} within @param {string} text */
+function named(within, text) {
+  return /** @type {HTMLButtonElement | undefined} */ (
+    [...within.querySelectorAll("button")].find((b) => b.textContent === text)
+  );
+}
+
+/** Wait for a figure's notice about code a link carries. @param {HTMLElement} root */
+const linkNotice = (root) =>
+  until(() => /** @type {HTMLElement | null} */ (root.querySelector('[role="note"]')), 20_000, () => "no notice");
+
+/** Wait until a figure's run of edited code has ended; how. @param {HTMLElement} root */
+async function ran(root) {
+  await until(() => root.dataset.run && root.dataset.run !== "running", 30_000, () => `run: ${root.dataset.run}`);
+  return root.dataset.run;
+}
