@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import subprocess
 import sys
 import zipfile
@@ -119,7 +120,10 @@ def test_each_downloaded_figure_runs_alone_as_the_page_shows_it(
 def test_the_notebook_shows_the_figure_in_a_kernel(page: Page, tmp_path: Path) -> None:
     folder = download(page, page.locator('[data-widget="density_surface"]'), tmp_path)
     notebook = read(folder / "figure.ipynb", as_version=4)  # type: ignore[no-untyped-call]
-    NotebookClient(notebook, resources={"metadata": {"path": str(folder)}}).execute()
+    # The kernel starts in the folder, whose essay_site comes first on its path (a PYTHONPATH
+    # naming the project's own would come before it).
+    alone = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
+    NotebookClient(notebook, resources={"metadata": {"path": str(folder)}}).execute(env=alone)
     (output,) = notebook.cells[0].outputs
     state = json.loads((folder / "figure.json").read_text())["state"]
     module = importlib.import_module("widgets.density_surface")
