@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import os
+import re
 import shutil
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -335,3 +338,19 @@ def edit_and_run(page: Page, code: Locator, source: str) -> None:
 def shipped_source(site: Path, widget: str) -> str:
     """A figure's module as the built site ships it to the browser."""
     return (site / f"assets/figures/py/widgets/{widget}.py").read_text()
+
+
+def packed(source: str) -> str:
+    """Source as a shared edit's link carries it: raw deflate, then base64url (share.js)."""
+    squeezer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    data = squeezer.compress(source.encode()) + squeezer.flush()
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def module_version(site: Path, widget: str) -> str:
+    """The version of a figure's module on the built essay page, which a link must name."""
+    page = (site / "index.html").read_text()
+    pattern = rf'data-widget="{widget}".*?data-version="(\w+)"[^>]*>\s*<summary'
+    found = re.search(pattern, page, re.S)
+    assert found, f"no version of {widget} in the page"
+    return found[1]

@@ -14,9 +14,7 @@ reported as skipped. The last tests are the documented fallbacks for what an eng
 
 from __future__ import annotations
 
-import base64
 import re
-import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,7 +26,7 @@ from playwright.sync_api import Browser, Page, Playwright, expect
 
 from essay_site.dev.browser import CHROMIUM_ARGS, ENGINES, Engine, launch_chromium
 from essay_site.dev.site_server import SiteServer, serve
-from tests.conftest import record_errors, shipped_source
+from tests.conftest import module_version, packed, record_errors, shipped_source
 from tests.engines.drivers import Driver, expression, start
 
 pytestmark = pytest.mark.browser
@@ -145,27 +143,10 @@ def render(state):
 """
 
 
-def packed(source: str) -> str:
-    """Source as a link carries it: raw deflate, then base64url."""
-    squeezer = zlib.compressobj(9, zlib.DEFLATED, -15)
-    data = squeezer.compress(source.encode()) + squeezer.flush()
-    return base64.urlsafe_b64encode(data).decode().rstrip("=")
-
-
 def link(session: Session, fields: dict[str, str], query: str) -> str:
     """The essay's address with a link's fragment for the shared figure. The query differs
     from one visit to the next: a change of fragment alone would not load the page anew."""
     return f"{session.url}?{query}#{urlencode({'edit': SHARED, **fields})}"
-
-
-def shipped_version(session: Session) -> str:
-    """The version of the shared figure's module that links must name."""
-    page = (session.site / "index.html").read_text()
-    found = re.search(
-        rf'data-widget="{SHARED}".*?data-version="(\w+)"[^>]*>\s*<summary', page, re.S
-    )
-    assert found, "no version in the page"
-    return found[1]
 
 
 def a_shared_edit_runs_only_when_asked(session: Session) -> None:
@@ -190,7 +171,7 @@ def a_shared_edit_runs_only_when_asked(session: Session) -> None:
 
 def a_link_that_cannot_be_offered_says_why(session: Session) -> None:
     source = shipped_source(session.site, SHARED)
-    version = shipped_version(session)
+    version = module_version(session.site, SHARED)
     links = {
         "the link is damaged": {"version": version, "code": packed(source)[:40]},
         "larger than 64 KB": {"version": version, "code": packed("x" * 70_000)},
@@ -207,7 +188,8 @@ def a_link_that_cannot_be_offered_says_why(session: Session) -> None:
 
 def what_a_links_code_draws_is_sanitised(session: Session) -> None:
     code = packed(shipped_source(session.site, SHARED) + HOSTILE)
-    session.visit(link(session, {"version": shipped_version(session), "code": code}, "hostile"))
+    fields = {"version": module_version(session.site, SHARED), "code": code}
+    session.visit(link(session, fields, "hostile"))
     session.driver.call("allLive", {"count": FIGURES})
     drawn = session.driver.call("hostileFrame", {"widget": SHARED})
     assert drawn["run"] == "ok", drawn

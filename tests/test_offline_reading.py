@@ -14,12 +14,23 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from essay_site.dev.site_server import serve
-from tests.conftest import Visit, all_live, built, make_project, record_errors
+from tests.conftest import (
+    Visit,
+    all_live,
+    built,
+    live,
+    make_project,
+    module_version,
+    packed,
+    record_errors,
+    shipped_source,
+)
 
 SAVED = '.offline-reading[data-offline="saved"]'
 #: Every page of the essay, and how many figures it has.
@@ -98,6 +109,20 @@ def test_second_visit_with_the_network_off_reads_everything(
             expect(page.locator(SAVED)).to_have_text("Available offline")
             all_live(page, figures)
         expect(page.locator(".katex-display").first).to_be_visible()
+        # A shared edit's link works offline too: its code is in the address, the shipped
+        # module it is compared with is in the saved copy.
+        name = "pixel_explosion"
+        edited = shipped_source(essay_site, name).replace("BAR_BITS = 28", "BAR_BITS = 20")
+        fields = {"edit": name, "version": module_version(essay_site, name)}
+        fields["code"] = packed(edited)
+        page.goto(f"{url}?pixel_explosion.n=24#{urlencode(fields)}")
+        notice = live(page, "pixel_explosion").get_by_role("note")
+        notice.get_by_role("button", name="Show it").click()
+        expect(notice.locator("pre")).to_contain_text("+ BAR_BITS = 20")
+        notice.get_by_role("button", name="Run it").click()
+        figure = page.locator('[data-widget="pixel_explosion"]')
+        expect(figure).to_have_attribute("data-run", "ok")
+        expect(figure.locator('[data-role="bar-label"]')).to_have_class(re.compile("--over"))
         assert opened.failed == []
         assert opened.errors == []
         assert len(cache_names(page)) == 1
