@@ -136,3 +136,39 @@ async function ran(root) {
   await until(() => root.dataset.run && root.dataset.run !== "running", 30_000, () => `run: ${root.dataset.run}`);
   return root.dataset.run;
 }
+
+/**
+ * Select ``from`` in the editor's line ``line`` through the DOM, then insert ``to`` over it with
+ * execCommand: the path of a reader's typing in every engine.
+ * @param {HTMLElement} content The editor's ``.cm-content``.
+ * @param {string} line
+ * @param {string} from
+ * @param {string} to
+ */
+async function typeOver(content, line, from, to) {
+  const target = await until(
+    () => [...content.querySelectorAll(".cm-line")].find((e) => e.textContent === line),
+    5_000,
+    () => `no line "${line}" in the editor`,
+  );
+  // The text node and offset where ``from`` starts in that line.
+  const at = (target.textContent || "").indexOf(from);
+  const walker = document.createTreeWalker(target, NodeFilter.SHOW_TEXT);
+  let seen = 0;
+  let node = /** @type {Text | null} */ (walker.nextNode());
+  while (node && seen + node.data.length <= at) {
+    seen += node.data.length;
+    node = /** @type {Text | null} */ (walker.nextNode());
+  }
+  if (!node || node.data.length - (at - seen) < from.length) throw new Error(`"${from}" is split across tokens`);
+  content.focus();
+  const range = document.createRange();
+  range.setStart(node, at - seen);
+  range.setEnd(node, at - seen + from.length);
+  const selection = /** @type {Selection} */ (getSelection());
+  selection.removeAllRanges();
+  selection.addRange(range);
+  await until(() => selection.toString() === from, 5_000, () => `"${from}" is not selected`);
+  await sleep(200); // the editor reads the selection on selectionchange
+  document.execCommand("insertText", false, to);
+}
