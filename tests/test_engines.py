@@ -162,7 +162,8 @@ def a_shared_edit_runs_only_when_asked(session: Session) -> None:
     assert "This link carries a changed version of this figure's code" in before["notice"]
     assert before["edited"] is None and before["run"] is None, before
     assert before["alt"] != author["alt"], "the shipped picture differs from the edited one"
-    assert f"- {EDIT['line']}" in seen["change"] and "+ BAR_BITS = 20" in seen["change"]
+    typed = EDIT["line"].replace(EDIT["from"], EDIT["to"])
+    assert f"- {EDIT['line']}" in seen["change"] and f"+ {typed}" in seen["change"]
     # Once asked: the author's picture, marked as from a link, and not kept for a next visit.
     assert (seen["run"], seen["edited"], seen["alt"]) == ("ok", "link", author["alt"]), seen
     assert seen["kept"] == []

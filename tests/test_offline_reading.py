@@ -115,12 +115,12 @@ def test_second_visit_with_the_network_off_reads_everything(
         edited = shipped_source(essay_site, name).replace("BAR_BITS = 28", "BAR_BITS = 20")
         fields = {"edit": name, "version": module_version(essay_site, name)}
         fields["code"] = packed(edited)
-        page.goto(f"{url}?pixel_explosion.n=24#{urlencode(fields)}")
-        notice = live(page, "pixel_explosion").get_by_role("note")
+        page.goto(f"{url}?{name}.n=24#{urlencode(fields)}")
+        figure = live(page, name)
+        notice = figure.get_by_role("note")
         notice.get_by_role("button", name="Show it").click()
         expect(notice.locator("pre")).to_contain_text("+ BAR_BITS = 20")
         notice.get_by_role("button", name="Run it").click()
-        figure = page.locator('[data-widget="pixel_explosion"]')
         expect(figure).to_have_attribute("data-run", "ok")
         expect(figure.locator('[data-role="bar-label"]')).to_have_class(re.compile("--over"))
         assert opened.failed == []

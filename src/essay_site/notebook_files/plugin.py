@@ -59,7 +59,9 @@ class NotebookFilesPlugin(BasePlugin[NotebookFilesConfig]):
         return INLINE.sub(to_file, output)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write the pictures into the site."""
+        """Write the pictures into the site (no folder when there are none)."""
+        if not self.pictures:
+            return
         folder = Path(config.site_dir) / self.config.folder
         folder.mkdir(parents=True, exist_ok=True)
         for name, picture in self.pictures.items():

@@ -80,7 +80,7 @@ export class Figure {
         save(zipped, `${this.widget}.zip`);
       },
       share: async (source, pressed) => {
-        const url = toURL(this.controls, this.placement, new URL(location.pathname, location.href));
+        const url = this.viewURL();
         url.hash = await toFragment(this.placement, this.panel.version, source);
         await copy(url.href, pressed, "Link copied", "Link to copy");
       },
@@ -362,9 +362,14 @@ export class Figure {
     }, 250);
   }
 
+  /** This page's address with this figure's state only: what either link starts from. */
+  viewURL() {
+    return toURL(this.controls, this.placement, new URL(location.pathname, location.href));
+  }
+
   // "Link to this view": this figure's state only, and the figure itself as the target.
   copyLink() {
-    const url = toURL(this.controls, this.placement, new URL(location.pathname, location.href));
+    const url = this.viewURL();
     url.hash = this.id;
     copy(url.href, this.linkButton, "Link copied", "Link to copy");
   }
