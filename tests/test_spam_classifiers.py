@@ -114,6 +114,18 @@ def test_text_is_escaped_in_the_page() -> None:
     assert "<script" not in frame.html
 
 
+@pytest.mark.parametrize("shape", [(40, 30), (1, 3), (6, 1), (3, 4)])
+def test_the_fits_sparse_products_are_the_dense_ones(shape: tuple[int, int]) -> None:
+    # Empty rows and columns included (a small sample of emails misses most words).
+    rng = np.random.default_rng(0)
+    x = (rng.random(shape) < 0.2).astype(np.float32)
+    x[0], x[:, -1] = 0, 0
+    present = _spam_fit._Present(x)
+    weights, values = rng.random(shape[1]), rng.random(shape[0])
+    np.testing.assert_allclose(present.times(weights), x @ weights, rtol=1e-12)
+    np.testing.assert_allclose(present.transposed_times(values), x.T @ values, rtol=1e-12)
+
+
 def test_fitting_again_reproduces_the_committed_parameters() -> None:
     refit = fit("spam_classifiers")
     with np.load(spam_classifiers.PARAMETERS) as stored:

@@ -81,18 +81,59 @@ def fit_naive_bayes(x: Matrix, spam: NDArray[np.bool_], alpha: float) -> tuple[f
     return float(prior), theta_spam.astype(np.float64), theta_ham.astype(np.float64)
 
 
+class _Present:
+    """Where a 0/1 matrix holds 1s, grouped by row and by column, for its two products.
+
+    An email has about 130 of the vocabulary's thousands of words: summing over the words
+    present does a fiftieth of the dense products' work.
+    """
+
+    def __init__(self, x: Matrix) -> None:
+        rows, self.columns = np.nonzero(x)  # row by row, in order
+        self.row_starts, self.row_empty = self._starts(rows, x.shape[0])
+        by_column = np.argsort(self.columns, kind="stable")
+        self.rows_by_column = rows[by_column]
+        self.column_starts, self.column_empty = self._starts(self.columns[by_column], x.shape[1])
+
+    @staticmethod
+    def _starts(
+        sorted_index: NDArray[np.intp], count: int
+    ) -> tuple[NDArray[np.intp], NDArray[np.bool_]]:
+        starts = np.searchsorted(sorted_index, np.arange(count))
+        ends = np.append(starts[1:], len(sorted_index))
+        return starts, starts == ends
+
+    @staticmethod
+    def _sums(values: Array, starts: NDArray[np.intp], empty: NDArray[np.bool_]) -> Array:
+        # A trailing 0 keeps every start in range; reduceat gives an empty segment its next
+        # value, not 0.
+        sums: Array = np.add.reduceat(np.append(values, 0.0), starts)
+        sums[empty] = 0
+        return sums
+
+    def times(self, weights: Array) -> Array:
+        """``x @ weights``."""
+        return self._sums(weights[self.columns], self.row_starts, self.row_empty)
+
+    def transposed_times(self, values: Array) -> Array:
+        """``x.T @ values``."""
+        return self._sums(values[self.rows_by_column], self.column_starts, self.column_empty)
+
+
 def fit_logistic(
     x: Matrix, spam: NDArray[np.bool_], penalty: float, *, steps: int = 400, rate: float = 0.05
 ) -> tuple[float, Array]:
     """L2-regularized logistic regression by full-batch Adam from zero: bias, weights."""
-    y = spam.astype(np.float32)
-    weights = np.zeros(x.shape[1], dtype=np.float32)
-    bias = np.zeros(1, dtype=np.float32)
+    present = _Present(x)
+    y = spam.astype(np.float64)
+    weights = np.zeros(x.shape[1])
+    bias = np.zeros(1)
     adam = Adam([bias, weights], rate)
     for _ in range(steps):
-        error = sigmoid(x @ weights + bias[0]) - y
-        adam.update([error.mean(keepdims=True), x.T @ error / len(y) + penalty * weights])
-    return float(bias[0]), weights.astype(np.float64)
+        error = sigmoid(present.times(weights) + bias[0]) - y
+        gradient = present.transposed_times(error) / len(y)
+        adam.update([error.mean(keepdims=True), gradient + penalty * weights])
+    return float(bias[0]), weights
 
 
 def _error(classifiers: Classifiers, x: Matrix, spam: NDArray[np.bool_]) -> tuple[float, float]:
