@@ -34,6 +34,9 @@ from essay_site.dev.site_server import Fault, SiteServer, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 
+#: The essay's page shared by a process's browser tests (its ``essay`` fixture).
+pytest_plugins = ["tests.shared_pages"]
+
 # Property tests check values, not speed: on a loaded 2-core CI machine one example may
 # take longer than Hypothesis's default 200 ms deadline.
 settings.register_profile("project", deadline=None)
@@ -235,6 +238,24 @@ class Visit:
     errors: list[str] = field(default_factory=list)
 
 
+def open_page(context: BrowserContext, server: SiteServer, path: str = "") -> Visit:
+    """A new page of ``context`` on ``server``, blocking and recording off-machine requests."""
+    page = context.new_page()
+    result = Visit(page, server)
+
+    def guard(route: Route) -> None:
+        if route.request.url.startswith(server.url):
+            route.continue_()
+        else:
+            result.external.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    record_errors(page, result.errors)
+    page.goto(server.url + path)
+    return result
+
+
 @pytest.fixture
 def visit(browser: Browser) -> Iterator[Callable[..., Visit]]:
     """Open a built site in a fresh profile, blocking and counting off-machine requests."""
@@ -245,20 +266,7 @@ def visit(browser: Browser) -> Iterator[Callable[..., Visit]]:
         server.faults.update(faults or {})
         browser_context = browser.new_context()
         stack.callback(browser_context.close)
-        page = browser_context.new_page()
-        result = Visit(page, server)
-
-        def guard(route: Route) -> None:
-            if route.request.url.startswith(server.url):
-                route.continue_()
-            else:
-                result.external.append(route.request.url)
-                route.abort()
-
-        browser_context.route("**/*", guard)
-        record_errors(page, result.errors)
-        page.goto(server.url + path)
-        return result
+        return open_page(browser_context, server, path)
 
     with stack:
         yield open_site
@@ -270,8 +278,10 @@ def live(page: Page, widget: str) -> Locator:
     figure.and_(page.locator('[data-state="live"]')).wait_for(timeout=90_000)
     # Readers use figures on screen; off screen, the page skips rendering them.
     figure.scroll_into_view_if_needed()
+    # Counted from now on (one listener, though a shared page's figure is found again).
     figure.evaluate(
-        "root => { root.frames = 0; root.addEventListener('figure:frame', () => root.frames++); }"
+        "root => { if (root.frames === undefined) "
+        "root.addEventListener('figure:frame', () => root.frames++); root.frames = 0; }"
     )
     return figure
 

@@ -23,8 +23,8 @@ from tests.conftest import (
 pytestmark = pytest.mark.browser
 
 
-def test_math_and_footnotes_render(essay_site: Path, visit: Callable[..., Visit]) -> None:
-    opened = visit(essay_site)
+def test_math_and_footnotes_render(essay: Visit) -> None:
+    opened = essay
     page = opened.page
     expect(page.locator(".katex-display").first).to_be_visible()
     assert page.locator(".katex-display").count() == 14
@@ -304,9 +304,10 @@ def all_figures_live(page: Page) -> list[dict[str, str]]:
     return [figure.evaluate(CONTROL_VALUES) for figure in all_live(page, 6)]
 
 
-def test_a_link_carries_every_figures_state(essay_site: Path, visit: Callable[..., Visit]) -> None:
-    opened = visit(essay_site)
-    page = opened.page
+def test_a_link_carries_every_figures_state(
+    essay_site: Path, essay: Visit, visit: Callable[..., Visit]
+) -> None:
+    page = essay.page
     built = all_figures_live(page)
     length = page.evaluate("history.length")
     page.evaluate(CHANGE_EVERY_FIGURE)
@@ -318,7 +319,7 @@ def test_a_link_carries_every_figures_state(essay_site: Path, visit: Callable[..
     # A new reader opens the link: the built picture first, then, once live, that state.
     again = visit(essay_site, path="?" + link.split("?", 1)[1]).page
     assert all_figures_live(again) == changed
-    assert opened.errors == []
+    assert essay.errors == []
 
 
 #: A link that is anyone's: values out of range, not numbers, markup, names of nothing.
@@ -330,13 +331,12 @@ HOSTILE_LINK = (
 )
 
 
-def test_a_hostile_link_sets_nothing_it_should_not(
-    essay_site: Path, visit: Callable[..., Visit]
-) -> None:
+def test_a_hostile_link_sets_nothing_it_should_not(essay: Visit) -> None:
     # The rules are tested one by one without a browser (tests/browser_layer/permalink); here,
     # once, the real page: out of range is clamped, everything else leaves the figure as built.
-    opened = visit(essay_site, path=HOSTILE_LINK)
+    opened = essay
     page = opened.page
+    page.goto(opened.server.url + HOSTILE_LINK)
     values = all_figures_live(page)
     defaults = [figure.evaluate(BUILT_VALUES) for figure in all_live(page, 6)]
     top = page.locator("#pixel_explosion-n").get_attribute("max")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -63,8 +61,8 @@ def test_orbiting_changes_the_picture_not_the_volume() -> None:
 
 
 @pytest.mark.browser
-def test_orbit_by_drag_and_keyboard(essay_site: Path, visit: Callable[..., Visit]) -> None:
-    opened = visit(essay_site)
+def test_orbit_by_drag_and_keyboard(essay: Visit) -> None:
+    opened = essay
     page = opened.page
     figure = live(page, "density_surface")
     azimuth = page.locator("#density_surface-azimuth")

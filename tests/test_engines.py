@@ -112,14 +112,6 @@ def no_console_error_and_nothing_from_elsewhere(session: Session) -> None:
     assert session.driver.call("elsewhere") == []
 
 
-def a_shared_link_restores_state(session: Session) -> None:
-    session.visit(session.url + "?pixel_explosion.n=28")
-    session.driver.call("allLive", {"count": FIGURES})
-    assert session.driver.call("values", {"widget": "pixel_explosion"}) == {"n": "28"}
-    assert session.driver.call("pixelLabel", {"n": 28})["over"]
-    assert session.driver.errors() == []
-
-
 # A figure's edit shared by a link (share.js): it round-trips, runs only on the reader's
 # click, a link that cannot be offered says why, and what a link's code draws is sanitised.
 
@@ -156,6 +148,8 @@ def a_shared_edit_runs_only_when_asked(session: Session) -> None:
     session.driver.call("forgetEdits")  # the author's edit is kept here; a reader has none
     session.visit(author["link"])
     session.driver.call("allLive", {"count": FIGURES})
+    # The link's view: the state in its query is restored as the page goes live.
+    assert session.driver.call("values", {"widget": SHARED}) == {"n": "24"}
     seen = session.driver.call("consentToLink", {"widget": SHARED})
     # Live, as shipped, in the link's state: nothing of the link's code has run.
     before = seen["before"]
@@ -236,7 +230,6 @@ SCENARIOS: dict[str, Callable[[Session], None]] = {
         it_prints_with_its_values,
         an_edited_figure_runs,
         no_console_error_and_nothing_from_elsewhere,
-        a_shared_link_restores_state,
         a_shared_edit_runs_only_when_asked,
         a_link_that_cannot_be_offered_says_why,
         what_a_links_code_draws_is_sanitised,

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import numpy as np
 import pytest
 from playwright.sync_api import expect
@@ -107,8 +104,8 @@ def test_render_table_and_panel() -> None:
 
 
 @pytest.mark.browser
-def test_families_and_draw_again(essay_site: Path, visit: Callable[..., Visit]) -> None:
-    opened = visit(essay_site)
+def test_families_and_draw_again(essay: Visit) -> None:
+    opened = essay
     page = opened.page
     figure = live(page, "family_samples")
     seen = {canvas_image(figure)}

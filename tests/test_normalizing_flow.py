@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -81,8 +80,8 @@ def test_readout_is_the_measured_mass() -> None:
 
 
 @pytest.mark.browser
-def test_flow_goes_live_and_keeps_its_mass(essay_site: Path, visit: Callable[..., Visit]) -> None:
-    opened = visit(essay_site)
+def test_flow_goes_live_and_keeps_its_mass(essay: Visit) -> None:
+    opened = essay
     page = opened.page
     figure = live(page, "normalizing_flow")
     mass = figure.locator('[data-role="mass"]')
@@ -101,9 +100,9 @@ def test_flow_goes_live_and_keeps_its_mass(essay_site: Path, visit: Callable[...
 
 @pytest.mark.browser
 def test_edited_controls_rebuild_the_form_and_a_memory_blow_up_is_an_error(
-    essay_site: Path, visit: Callable[..., Visit]
+    essay_site: Path, essay: Visit
 ) -> None:
-    page = visit(essay_site).page
+    page = essay.page
     figure = live(page, "normalizing_flow")
     code = open_editor(figure)
     shipped = shipped_source(essay_site, "normalizing_flow")

@@ -117,6 +117,8 @@ def test_static_then_live_then_red(essay_site: Path, visit: Callable[..., Visit]
     figure = page.locator('[data-widget="pixel_explosion"]')
     # Complete before Python: the pre-rendered readouts are in the HTML the server sent.
     assert figure.locator('[data-role="images"]').text_content() == "1,024"
+    # Nothing to share before the figure is live.
+    expect(figure.get_by_role("button", name="Copy a link to this view")).to_be_hidden()
     figure.scroll_into_view_if_needed()
     box_before = figure.bounding_box()
     figure.and_(page.locator('[data-state="live"]')).wait_for(timeout=60_000)
@@ -164,10 +166,8 @@ def test_its_python_can_be_read_and_copied(essay_site: Path, browser: Browser) -
 
 
 @pytest.mark.browser
-def test_keyboard_focus_shows_and_the_settled_value_is_announced(
-    essay_site: Path, visit: Callable[..., Visit]
-) -> None:
-    page = visit(essay_site).page
+def test_keyboard_focus_shows_and_the_settled_value_is_announced(essay: Visit) -> None:
+    page = essay.page
     figure = live(page, "pixel_explosion")
     slider = page.locator("#pixel_explosion-n")
     slider.focus()
@@ -186,10 +186,8 @@ def test_keyboard_focus_shows_and_the_settled_value_is_announced(
 
 
 @pytest.mark.browser
-def test_it_prints_with_its_values_and_without_its_machinery(
-    essay_site: Path, visit: Callable[..., Visit]
-) -> None:
-    page = visit(essay_site).page
+def test_it_prints_with_its_values_and_without_its_machinery(essay: Visit) -> None:
+    page = essay.page
     figure = live(page, "pixel_explosion")
     page.fill("#pixel_explosion-n", "28")
     expect(figure.locator('[data-role="n"]')).to_have_text("28")
@@ -203,30 +201,19 @@ def test_it_prints_with_its_values_and_without_its_machinery(
 
 
 @pytest.mark.browser
-def test_a_link_to_this_view_can_be_copied(essay_site: Path, browser: Browser) -> None:
-    context = browser.new_context()
-    context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page = context.new_page()
-    with serve(essay_site) as server:
-        page.goto(server.url)
-        figure = page.locator('[data-widget="pixel_explosion"]')
-        button = figure.get_by_role("button", name="Copy a link to this view")
-        expect(button).to_be_hidden()  # nothing to share before the figure is live
-        expect(figure).to_have_attribute("data-state", "live", timeout=90_000)
-        page.fill("#pixel_explosion-n", "28")
-        button.click()
-        expect(figure.get_by_role("button", name="Link copied")).to_be_visible()
-        link = page.evaluate("navigator.clipboard.readText()")
-        assert link == f"{server.url}?pixel_explosion.n=28#figure-pixel_explosion"
-    context.close()
+def test_a_link_to_this_view_can_be_copied(essay: Visit) -> None:
+    page = essay.page
+    figure = live(page, "pixel_explosion")
+    page.fill("#pixel_explosion-n", "28")
+    figure.get_by_role("button", name="Copy a link to this view").click()
+    expect(figure.get_by_role("button", name="Link copied")).to_be_visible()
+    link = page.evaluate("navigator.clipboard.readText()")
+    assert link == f"{essay.server.url}?pixel_explosion.n=28#figure-pixel_explosion"
 
 
 @pytest.mark.browser
-def test_a_reader_edits_the_python_and_runs_it(
-    essay_site: Path, visit: Callable[..., Visit]
-) -> None:
-    opened = visit(essay_site)
-    page = opened.page
+def test_a_reader_edits_the_python_and_runs_it(essay_site: Path, essay: Visit) -> None:
+    page = essay.page
     figure = page.locator('[data-widget="pixel_explosion"]')
     other = page.locator('[data-widget="probability_budget"]')
     expect(figure).to_have_attribute("data-state", "live", timeout=90_000)
@@ -267,14 +254,12 @@ def test_a_reader_edits_the_python_and_runs_it(
     expect(figure.locator(".gm-px__fill--over")).to_have_count(0)
     page.fill("#pixel_explosion-n", "28")
     expect(figure.locator(".gm-px__fill--over")).to_have_count(1)
-    assert opened.external == []
+    assert essay.external == []
 
 
 @pytest.mark.browser
-def test_an_edit_is_kept_for_its_version_only(
-    essay_site: Path, visit: Callable[..., Visit]
-) -> None:
-    page = visit(essay_site).page
+def test_an_edit_is_kept_for_its_version_only(essay_site: Path, essay: Visit) -> None:
+    page = essay.page
     figure = live(page, "pixel_explosion")
     code = open_editor(figure)
     shipped = shipped_source(essay_site, "pixel_explosion")
@@ -303,10 +288,8 @@ def test_an_edit_is_kept_for_its_version_only(
 
 
 @pytest.mark.browser
-def test_editing_works_with_the_keyboard_alone(
-    essay_site: Path, visit: Callable[..., Visit]
-) -> None:
-    page = visit(essay_site).page
+def test_editing_works_with_the_keyboard_alone(essay: Visit) -> None:
+    page = essay.page
     figure = live(page, "pixel_explosion")
     code = figure.locator("details.live-figure__code")
     code.locator("summary").focus()

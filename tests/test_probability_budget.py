@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import numpy as np
 import pytest
 from hypothesis import given
@@ -51,8 +48,8 @@ def test_render_reports_measured_totals() -> None:
 
 
 @pytest.mark.browser
-def test_budget_resplits_live(essay_site: Path, visit: Callable[..., Visit]) -> None:
-    opened = visit(essay_site)
+def test_budget_resplits_live(essay: Visit) -> None:
+    opened = essay
     page = opened.page
     figure = live(page, "probability_budget")
     first = figure.locator("rect").first

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -138,8 +136,8 @@ def test_fitting_again_reproduces_the_committed_parameters() -> None:
 
 
 @pytest.mark.browser
-def test_chips_by_mouse_and_keyboard(essay_site: Path, visit: Callable[..., Visit]) -> None:
-    opened = visit(essay_site)
+def test_chips_by_mouse_and_keyboard(essay: Visit) -> None:
+    opened = essay
     page = opened.page
     figure = live(page, "spam_classifiers")
     nb, lr = figure.locator('[data-role="nb"]'), figure.locator('[data-role="lr"]')
