@@ -12,11 +12,14 @@ import json
 import os
 import re
 import subprocess
+import threading
 import warnings
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import IO, Any, Protocol, cast
+from typing import IO, Any, Protocol, TypeVar, cast
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Request
@@ -34,6 +37,7 @@ ENGINES_DIR = Path(__file__).parent
 SCENARIO_SOURCE = "\n".join(
     (ENGINES_DIR / name).read_text() for name in ("page.js", "scenarios.js")
 )
+T = TypeVar("T")
 #: What the Firefox runner needs: npm's lock pins every package file by its integrity hash.
 RUNNER_FILES = ("package.json", "package-lock.json", "firefox.mjs")
 
@@ -218,13 +222,26 @@ class WebKit:
             }
         )
         environment = {**os.environ, "DISPLAY": f":{number}"}
+        # Now and then WebKitWebDriver never hears from the MiniBrowser it started and waits
+        # for ever: after a minute it is stopped, and both are started once more.
+        for attempt in (1, 2):
+            service = Service(executable_path=WEBKIT_DRIVER, env=environment)
+            try:
+                driver = within(STARTUP, partial(self.session, service, options), service.stop)
+                break
+            except TimeoutError:
+                if attempt == 2:
+                    raise
+        self.stack.callback(driver.quit)
+        return driver
+
+    @staticmethod
+    def session(service: Service, options: Options) -> webdriver.WebKitGTK:
+        """WebKitWebDriver started, and a session of MiniBrowser opened through it."""
         with warnings.catch_warnings():
             # Selenium's own WebKitGTK class still uses what Selenium deprecated (4.51).
             warnings.filterwarnings("ignore", "setting remote_server_addr", DeprecationWarning)
-            service = Service(executable_path=WEBKIT_DRIVER, env=environment)
-            driver = webdriver.WebKitGTK(service=service, options=options)
-        self.stack.callback(driver.quit)
-        return driver
+            return webdriver.WebKitGTK(service=service, options=options)
 
     def open(self, url: str) -> None:
         # One window, one profile: the page replaces the last one.
@@ -250,6 +267,33 @@ class WebKit:
 
     def close(self) -> None:
         self.stack.close()
+
+
+#: How long WebKitWebDriver may take to open MiniBrowser (a few seconds, even under load).
+STARTUP = 60
+
+
+def within(seconds: float, make: Callable[[], T], stop: Callable[[], object]) -> T:
+    """``make()``, or if it has not returned within ``seconds``, ``stop()`` and TimeoutError."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = make()
+        except BaseException as error:  # handed to the caller below
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        stop()
+        thread.join(30)
+        raise TimeoutError(f"not done in {seconds} s")
+    if "error" in outcome:
+        raise outcome["error"]
+    value: T = outcome["value"]
+    return value
 
 
 def start(request: pytest.FixtureRequest, engine: Engine) -> Driver:
