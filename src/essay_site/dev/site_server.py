@@ -22,9 +22,9 @@ from typing import Any, Literal
 
 Fault = Literal["wrong-type", "missing", "corrupt", "slow", "stall"]
 
-#: The "slow" fault's link: 5 Mbps with no compression; slow enough that the runtime takes
-#: far longer than a short ``runtime_timeout``, fast enough to keep the test short.
-SLOW_BYTES_PER_SECOND = 640_000
+#: The "slow" fault's link: 10 Mbps with no compression; slow enough that the runtime takes
+#: longer than a short ``runtime_timeout``, fast enough to keep the test short.
+SLOW_BYTES_PER_SECOND = 1_280_000
 CHUNK = 16_384
 
 
