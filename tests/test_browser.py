@@ -179,6 +179,9 @@ def figure_pictures(page: Page, live: bool) -> dict[str, NDArray[np.int16]]:
         if live:
             expect(figure).to_have_attribute("data-state", "live", timeout=90_000)
         figure.scroll_into_view_if_needed()
+        # Laid out only now (content-visibility): under load its text's web font may still be
+        # loading, and a fallback font moves the lines below it.
+        page.evaluate("() => document.fonts.ready.then(() => document.fonts.status)")
         shot = figure.locator(".live-figure__output").screenshot(animations="disabled")
         image = Image.open(io.BytesIO(shot)).convert("RGB")
         pictures[str(figure.get_attribute("data-widget"))] = np.asarray(image, dtype=np.int16)
