@@ -53,31 +53,30 @@ def violations(page: Page, axe: str) -> list[str]:
     return [json.dumps(violation) for violation in found]
 
 
-SCHEMES = ["light", "dark"]
+#: Each scheme a reader may prefer, and the palette Material shows for it.
+PALETTES = {"light": "default", "dark": "slate"}
 
 
-def scheme_of(page: Page) -> str:
-    """Material's palette on the page, by the scheme it follows."""
+def palette_of(page: Page) -> str:
+    """The Material palette the page shows."""
     palette: str = page.evaluate("() => document.body.dataset.mdColorScheme")
-    return {"default": "light", "slate": "dark"}.get(palette, palette)
+    return palette
 
 
-@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("scheme", PALETTES)
 @pytest.mark.parametrize(
-    ("path", "viewport"),
-    [("", DESKTOP), ("notebooks/models-up-close/", DESKTOP)],
-    ids=["essay-as-built", "notebook"],
+    "path", ["", "notebooks/models-up-close/"], ids=["essay-as-built", "notebook"]
 )
 def test_axe_finds_nothing_as_built(
-    essay_site: Path, browser: Browser, axe: str, scheme: str, path: str, viewport: ViewportSize
+    essay_site: Path, browser: Browser, axe: str, scheme: str, path: str
 ) -> None:
     # The figures' script held back: what a reader has before Python, or without scripts.
-    context = browser.new_context(color_scheme=scheme, viewport=viewport)  # type: ignore[arg-type]
+    context = browser.new_context(color_scheme=scheme, viewport=DESKTOP)  # type: ignore[arg-type]
     page = context.new_page()
     page.route("**/figures.js", lambda route: route.abort())
     with serve(essay_site) as server:
         page.goto(server.url + path)
-        assert scheme_of(page) == scheme
+        assert palette_of(page) == PALETTES[scheme]
         assert violations(page, axe) == []
     context.close()
 
@@ -87,15 +86,13 @@ TOGGLE = {"dark": "Switch to dark mode", "light": "Switch to light mode"}
 
 
 def switch_to(page: Page, scheme: str) -> None:
-    """Material's palette switched to ``scheme`` by its toggle, as a reader would."""
-    if scheme_of(page) != scheme:
+    """Material's palette switched to ``scheme``'s by its toggle, as a reader would."""
+    if palette_of(page) != PALETTES[scheme]:
         page.locator(f'label[title="{TOGGLE[scheme]}"]').click()
-    expect(page.locator("body")).to_have_attribute(
-        "data-md-color-scheme", "slate" if scheme == "dark" else "default"
-    )
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", PALETTES[scheme])
 
 
-@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("scheme", PALETTES)
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_axe_finds_nothing_live(
     essay: Visit, axe: str, scheme: str, viewport: ViewportSize

@@ -37,7 +37,6 @@ ENGINES_DIR = Path(__file__).parent
 SCENARIO_SOURCE = "\n".join(
     (ENGINES_DIR / name).read_text() for name in ("page.js", "scenarios.js")
 )
-T = TypeVar("T")
 #: What the Firefox runner needs: npm's lock pins every package file by its integrity hash.
 RUNNER_FILES = ("package.json", "package-lock.json", "firefox.mjs")
 
@@ -271,6 +270,7 @@ class WebKit:
 
 #: How long WebKitWebDriver may take to open MiniBrowser (a few seconds, even under load).
 STARTUP = 60
+T = TypeVar("T")
 
 
 def within(seconds: float, make: Callable[[], T], stop: Callable[[], object]) -> T:
