@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -193,6 +194,15 @@ def test_a_returning_reader_starts_from_a_snapshot(essay_site: Path, browser: Br
         page.on("console", lambda message: infos.append(message.text))
         page.goto(server.url)
         all_live(page, 6)
+        # While the reader is at work (a render at least every few seconds), none is made:
+        # the throwaway interpreter waits for 5 s without one.
+        label = page.locator('[data-widget="pixel_explosion"] [data-role="n"]')
+        at_work = time.monotonic() + 8
+        while time.monotonic() < at_work:
+            for n in ("20", "30"):
+                page.fill("#pixel_explosion-n", n)
+                expect(label).to_have_text(n)
+        assert page.evaluate(SNAPSHOT_SIZE) == 0
         assert snapshot_size(page) > 1_000_000
         assert not any("memory snapshot" in text for text in infos)
         page.reload()

@@ -146,7 +146,7 @@ def saved(context: BrowserContext, server: SiteServer, path: str) -> Page:
     page = context.new_page()
     page.goto(server.url + path)
     page.locator(SAVED).wait_for(timeout=300_000)
-    # The first visit makes the snapshot once its figures are live, after saving begins.
+    # The first visit makes the snapshot once its figures are live and left alone for 5 s.
     for _ in range(600):
         if page.evaluate(CACHED_BYTES, "figures / snapshot"):
             break

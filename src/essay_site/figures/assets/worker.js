@@ -166,6 +166,23 @@ const loadInterpreter = (indexURL) => async (/** @type {PyodideLoader} */ { load
   return loadPyodide({ indexURL });
 };
 
+// The throwaway interpreter takes a core for a second or two: it waits until the figures have
+// been left alone for a few seconds (no render, no run), so it never slows a reader's first moves,
+// and a reader who only glances at the page is spared it.
+const SNAPSHOT_QUIET_MS = 5000;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let snapshotWait; // set once every figure has started, if a snapshot is wanted
+
+// (Re)start the wait for quiet; called when every figure has started, then on each request.
+function snapshotWhenQuiet() {
+  if (!wantSnapshot) return;
+  clearTimeout(snapshotWait);
+  snapshotWait = setTimeout(() => {
+    wantSnapshot = false;
+    makeSnapshot(indexURL);
+  }, SNAPSHOT_QUIET_MS);
+}
+
 /** @param {string} indexURL */
 function makeSnapshot(indexURL) {
   const maker = new Worker("snapshot.js", { type: "module" });
@@ -289,7 +306,7 @@ const handlers = {
     }
     await Promise.all(heavy.map(startFigure));
     // Only now, with every figure started, is there time for a throwaway interpreter.
-    if (wantSnapshot) makeSnapshot(indexURL);
+    snapshotWhenQuiet();
   },
 
   // A reader's edit: run in place of the figure's module if it imports and draws; else say where
@@ -352,5 +369,7 @@ self.onmessage = ({ data: { type, data } }) => {
     });
     return;
   }
+  // A reader at work: the snapshot, if it is still waiting, waits on.
+  if (snapshotWait !== undefined && (type === "render" || type === "run")) snapshotWhenQuiet();
   handler(data);
 };
