@@ -4,7 +4,8 @@ A test that asks for ``essay`` gets the one live page, as built: every figure li
 unedited, every control at its built value, the address without a query, nothing in storage,
 screen media at the default size, and fresh lists of what goes wrong during the test alone.
 Between tests the page is put back through its controls, as a reader would; a test that
-edited a figure, ran code in it or left it anything but live is followed by a reload.
+edited a figure, ran code in it or left it anything but live, or left Material's search or
+navigation drawer open, is followed by a reload.
 """
 
 from __future__ import annotations
@@ -82,6 +83,8 @@ def as_built(shared: Shared) -> bool:
         return False
     if not page.evaluate(ONLY_CONTROLS_CHANGED):
         return False
+    if page.locator("input.md-toggle:checked").count():
+        return False  # Material's search or navigation drawer is open
     if [counts for _, *counts in page.evaluate(SHOWN)] != [c for _, *c in shared.built]:
         return False  # a button was pressed
     page.evaluate(CONTROLS_AS_BUILT)

@@ -77,9 +77,8 @@ def test_notebook_page_reads_offline(essay_site: Path, visit: Callable[..., Visi
     assert opened.errors == []
 
 
-@pytest.mark.parametrize("path", ["", "notebooks/models-up-close/"])
-def test_search_finds_both_pages(essay_site: Path, visit: Callable[..., Visit], path: str) -> None:
-    opened = visit(essay_site, path=path)
+def search_finds_both_pages(opened: Visit) -> None:
+    """Search from ``opened``'s page finds the essay and the notebook, then is closed."""
     page = opened.page
     page.get_by_role("textbox", name="Search").click()
     page.keyboard.type("naive bayes")  # as typed: Material searches on each key
@@ -88,8 +87,21 @@ def test_search_finds_both_pages(essay_site: Path, visit: Callable[..., Visit], 
     hrefs = [results.nth(index).get_attribute("href") or "" for index in range(results.count())]
     assert any(href.endswith("notebooks/models-up-close/") for href in hrefs), hrefs
     assert any("models-up-close" not in href for href in hrefs), hrefs
+    page.keyboard.press("Escape")
+    expect(page.locator("#__search")).not_to_be_checked()
     assert opened.external == []
     assert opened.errors == []
+
+
+def test_search_from_the_essay_finds_both_pages(essay: Visit) -> None:
+    search_finds_both_pages(essay)
+
+
+def test_search_from_the_notebook_finds_both_pages(
+    essay_site: Path, visit: Callable[..., Visit]
+) -> None:
+    # A page one folder down: the search index is found from there too.
+    search_finds_both_pages(visit(essay_site, path="notebooks/models-up-close/"))
 
 
 def test_one_broken_figure_leaves_the_others_live(
