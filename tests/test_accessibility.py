@@ -90,6 +90,12 @@ def switch_to(page: Page, scheme: str) -> None:
     if palette_of(page) != PALETTES[scheme]:
         page.locator(f'label[title="{TOGGLE[scheme]}"]').click()
     expect(page.locator("body")).to_have_attribute("data-md-color-scheme", PALETTES[scheme])
+    # Material eases colours from one palette to the other: measured mid-way, text and its
+    # background are neither palette's.
+    page.wait_for_function(
+        "() => !document.getAnimations().some((a) => a instanceof CSSTransition"
+        " && a.playState === 'running')"
+    )
 
 
 @pytest.mark.parametrize("scheme", PALETTES)
