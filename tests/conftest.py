@@ -27,8 +27,16 @@ from playwright.sync_api import (
     expect,
     sync_playwright,
 )
+from xdist.scheduler import LoadScopeScheduling  # type: ignore[import-untyped]
 
-from essay_site.dev.browser import Build, Engine, build_of, how_to_install, launch_chromium
+from essay_site.dev.browser import (
+    ENGINES,
+    Build,
+    Engine,
+    build_of,
+    how_to_install,
+    launch_chromium,
+)
 from essay_site.dev.build import mkdocs_build
 from essay_site.dev.site_server import Fault, SiteServer, serve
 
@@ -188,6 +196,36 @@ def count_boot(url: str) -> None:
     """Count a request for Pyodide's ``.wasm``: one Python boot."""
     if url.endswith("/pyodide.asm.wasm"):
         BOOTS["here"] += 1
+
+
+#: The longest test files (CI's log lists the slowest tests): started first, so that a run
+#: never ends with one of them alone on a core.
+LONGEST = ("test_engines.py", "test_offline_reading.py")
+#: A scenario of test_engines.py in one engine: ``test_engine[<engine>-<scenario>]``.
+ENGINE_SCENARIO = re.compile(rf"test_engine\[({'|'.join(ENGINES)})-")
+
+
+class FilesAndEngines(LoadScopeScheduling):  # type: ignore[misc]
+    """pytest-xdist's units of work: a test file, whose tests share its pages and servers,
+    except that each engine's scenarios are a unit of their own (the engines run side by
+    side, each process starting only its own)."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        file, _, test = nodeid.partition("::")
+        engine = ENGINE_SCENARIO.match(test)
+        return f"{file}::{engine[1]}" if engine else file
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> FilesAndEngines:
+    """Units of work by file and engine (xdist's own groups do not reach pytest 9's node
+    ids), in the order collected: see ``pytest_collection_modifyitems``."""
+    return FilesAndEngines(config, log)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest files first (a stable sort: each file's own order stays)."""
+    items.sort(key=lambda item: item.path.name not in LONGEST)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
