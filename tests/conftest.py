@@ -205,15 +205,20 @@ LONGEST = ("test_engines.py", "test_offline_reading.py")
 ENGINE_SCENARIO = re.compile(rf"test_engine\[({'|'.join(ENGINES)})-")
 
 
+def unit_of(nodeid: str) -> str:
+    """A test's unit of work: its file, whose tests share its pages and servers, except that
+    each engine's scenarios are a unit of their own (the engines run side by side, each
+    process starting only its own)."""
+    file, _, test = nodeid.partition("::")
+    engine = ENGINE_SCENARIO.match(test)
+    return f"{file}::{engine[1]}" if engine else file
+
+
 class FilesAndEngines(LoadScopeScheduling):  # type: ignore[misc]
-    """pytest-xdist's units of work: a test file, whose tests share its pages and servers,
-    except that each engine's scenarios are a unit of their own (the engines run side by
-    side, each process starting only its own)."""
+    """pytest-xdist's scheduling of whole units of work (``unit_of``)."""
 
     def _split_scope(self, nodeid: str) -> str:
-        file, _, test = nodeid.partition("::")
-        engine = ENGINE_SCENARIO.match(test)
-        return f"{file}::{engine[1]}" if engine else file
+        return unit_of(nodeid)
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from essay_site.dev import lint
-from tests.conftest import ROOT, built, make_project
+from tests.conftest import ROOT, built, make_project, unit_of
 
 CONTRIBUTING = ROOT / "CONTRIBUTING.md"
 SECTION = "## Add or change a figure"
@@ -100,3 +100,13 @@ def test_a_type_error_in_any_javascript_file_fails_lint(
         if not re.search(rf"{re.escape(name)}\(\d+,\d+\): error TS2322", said)
     ]
     assert unchecked == [], said
+
+
+def test_the_suite_runs_by_file_with_each_engine_apart() -> None:
+    # Tests of one file share its pages and servers: one process runs them all. The engine
+    # scenarios are the exception, one unit per engine, so the engines run side by side.
+    assert unit_of("tests/test_browser.py::test_search[notebooks/a/::b]") == "tests/test_browser.py"
+    webkit = "tests/test_engines.py::test_engine[webkit-every_figure_goes_live]"
+    assert unit_of(webkit) == "tests/test_engines.py::webkit"
+    fallback = "tests/test_engines.py::test_without_service_workers_the_page_still_reads_online"
+    assert unit_of(fallback) == "tests/test_engines.py"
