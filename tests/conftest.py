@@ -41,6 +41,8 @@ from essay_site.dev.build import mkdocs_build
 from essay_site.dev.site_server import Fault, SiteServer, serve
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The essay's live figures, as the manuscript places them.
+FIGURES = 6
 
 #: The essay's page shared by a process's browser tests (its ``essay`` fixture).
 pytest_plugins = ["tests.shared_pages"]

@@ -19,9 +19,8 @@ from playwright.sync_api import Browser, ViewportSize
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from essay_site.dev.site_server import serve
-from tests.conftest import Visit, all_live, open_page
+from tests.conftest import FIGURES, Visit, all_live, open_page
 
-FIGURES = 6
 #: Playwright's default page size, which the other tests' pages have.
 DEFAULT_SIZE: ViewportSize = {"width": 1280, "height": 720}
 

@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, Route, expect
 
 from essay_site.dev.site_server import Fault, serve
 from tests.conftest import (
+    FIGURES,
     Visit,
     all_live,
     built,
@@ -41,7 +42,7 @@ def test_math_and_footnotes_render(essay: Visit) -> None:
     assert page.evaluate("location.hash") == "#fnref:2"
     # Every figure on the page goes live, with nothing fetched from elsewhere and no errors.
     figures = page.locator("[data-widget]")
-    assert figures.count() == 6
+    assert figures.count() == FIGURES
     for index in range(figures.count()):
         expect(figures.nth(index)).to_have_attribute("data-state", "live", timeout=90_000)
     assert opened.external == []
@@ -55,7 +56,7 @@ def test_page_is_complete_without_javascript(essay_site: Path, browser: Browser)
         page = context.new_page()
         page.goto(server.url)
         figures = page.locator("[data-widget]")
-        assert figures.count() == 6
+        assert figures.count() == FIGURES
         for index in range(figures.count()):
             figure = figures.nth(index)
             assert figure.get_attribute("data-state") == "static"
@@ -150,7 +151,7 @@ def test_every_figure_imports_though_the_clock_stands_still(
     with serve(essay_site) as server:
         page.goto(server.url)
         assert page.evaluate("Date.now()") > 0  # only the worker's clock stands still
-        all_live(page, 6)
+        all_live(page, FIGURES)
         # A worker may still be starting (the memory snapshot's): its handler must finish
         # while the server is up, or its failure surfaces in whatever test runs next.
         context.unroute_all(behavior="wait")
@@ -213,7 +214,7 @@ def test_the_first_live_frame_is_the_prerendered_picture(
             pictures.append(figure_pictures(page, live=scripts))
             context.close()
     built, live = pictures
-    assert built.keys() == live.keys() and len(built) == 6
+    assert built.keys() == live.keys() and len(built) == FIGURES
     for name in built:
         assert built[name].shape == live[name].shape, name
         difference = np.abs(built[name] - live[name]).max(axis=2)
@@ -316,7 +317,7 @@ def numbers(values: dict[str, str]) -> dict[str, float | str]:
 
 def all_figures_live(page: Page) -> list[dict[str, str]]:
     """Every figure's control values, once all six are live."""
-    return [figure.evaluate(CONTROL_VALUES) for figure in all_live(page, 6)]
+    return [figure.evaluate(CONTROL_VALUES) for figure in all_live(page, FIGURES)]
 
 
 def test_a_link_carries_every_figures_state(
@@ -353,7 +354,7 @@ def test_a_hostile_link_sets_nothing_it_should_not(essay: Visit) -> None:
     page = opened.page
     page.goto(opened.server.url + HOSTILE_LINK)
     values = all_figures_live(page)
-    defaults = [figure.evaluate(BUILT_VALUES) for figure in all_live(page, 6)]
+    defaults = [figure.evaluate(BUILT_VALUES) for figure in all_live(page, FIGURES)]
     top = page.locator("#pixel_explosion-n").get_attribute("max")
     assert values[0]["n"] == str(int(float(str(top)))) != defaults[0]["n"]
     assert [numbers(v) for v in values[1:]] == [numbers(d) for d in defaults[1:]]

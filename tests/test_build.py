@@ -16,7 +16,7 @@ from essay_site.dev.build import mkdocs_build
 from essay_site.figures import contract
 from essay_site.pins import PYODIDE, PYODIDE_CORE_FILES
 from essay_site.self_hosted.plugin import fetched_from_elsewhere
-from tests.conftest import NUMPY_WHEEL, ROOT, make_project
+from tests.conftest import FIGURES, NUMPY_WHEEL, ROOT, make_project
 
 MANUSCRIPT = ROOT / "tests" / "manuscript" / "generative-models.txt"
 FOOTNOTE_MARK = re.compile(r"(?<=[a-z][.”?)])[1-9](?=\s|$)")
@@ -284,8 +284,8 @@ def test_each_figures_controls_have_a_name_of_their_own(essay_html: str) -> None
     names = re.findall(
         r'<div class="live-figure__controls" role="form" aria-label="([^"]+)"', essay_html
     )
-    assert len(names) == 6
-    assert len(set(names)) == 6
+    assert len(names) == FIGURES
+    assert len(set(names)) == FIGURES
 
 
 def test_the_browser_layer_is_one_minified_script_with_its_map(essay_site: Path) -> None:

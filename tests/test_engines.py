@@ -26,12 +26,10 @@ from playwright.sync_api import Browser, Page, Playwright, expect
 
 from essay_site.dev.browser import CHROMIUM_ARGS, ENGINES, Engine, launch_chromium
 from essay_site.dev.site_server import SiteServer, serve
-from tests.conftest import module_version, packed, record_errors, shipped_source
+from tests.conftest import FIGURES, module_version, packed, record_errors, shipped_source
 from tests.engines.drivers import Driver, expression, start
 
 pytestmark = pytest.mark.browser
-
-FIGURES = 6
 
 
 @dataclass

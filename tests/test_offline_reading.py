@@ -22,6 +22,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from essay_site.dev.site_server import serve
 from tests.conftest import (
+    FIGURES,
     Visit,
     all_live,
     built,
@@ -35,7 +36,7 @@ from tests.conftest import (
 
 SAVED = '.offline-reading[data-offline="saved"]'
 #: Every page of the essay, and how many figures it has.
-PAGES = {"notebooks/models-up-close/": 0, "": 6}
+PAGES = {"notebooks/models-up-close/": 0, "": FIGURES}
 
 
 @dataclass
@@ -145,7 +146,7 @@ def test_a_file_that_cannot_be_saved_stops_the_saving(essay_site: Path, browser:
         expect(status).to_contain_text("Could not save for offline reading")
         assert not any(served.file.parent.name == "models-up-close" for served in server.log)
         assert cache_names(page) == []
-        all_live(page, 6)
+        all_live(page, FIGURES)
         assert opened.errors == []
 
 
@@ -157,7 +158,7 @@ def test_with_data_saver_on_it_saves_only_on_request(essay_site: Path, browser: 
             "Object.defineProperty(navigator, 'connection', {value: {saveData: true}})"
         )
         page.goto(server.url)
-        all_live(page, 6)
+        all_live(page, FIGURES)
         button = page.get_by_role("button", name="Save for offline reading")
         expect(button).to_be_visible()
         registrations = "async () => (await navigator.serviceWorker.getRegistrations()).length"
@@ -193,7 +194,7 @@ def test_a_returning_reader_starts_from_a_snapshot(essay_site: Path, browser: Br
         infos: list[str] = []
         page.on("console", lambda message: infos.append(message.text))
         page.goto(server.url)
-        all_live(page, 6)
+        all_live(page, FIGURES)
         # While the reader is at work (a render at least every few seconds), none is made:
         # the throwaway interpreter waits for 5 s without one.
         label = page.locator('[data-widget="pixel_explosion"] [data-role="n"]')
@@ -206,7 +207,7 @@ def test_a_returning_reader_starts_from_a_snapshot(essay_site: Path, browser: Br
         assert snapshot_size(page) > 1_000_000
         assert not any("memory snapshot" in text for text in infos)
         page.reload()
-        all_live(page, 6)
+        all_live(page, FIGURES)
         assert "Python started from this browser's memory snapshot." in infos
         page.fill("#pixel_explosion-n", "30")
         expect(page.locator('[data-widget="pixel_explosion"] [data-role="n"]')).to_have_text("30")
@@ -245,12 +246,12 @@ def test_a_bad_snapshot_means_a_normal_boot(essay_site: Path, browser: Browser, 
         infos: list[str] = []
         page.on("console", lambda message: infos.append(message.text))
         page.goto(server.url)
-        all_live(page, 6)
+        all_live(page, FIGURES)
         assert "Python started from this browser's memory snapshot." not in infos
         # The bad one is gone, and a good one takes its place: the next visit starts from it.
         snapshot_size(page, more_than=1_000)
         page.reload()
-        all_live(page, 6)
+        all_live(page, FIGURES)
         assert "Python started from this browser's memory snapshot." in infos
         assert opened.errors == []
 
