@@ -89,6 +89,7 @@ class _Present:
     """
 
     def __init__(self, x: Matrix) -> None:
+        self.shape = x.shape
         rows, self.columns = np.nonzero(x)  # row by row, in order
         self.row_starts, self.row_empty = self._starts(rows, x.shape[0])
         by_column = np.argsort(self.columns, kind="stable")
@@ -121,12 +122,25 @@ class _Present:
 
 
 def fit_logistic(
-    x: Matrix, spam: NDArray[np.bool_], penalty: float, *, steps: int = 400, rate: float = 0.05
+    present: _Present,
+    spam: NDArray[np.bool_],
+    penalty: float,
+    *,
+    steps: int = 400,
+    rate: float = 0.05,
 ) -> tuple[float, Array]:
-    """L2-regularized logistic regression by full-batch Adam from zero: bias, weights."""
-    present = _Present(x)
+    """L2-regularized logistic regression by full-batch Adam from zero: bias, weights.
+
+    Args:
+        present: The word-presence vectors' 1s (built once for every penalty tried on them).
+        spam: Labels.
+        penalty: The weights' L2 penalty.
+        steps: Adam's steps.
+        rate: Adam's step size.
+
+    """
     y = spam.astype(np.float64)
-    weights = np.zeros(x.shape[1])
+    weights = np.zeros(present.shape[1])
     bias = np.zeros(1)
     adam = Adam([bias, weights], rate)
     for _ in range(steps):
@@ -145,7 +159,7 @@ def _fit_both(
     words: list[str], x: Matrix, spam: NDArray[np.bool_], alpha: float, penalty: float
 ) -> Classifiers:
     prior, theta_spam, theta_ham = fit_naive_bayes(x, spam, alpha)
-    bias, weights = fit_logistic(x, spam, penalty)
+    bias, weights = fit_logistic(_Present(x), spam, penalty)
     return Classifiers(
         words,
         nb_prior=np.array(prior),
@@ -163,6 +177,7 @@ def choose(x: Matrix, spam: NDArray[np.bool_]) -> tuple[float, float]:
     lr_errors = np.zeros(len(PENALTIES))
     for fold in folds:
         rest = np.setdiff1d(np.arange(len(spam)), fold)
+        present = _Present(x[rest])
         for i, alpha in enumerate(ALPHAS):
             prior, theta_spam, theta_ham = fit_naive_bayes(x[rest], spam[rest], alpha)
             model = Classifiers(
@@ -175,7 +190,7 @@ def choose(x: Matrix, spam: NDArray[np.bool_]) -> tuple[float, float]:
             )
             nb_errors[i] += _error(model, x[fold], spam[fold])[0]
         for i, penalty in enumerate(PENALTIES):
-            bias, weights = fit_logistic(x[rest], spam[rest], penalty)
+            bias, weights = fit_logistic(present, spam[rest], penalty)
             model = Classifiers(
                 [],
                 nb_prior=np.array(0.0),
