@@ -168,6 +168,14 @@ def engine_build(playwright: Playwright, engine: Engine) -> Build:
 #: Pyodide's numpy, the one package the essay's figures import.
 NUMPY_WHEEL = "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"
 
+#: A control's value as the page was built (what permalink.js calls built): a checkbox's
+#: ``defaultChecked``, a menu's ``defaultSelected`` option (else its first), else
+#: ``defaultValue``.
+BUILT_VALUE = """(control) => control.type === "checkbox" ? control.defaultChecked
+  : control instanceof HTMLSelectElement
+    ? ([...control.options].find((o) => o.defaultSelected) ?? control.options[0]).value
+    : control.defaultValue"""
+
 #: What a page served over plain http from another machine lacks: no secure context, so no
 #: clipboard API (127.0.0.1 is a secure context, so a test takes it away with this script).
 NO_CLIPBOARD = "Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined })"

@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, ViewportSize
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from essay_site.dev.site_server import serve
-from tests.conftest import FIGURES, Visit, all_live, open_page
+from tests.conftest import BUILT_VALUE, FIGURES, Visit, all_live, open_page
 
 #: Playwright's default page size, which the other tests' pages have.
 DEFAULT_SIZE: ViewportSize = {"width": 1280, "height": 720}
@@ -29,22 +29,18 @@ ONLY_CONTROLS_CHANGED = """() => [...document.querySelectorAll("[data-widget]")]
   (root) => root.dataset.state === "live" && root.dataset.edited === undefined
     && root.dataset.run === undefined && !root.querySelector(".live-code__ask"))"""
 
-#: Every control back to its built value (what permalink.js calls built), one input event
-#: each, as a reader's change; every code panel closed.
-CONTROLS_AS_BUILT = """() => {
-  for (const control of document.querySelectorAll("[data-widget] input, [data-widget] select")) {
-    const before = control.type === "checkbox" ? control.checked : control.value;
-    if (control.type === "checkbox") control.checked = control.defaultChecked;
-    else if (control instanceof HTMLSelectElement) {
-      const built = [...control.options].find((o) => o.defaultSelected) ?? control.options[0];
-      control.value = built.value;
-    }
-    else control.value = control.defaultValue;
-    const after = control.type === "checkbox" ? control.checked : control.value;
-    if (after !== before) control.dispatchEvent(new Event("input", { bubbles: true }));
-  }
-  document.querySelectorAll("[data-widget] details[open]").forEach((d) => { d.open = false; });
-}"""
+#: Every control back to its built value, one input event each, as a reader's change;
+#: every code panel closed.
+CONTROLS_AS_BUILT = f"""() => {{
+  const built = {BUILT_VALUE};
+  for (const control of document.querySelectorAll("[data-widget] input, [data-widget] select")) {{
+    const key = control.type === "checkbox" ? "checked" : "value";
+    const before = control[key];
+    control[key] = built(control);
+    if (control[key] !== before) control.dispatchEvent(new Event("input", {{ bubbles: true }}));
+  }}
+  document.querySelectorAll("[data-widget] details[open]").forEach((d) => {{ d.open = false; }});
+}}"""
 
 
 #: What each figure's picture says, and its buttons' press counts (which no reset reaches).

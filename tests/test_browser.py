@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, Route, expect
 
 from essay_site.dev.site_server import Fault, serve
 from tests.conftest import (
+    BUILT_VALUE,
     FIGURES,
     Visit,
     all_live,
@@ -296,11 +297,10 @@ CHANGE_EVERY_FIGURE = """() => {
 
 
 # The same, as the page was built (each control's default).
-BUILT_VALUES = """root => Object.fromEntries([...root.querySelectorAll('[role=form] [name]')]
+BUILT_VALUES = f"""root => Object.fromEntries([...root.querySelectorAll('[role=form] [name]')]
   .filter((e) => e.name && e.type !== 'button')
-  .map((e) => [e.name, e.type === 'checkbox' ? (e.defaultChecked ? '1' : '0')
-    : e.tagName === 'SELECT' ? ([...e.options].find((o) => o.defaultSelected) ?? e.options[0]).value
-    : e.defaultValue]))"""
+  .map((e) => [e, ({BUILT_VALUE})(e)])
+  .map(([e, built]) => [e.name, e.type === 'checkbox' ? (built ? '1' : '0') : built]))"""
 
 
 def numbers(values: dict[str, str]) -> dict[str, float | str]:
