@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 from PIL import Image
-from playwright.sync_api import Browser, Page, Route, expect
+from playwright.sync_api import Browser, Locator, Page, Route, expect
 
 from essay_site.dev.site_server import Fault, serve
 from tests.conftest import (
@@ -184,19 +184,41 @@ def test_broken_runtime_ends_in_error_not_a_hang(
     assert opened.external == []
 
 
+#: Material's header and its "Back to top" button (shown by JavaScript) float over the page:
+#: hidden while a picture is taken, they cover neither version of a figure.
+UNCOVERED = ".md-header, .md-top { visibility: hidden !important; }"
+
+
+def steady_screenshot(element: Locator) -> bytes:
+    """The element's picture once two shots in a row agree.
+
+    Scrolling to it lays out what it passes (content-visibility), and what was only estimated
+    until then can move the element between a shot's clip and its capture.
+    """
+
+    def shot() -> bytes:
+        return element.screenshot(animations="disabled", style=UNCOVERED)
+
+    shots = [shot()]
+    for _ in range(5):
+        shots.append(shot())
+        if shots[-1] == shots[-2]:
+            return shots[-1]
+    raise AssertionError(f"{element} never held still for two screenshots")
+
+
 def figure_pictures(page: Page, live: bool) -> dict[str, NDArray[np.int16]]:
     """Each figure's picture as on screen (RGB), once the figure is in view."""
+    # Every font the page declares, loaded first: a figure's text laid out in a fallback font
+    # moves everything below it.
+    page.evaluate("() => Promise.all([...document.fonts].map((font) => font.load())).then(() => 0)")
     pictures = {}
     figures = page.locator("[data-widget]")
     for index in range(figures.count()):
         figure = figures.nth(index)
         if live:
             expect(figure).to_have_attribute("data-state", "live", timeout=90_000)
-        figure.scroll_into_view_if_needed()
-        # Laid out only now (content-visibility): under load its text's web font may still be
-        # loading, and a fallback font moves the lines below it.
-        page.evaluate("() => document.fonts.ready.then(() => document.fonts.status)")
-        shot = figure.locator(".live-figure__output").screenshot(animations="disabled")
+        shot = steady_screenshot(figure.locator(".live-figure__output"))
         image = Image.open(io.BytesIO(shot)).convert("RGB")
         pictures[str(figure.get_attribute("data-widget"))] = np.asarray(image, dtype=np.int16)
     return pictures
