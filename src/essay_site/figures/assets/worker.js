@@ -77,6 +77,14 @@ async function fetchFile(path) {
 // Every byte of the runtime's files that arrives is progress, reported (a few times a
 // second) so the page can say how much has come and its watchdog never fires on a slow link.
 const bytes = { loaded: 0, total: 0, step: 1, label: "Loading Python", reported: 0 };
+
+// Pyodide 0.27 only warns when its .wasm cannot be compiled (served as another type, cut
+// short) and then waits for ever: a runtime file seen to arrive broken ends the boot at once.
+/** @type {(error: Error) => void} */
+let brokenFile = () => {};
+/** @type {Promise<never>} */
+const broken = new Promise((_, reject) => (brokenFile = reject));
+
 /** @param {Record<string, number>} sizes */
 function countBytes(sizes) {
   bytes.total = Object.values(sizes).reduce((sum, size) => sum + size, 0);
@@ -85,19 +93,40 @@ function countBytes(sizes) {
     const response = await plain(input, init);
     const url = input instanceof Request ? input.url : String(input);
     const name = new URL(url, self.location.href).pathname.split("/").pop() || "";
-    // Count a copy: the response itself goes on untouched, so the browser still recognises
-    // the .wasm it has compiled before (its code cache is keyed on the real response).
-    const copy = name in sizes ? response.clone().body : null;
-    if (copy) count(copy.getReader()).catch(() => {}); // a failed download is Pyodide's to report
+    if (!(name in sizes)) return response;
+    const type = response.headers.get("Content-Type") || "no type";
+    if (!response.ok) brokenFile(new Error(`Python's file ${name} is missing (HTTP ${response.status}).`));
+    else if (name.endsWith(".wasm") && !type.startsWith("application/wasm")) {
+      brokenFile(new Error(`Python's file ${name} came as ${type}, which browsers do not run.`));
+    } else {
+      // Count a copy: the response itself goes on untouched, so the browser still recognises
+      // the .wasm it has compiled before (its code cache is keyed on the real response).
+      const copy = /** @type {ReadableStream<Uint8Array>} */ (response.clone().body);
+      count(copy.getReader(), name, sizes[name]);
+    }
     return response;
   };
 }
 
-/** @param {ReadableStreamDefaultReader<Uint8Array>} reader */
-async function count(reader) {
-  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-    bytes.loaded += chunk.value.byteLength;
-    if (Date.now() - bytes.reported > 250) reportBytes();
+/**
+ * @param {ReadableStreamDefaultReader<Uint8Array>} reader
+ * @param {string} name
+ * @param {number} size The file's size in the build.
+ */
+async function count(reader, name, size) {
+  let arrived = 0;
+  try {
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      arrived += chunk.value.byteLength;
+      bytes.loaded += chunk.value.byteLength;
+      if (Date.now() - bytes.reported > 250) reportBytes();
+    }
+  } catch (error) {
+    brokenFile(new Error(`Python's file ${name} stopped arriving (${describe(error).message}).`));
+    return;
+  }
+  if (arrived < size) {
+    brokenFile(new Error(`Python's file ${name} arrived cut short (${arrived} of ${size} bytes).`));
   }
 }
 
@@ -202,7 +231,8 @@ async function startRuntime(indexURL, shared) {
   reportBytes();
   const fetched = Promise.all(shared.map(fetchFile));
   const loader = /** @type {Promise<PyodideLoader>} */ (import(`${indexURL}pyodide.mjs`));
-  const [runtime, files] = await Promise.all([loader.then(loadInterpreter(indexURL)), fetched]);
+  const interpreter = Promise.race([loader.then(loadInterpreter(indexURL)), broken]);
+  const [runtime, files] = await Promise.all([interpreter, fetched]);
   for (const [path, bytes] of files) {
     runtime.FS.mkdirTree(`${HOME}/${path.slice(0, path.lastIndexOf("/"))}`);
     runtime.FS.writeFile(`${HOME}/${path}`, bytes);
