@@ -222,7 +222,7 @@ class WebKit:
         )
         environment = {**os.environ, "DISPLAY": f":{number}"}
         # Now and then WebKitWebDriver never hears from the MiniBrowser it started and waits
-        # for ever: after a minute it is stopped, and both are started once more.
+        # for ever: after STARTUP it is stopped, and both are started once more.
         for attempt in (1, 2):
             service = Service(executable_path=WEBKIT_DRIVER, env=environment)
             try:
@@ -268,8 +268,9 @@ class WebKit:
         self.stack.close()
 
 
-#: How long WebKitWebDriver may take to open MiniBrowser (a few seconds, even under load).
-STARTUP = 60
+#: How long WebKitWebDriver may take to open MiniBrowser: about 2 s, a few more under load.
+#: One that hangs hangs for good, so waiting longer only delays the second attempt.
+STARTUP = 15
 T = TypeVar("T")
 
 
