@@ -57,21 +57,20 @@ def test_two_sites_on_one_origin_keep_to_their_own(tmp_path: Path, browser: Brow
     with reader(browser) as opened:
         page = opened.page
         with serve(root) as server:
-            for scope in ("a", "b"):
-                page.goto(f"{server.url}{scope}/")
-                expect(page.locator(SAVED)).to_be_visible(timeout=120_000)
-            assert offline_caches(page) == ["offline-reading /a/", "offline-reading /b/"]
-            # A reader's edit on /a/ is /a/'s alone.
+            # Each site saves its copy; a reader's edit on /a/ is /a/'s alone.
             page.goto(f"{server.url}a/")
+            expect(page.locator(SAVED)).to_be_visible(timeout=120_000)
             figure = live(page, "versioned")
             edit_and_run(page, open_editor(figure), EDIT)
             expect(figure.locator(".built")).to_have_text("edited on a", timeout=20_000)
             stored = page.evaluate("Object.keys(localStorage)")
             assert stored == ["figures /a/ edit versioned"], stored
             page.goto(f"{server.url}b/")
+            expect(page.locator(SAVED)).to_be_visible(timeout=120_000)
             all_live(page, 1)
             expect(page.locator(".built")).to_have_text("figure one")
             assert page.locator('[data-widget="versioned"]').get_attribute("data-edited") is None
+            assert offline_caches(page) == ["offline-reading /a/", "offline-reading /b/"]
             # /a/ updates: its old copy goes, /b/'s stays.
             place(builds["two"], root, "a")
             page.goto(f"{server.url}a/")
@@ -91,11 +90,11 @@ def test_two_sites_on_one_origin_keep_to_their_own(tmp_path: Path, browser: Brow
                 page.wait_for_timeout(100)
             assert page.evaluate(REGISTRATIONS) == ["/b/"]
             assert offline_caches(page) == ["offline-reading /b/"]
-            # The reader moves on to /b/ before the server goes: /a/'s page, still loading
-            # (its Python, its new snapshot), would otherwise see its server vanish mid-request.
-            page.goto(f"{server.url}b/")
+            # The reader leaves /a/ before the server goes: its page, still loading (its Python,
+            # its new snapshot), would otherwise see its server vanish mid-request.
+            page.goto("about:blank")
         # The server is gone: /b/ reads from its own copy, its figure live.
-        page.reload()
+        page.goto(f"{server.url}b/")
         expect(page.locator(SAVED)).to_have_text("Available offline")
         all_live(page, 1)
         expect(page.locator(".built")).to_have_text("figure one")
