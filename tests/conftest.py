@@ -316,13 +316,19 @@ def open_page(context: BrowserContext, server: SiteServer, path: str = "") -> Vi
 
 @pytest.fixture
 def visit(browser: Browser) -> Iterator[Callable[..., Visit]]:
-    """Open a built site in a fresh profile, blocking and counting off-machine requests."""
+    """Open a built site in a fresh profile, blocking and counting off-machine requests.
+
+    The profile is a browser's without service workers (as Firefox's private windows): the
+    requests a service worker makes pass Playwright's routes by, and the guard must see every
+    request. Offline reading, the site's service worker, has tests of its own.
+    """
     stack = ExitStack()
 
     def open_site(site: Path, faults: dict[str, Fault] | None = None, path: str = "") -> Visit:
         server = stack.enter_context(serve(site))
         server.faults.update(faults or {})
         browser_context = browser.new_context()
+        browser_context.add_init_script("delete Navigator.prototype.serviceWorker")
         stack.callback(browser_context.close)
         return open_page(browser_context, server, path)
 
