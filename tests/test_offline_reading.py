@@ -235,15 +235,17 @@ BAD_LEFT = """async () => {
 
 
 @pytest.mark.browser
-def test_a_bad_snapshot_means_a_normal_boot(essay_site: Path, browser: Browser) -> None:
-    # One reader meets each kind in turn. It is put in place from a page without figures, so
-    # that no worker is left to make a snapshot over it.
-    with reader(browser) as opened, serve(essay_site) as server:
+def test_a_bad_snapshot_means_a_normal_boot(tmp_path: Path, browser: Browser) -> None:
+    # A site of one figure: the snapshot is the runtime's, whatever the figures. One reader
+    # meets each kind in turn. It is put in place from a page without figures (the site's
+    # 404 page), so that no worker is left to make a snapshot over it.
+    site = built(versioned(tmp_path, "one"), tmp_path / "site")
+    with reader(browser) as opened, serve(site) as server:
         page = opened.page
         infos: list[str] = []
         page.on("console", lambda message: infos.append(message.text))
         for kind, (content, length, interrupted) in BAD_SNAPSHOTS.items():
-            page.goto(server.url + "notebooks/models-up-close/")
+            page.goto(server.url + "404.html")
             page.evaluate(
                 f"""async () => {{
                       const cache = await caches.open("figures / snapshot 0.27.7");
@@ -257,13 +259,13 @@ def test_a_bad_snapshot_means_a_normal_boot(essay_site: Path, browser: Browser) 
             assert page.evaluate(BAD_LEFT), kind
             infos.clear()
             page.goto(server.url)
-            all_live(page, FIGURES)
+            all_live(page, 1)
             assert STARTED not in infos, kind
             assert page.evaluate(BAD_LEFT) == [], kind
         # A good one takes the place of the last: the next visit starts from it.
         snapshot_size(page, more_than=1_000)
         page.reload()
-        all_live(page, FIGURES)
+        all_live(page, 1)
         assert STARTED in infos
         assert opened.errors == []
 
