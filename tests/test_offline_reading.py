@@ -189,14 +189,15 @@ def test_a_file_that_cannot_be_saved_stops_the_saving(essay_site: Path, browser:
 
 
 @pytest.mark.browser
-def test_with_data_saver_on_it_saves_only_on_request(essay_site: Path, browser: Browser) -> None:
-    with reader(browser) as opened, serve(essay_site) as server:
+def test_with_data_saver_on_it_saves_only_on_request(tmp_path: Path, browser: Browser) -> None:
+    site = built(versioned(tmp_path, "one"), tmp_path / "site")
+    with reader(browser) as opened, serve(site) as server:
         page = opened.page
         page.add_init_script(
             "Object.defineProperty(navigator, 'connection', {value: {saveData: true}})"
         )
         page.goto(server.url)
-        all_live(page, FIGURES)
+        all_live(page, 1)
         button = page.get_by_role("button", name="Save for offline reading")
         expect(button).to_be_visible()
         registrations = "async () => (await navigator.serviceWorker.getRegistrations()).length"
