@@ -36,7 +36,7 @@ from tests.conftest import (
 )
 
 SAVED = '.offline-reading[data-offline="saved"]'
-#: Every page of the essay, and how many figures it has.
+#: Every page of the essay, and how many figures it has ("" is the essay itself).
 PAGES = {"notebooks/models-up-close/": 0, "": FIGURES}
 
 
@@ -138,25 +138,24 @@ def test_second_visit_with_the_network_off_reads_everything(
             # The first visit's last job: the memory snapshot its Python will start from.
             assert snapshot_size(page) > 1_000_000
             assert not any("memory snapshot" in text for text in infos)
-        # The server is gone and the browser is offline: only the saved copy can answer.
+        # The server is gone and the browser is offline: only the saved copy can answer. The
+        # essay is opened from a shared edit's link, which works offline too: its code is in
+        # the address, the shipped module it is compared with is in the saved copy.
         opened.context.set_offline(True)
+        name = "pixel_explosion"
+        edited = shipped_source(essay_site, name).replace("BAR_BITS = 28", "BAR_BITS = 20")
+        fields = {"edit": name, "version": module_version(essay_site, name)}
+        fields["code"] = packed(edited)
+        link = f"?{name}.n=24#{urlencode(fields)}"
         for path, figures in PAGES.items():
-            page.goto(url + path)
+            page.goto(url + (path or link))
             expect(page.locator("h1")).to_be_visible()
             expect(page.locator(SAVED)).to_have_text("Available offline")
             all_live(page, figures)
         expect(page.locator(".katex-display").first).to_be_visible()
         assert STARTED in infos
-        page.fill("#pixel_explosion-n", "30")
-        expect(label).to_have_text("30")
-        # A shared edit's link works offline too: its code is in the address, the shipped
-        # module it is compared with is in the saved copy.
-        name = "pixel_explosion"
-        edited = shipped_source(essay_site, name).replace("BAR_BITS = 28", "BAR_BITS = 20")
-        fields = {"edit": name, "version": module_version(essay_site, name)}
-        fields["code"] = packed(edited)
-        page.goto(f"{url}?{name}.n=24#{urlencode(fields)}")
         figure = live(page, name)
+        expect(label).to_have_text("24")
         notice = figure.get_by_role("note")
         notice.get_by_role("button", name="Show it").click()
         expect(notice.locator("pre")).to_contain_text("+ BAR_BITS = 20")
