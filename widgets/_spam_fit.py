@@ -95,6 +95,11 @@ class _Present:
         by_column = np.argsort(self.columns, kind="stable")
         self.rows_by_column = rows[by_column]
         self.column_starts, self.column_empty = self._starts(self.columns[by_column], x.shape[1])
+        # The values each product sums, gathered in place (a fit takes thousands of products):
+        # one per 1 of x, then a 0 that keeps every start in range (reduceat gives an empty
+        # segment its next value, not 0).
+        self._by_row = np.zeros(len(self.columns) + 1)
+        self._by_column = np.zeros(len(self.rows_by_column) + 1)
 
     @staticmethod
     def _starts(
@@ -106,19 +111,19 @@ class _Present:
 
     @staticmethod
     def _sums(values: Array, starts: NDArray[np.intp], empty: NDArray[np.bool_]) -> Array:
-        # A trailing 0 keeps every start in range; reduceat gives an empty segment its next
-        # value, not 0.
-        sums: Array = np.add.reduceat(np.append(values, 0.0), starts)
+        sums: Array = np.add.reduceat(values, starts)
         sums[empty] = 0
         return sums
 
     def times(self, weights: Array) -> Array:
         """``x @ weights``."""
-        return self._sums(weights[self.columns], self.row_starts, self.row_empty)
+        np.take(weights, self.columns, out=self._by_row[:-1])
+        return self._sums(self._by_row, self.row_starts, self.row_empty)
 
     def transposed_times(self, values: Array) -> Array:
         """``x.T @ values``."""
-        return self._sums(values[self.rows_by_column], self.column_starts, self.column_empty)
+        np.take(values, self.rows_by_column, out=self._by_column[:-1])
+        return self._sums(self._by_column, self.column_starts, self.column_empty)
 
 
 def fit_logistic(
