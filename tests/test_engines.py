@@ -245,11 +245,6 @@ SKIPS: dict[tuple[str, str], str] = {
         "in Chromium, test_offline_reading.py::"
         "test_second_visit_with_the_network_off_reads_everything"
     ),
-    ("chromium", "what_a_links_code_draws_is_sanitised"): (
-        "in Chromium, test_sanitize.py (each hostile sample, in Chromium's parser) and"
-        " test_offline_reading.py::test_second_visit_with_the_network_off_reads_everything"
-        " (a link's code run)"
-    ),
 }
 
 
