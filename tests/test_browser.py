@@ -165,7 +165,7 @@ def test_every_figure_imports_though_the_clock_stands_still(
         # Pyodide itself only warns of these and waits: the worker sees them arrive.
         ("pyodide.asm.wasm", "wrong-type", "pyodide.asm.wasm came as text/plain"),
         ("pyodide.asm.wasm", "corrupt", "pyodide.asm.wasm arrived cut short"),
-        ("pyodide.asm.wasm", "missing", "pyodide.asm.wasm is missing (HTTP 404)"),
+        ("pyodide.asm.wasm", "missing", "pyodide.asm.wasm could not be downloaded (HTTP 404)"),
         ("python_stdlib.zip", "corrupt", "python_stdlib.zip arrived cut short"),
         ("pyodide.asm.js", "missing", "pyodide.asm.js"),
         ("pyodide.mjs", "missing", "pyodide.mjs"),

@@ -79,7 +79,8 @@ async function fetchFile(path) {
 const bytes = { loaded: 0, total: 0, step: 1, label: "Loading Python", reported: 0 };
 
 // Pyodide 0.27 only warns when its .wasm cannot be compiled (served as another type, cut
-// short) and then waits for ever: a runtime file seen to arrive broken ends the boot at once.
+// short) and then waits for ever: a runtime file seen to arrive broken while Python boots ends
+// the boot at once. (Packages come later: Pyodide checks their hashes itself.)
 /** @type {(error: Error) => void} */
 let brokenFile = () => {};
 /** @type {Promise<never>} */
@@ -94,15 +95,19 @@ function countBytes(sizes) {
     const url = input instanceof Request ? input.url : String(input);
     const name = new URL(url, self.location.href).pathname.split("/").pop() || "";
     if (!(name in sizes)) return response;
-    const type = response.headers.get("Content-Type") || "no type";
-    if (!response.ok) brokenFile(new Error(`Python's file ${name} is missing (HTTP ${response.status}).`));
-    else if (name.endsWith(".wasm") && !type.startsWith("application/wasm")) {
-      brokenFile(new Error(`Python's file ${name} came as ${type}, which browsers do not run.`));
+    const type = response.headers.get("Content-Type") || "";
+    // Browsers compile a .wasm only if its type, without parameters, is application/wasm.
+    const wasm = type.split(";")[0].trim().toLowerCase() === "application/wasm";
+    if (!response.ok) {
+      brokenFile(new Error(`Python's file ${name} could not be downloaded (HTTP ${response.status}).`));
+    } else if (name.endsWith(".wasm") && !wasm) {
+      const said = type ? `as ${type}` : "with no type";
+      brokenFile(new Error(`Python's file ${name} came ${said}; browsers run only application/wasm.`));
     } else {
       // Count a copy: the response itself goes on untouched, so the browser still recognises
       // the .wasm it has compiled before (its code cache is keyed on the real response).
-      const copy = /** @type {ReadableStream<Uint8Array>} */ (response.clone().body);
-      count(copy.getReader(), name, sizes[name]);
+      const copy = response.clone().body;
+      if (copy) count(copy.getReader(), name, sizes[name]);
     }
     return response;
   };

@@ -252,8 +252,8 @@ export class Bridge {
     }
   }
 
-  // A runtime that stops making progress (e.g. a .wasm served with the wrong type) must end
-  // in an error, never in an endless spinner.
+  // A runtime that stops making progress (e.g. a download that stalls) must end in an error,
+  // never in an endless spinner.
   arm() {
     clearTimeout(this.watchdog);
     if (!this.waiting().length) return;
