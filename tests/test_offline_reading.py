@@ -76,9 +76,12 @@ def cache_names(page: Page) -> list[str]:
 
 #: What the page's console says when Python starts from the memory snapshot.
 STARTED = "Python started from this browser's memory snapshot."
+#: The snapshot's cache, for a site at the root of a test server, with Pyodide 0.27.7.
+SNAPSHOTS = "figures / snapshot 0.27.7"
 
-SNAPSHOT_SIZE = """async () => {
-  const cache = await caches.open("figures / snapshot 0.27.7");
+#: The stored snapshot's size (0 if none), given the snapshots' cache.
+SNAPSHOT_SIZE = """async (name) => {
+  const cache = await caches.open(name);
   const [key] = await cache.keys();
   return key ? (await (await cache.match(key)).arrayBuffer()).byteLength : 0;
 }"""
@@ -87,7 +90,7 @@ SNAPSHOT_SIZE = """async () => {
 def snapshot_size(page: Page, more_than: int = 0) -> int:
     """The stored snapshot's size, once there is one larger than ``more_than`` bytes."""
     for _ in range(600):
-        size: int = page.evaluate(SNAPSHOT_SIZE)
+        size: int = page.evaluate(SNAPSHOT_SIZE, SNAPSHOTS)
         if size > more_than:
             return size
         page.wait_for_timeout(100)
@@ -114,7 +117,7 @@ def test_second_visit_with_the_network_off_reads_everything(
                 for n in ("20", "30"):
                     page.fill("#pixel_explosion-n", n)
                     expect(label).to_have_text(n)
-            assert page.evaluate(SNAPSHOT_SIZE) == 0
+            assert page.evaluate(SNAPSHOT_SIZE, SNAPSHOTS) == 0
             # "Saving" may come and go between two looks, when the files are already at hand.
             expect(page.locator(".offline-reading")).to_contain_text(
                 re.compile("Saving|Available offline"), timeout=60_000
@@ -188,9 +191,8 @@ def test_a_file_that_cannot_be_saved_stops_the_saving(essay_site: Path, browser:
 
 
 @pytest.mark.browser
-def test_with_data_saver_on_it_saves_only_on_request(tmp_path: Path, browser: Browser) -> None:
-    site = built(versioned(tmp_path, "one"), tmp_path / "site")
-    with reader(browser) as opened, serve(site) as server:
+def test_with_data_saver_on_it_saves_only_on_request(one_figure: Path, browser: Browser) -> None:
+    with reader(browser) as opened, serve(one_figure) as server:
         page = opened.page
         page.add_init_script(
             "Object.defineProperty(navigator, 'connection', {value: {saveData: true}})"
@@ -208,22 +210,25 @@ def test_with_data_saver_on_it_saves_only_on_request(tmp_path: Path, browser: Br
         assert opened.errors == []
 
 
-#: Bad snapshots, as JavaScript: [bytes, recorded length, whether a boot from it never ended].
-#: Not one at all; cut short; one whole with Pyodide's mark but from another build; and a
-#: good-looking one whose last boot never finished (it may hang the runtime: never again).
+#: Bad snapshots, as JavaScript: [bytes, recorded length, whether a boot from it never ended],
+#: and what the worker says of it. Not one at all; cut short; one whole with Pyodide's mark but
+#: from another build (only Pyodide can tell); and a good-looking one whose last boot never
+#: finished (it may hang the runtime: never tried again).
 SNAPSHOT = "(() => { const b = new Uint8Array(20971664); b.set([0, 115, 110, 112]); return b; })()"
+DAMAGED = "The memory snapshot is damaged; starting Python afresh."
+REFUSED = "The memory snapshot was refused; starting Python afresh."
 BAD_SNAPSHOTS = {
-    "damaged": ("new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8])", "8", False),
-    "truncated": (SNAPSHOT, "41943328", False),
-    "foreign": (SNAPSHOT, "20971664", False),
-    "interrupted": (SNAPSHOT, "20971664", True),
+    "damaged": ("new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8])", "8", False, DAMAGED),
+    "truncated": (SNAPSHOT, "41943328", False, DAMAGED),
+    "foreign": (SNAPSHOT, "20971664", False, REFUSED),
+    "interrupted": (SNAPSHOT, "20971664", True, DAMAGED),
 }
 
 
 #: What is left of a bad snapshot the test put in place (short, or zeros after Pyodide's 4-byte
 #: mark, which no real snapshot is), or of a mark that a boot from it never ended.
-BAD_LEFT = """async () => {
-  const cache = await caches.open("figures / snapshot 0.27.7");
+BAD_LEFT = """async (name) => {
+  const cache = await caches.open(name);
   const left = [];
   for (const request of await cache.keys()) {
     const bytes = new Uint8Array(await (await cache.match(request)).arrayBuffer());
@@ -235,20 +240,19 @@ BAD_LEFT = """async () => {
 
 
 @pytest.mark.browser
-def test_a_bad_snapshot_means_a_normal_boot(tmp_path: Path, browser: Browser) -> None:
+def test_a_bad_snapshot_means_a_normal_boot(one_figure: Path, browser: Browser) -> None:
     # A site of one figure: the snapshot is the runtime's, whatever the figures. One reader
     # meets each kind in turn. It is put in place from a page without figures (the site's
     # 404 page), so that no worker is left to make a snapshot over it.
-    site = built(versioned(tmp_path, "one"), tmp_path / "site")
-    with reader(browser) as opened, serve(site) as server:
+    with reader(browser) as opened, serve(one_figure) as server:
         page = opened.page
         infos: list[str] = []
         page.on("console", lambda message: infos.append(message.text))
-        for kind, (content, length, interrupted) in BAD_SNAPSHOTS.items():
+        for kind, (content, length, interrupted, said) in BAD_SNAPSHOTS.items():
             page.goto(server.url + "404.html")
             page.evaluate(
                 f"""async () => {{
-                      const cache = await caches.open("figures / snapshot 0.27.7");
+                      const cache = await caches.open("{SNAPSHOTS}");
                       const key = new URL("assets/pyodide/memory-snapshot", location.origin).href;
                       const headers = {{ "X-Snapshot-Length": "{length}" }};
                       await cache.put(key, new Response({content}, {{ headers }}));
@@ -256,12 +260,14 @@ def test_a_bad_snapshot_means_a_normal_boot(tmp_path: Path, browser: Browser) ->
                       if ({str(interrupted).lower()}) await cache.put(`${{key}}.trying`, trying);
                     }}"""
             )
-            assert page.evaluate(BAD_LEFT), kind
+            assert page.evaluate(BAD_LEFT, SNAPSHOTS), kind
             infos.clear()
             page.goto(server.url)
             all_live(page, 1)
             assert STARTED not in infos, kind
-            assert page.evaluate(BAD_LEFT) == [], kind
+            warned = [text for text in infos if "memory snapshot" in text]
+            assert warned and warned[0].startswith(said), (kind, warned)
+            assert page.evaluate(BAD_LEFT, SNAPSHOTS) == [], kind
         # A good one takes the place of the last: the next visit starts from it.
         snapshot_size(page, more_than=1_000)
         page.reload()
@@ -293,6 +299,13 @@ def versioned(tmp: Path, version: str, options: str = "") -> Path:
         text = (project / "mkdocs.yml").read_text()
         (project / "mkdocs.yml").write_text(text.replace("  - offline_reading", options))
     return project
+
+
+@pytest.fixture(scope="module")
+def one_figure(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``versioned``'s first build, for the tests that only read it."""
+    tmp = tmp_path_factory.mktemp("one_figure")
+    return built(versioned(tmp, "one"), tmp / "site")
 
 
 @pytest.mark.browser
