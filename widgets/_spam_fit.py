@@ -97,7 +97,8 @@ class _Present:
         self.column_starts, self.column_empty = self._starts(self.columns[by_column], x.shape[1])
         # The values each product sums, gathered in place (a fit takes thousands of products):
         # one per 1 of x, then a 0 that keeps every start in range (reduceat gives an empty
-        # segment its next value, not 0).
+        # segment its next value, not 0). The indices are all valid: mode="clip" lets numpy
+        # write straight into the buffer.
         self._by_row = np.zeros(len(self.columns) + 1)
         self._by_column = np.zeros(len(self.rows_by_column) + 1)
 
@@ -117,12 +118,12 @@ class _Present:
 
     def times(self, weights: Array) -> Array:
         """``x @ weights``."""
-        np.take(weights, self.columns, out=self._by_row[:-1])
+        np.take(weights, self.columns, out=self._by_row[:-1], mode="clip")
         return self._sums(self._by_row, self.row_starts, self.row_empty)
 
     def transposed_times(self, values: Array) -> Array:
         """``x.T @ values``."""
-        np.take(values, self.rows_by_column, out=self._by_column[:-1])
+        np.take(values, self.rows_by_column, out=self._by_column[:-1], mode="clip")
         return self._sums(self._by_column, self.column_starts, self.column_empty)
 
 

@@ -270,7 +270,7 @@ class WebKit:
 
 #: How long WebKitWebDriver may take to open MiniBrowser: about 2 s, a few more under load.
 #: One that hangs hangs for good, so waiting longer only delays the second attempt.
-STARTUP = 15
+STARTUP = 20
 T = TypeVar("T")
 
 
