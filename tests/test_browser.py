@@ -354,9 +354,10 @@ def test_a_link_carries_every_figures_state(
     built = all_figures_live(page)
     length = page.evaluate("history.length")
     page.evaluate(CHANGE_EVERY_FIGURE)
-    changed = [page.locator("[data-widget]").nth(i).evaluate(CONTROL_VALUES) for i in range(6)]
+    figures = page.locator("[data-widget]")
+    changed = [figures.nth(i).evaluate(CONTROL_VALUES) for i in range(FIGURES)]
     assert changed != built
-    page.wait_for_function("() => location.search.split('&').length >= 6")
+    page.wait_for_function(f"() => location.search.split('&').length >= {FIGURES}")
     assert page.evaluate("history.length") == length  # replaced, never pushed
     link = page.evaluate("location.href")
     # A new reader opens the link: the built picture first, then, once live, that state.

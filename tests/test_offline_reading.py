@@ -381,12 +381,12 @@ def test_from_disk_the_page_reads_whole_with_one_notice(essay_site: Path, browse
         page = opened.page
         page.goto((essay_site / "index.html").as_uri())
         figures = page.locator("[data-widget]")
-        expect(figures).to_have_count(6)
+        expect(figures).to_have_count(FIGURES)
         notice = page.locator(".live-file-notice")
         expect(notice).to_have_count(1)
         expect(notice).to_contain_text("python3 -m http.server")
         page.wait_for_timeout(1_000)
-        for index in range(6):
+        for index in range(FIGURES):
             assert figures.nth(index).get_attribute("data-state") == "static"
             assert figures.nth(index).locator(".live-figure__output > *").count() > 0
         expect(page.locator(".offline-reading")).to_have_count(0)
