@@ -3,8 +3,9 @@
 End to end in Chromium: a first visit saves everything, and makes a memory snapshot once the
 reader pauses; the second, with the network off and the server gone, reads every page with
 every figure live, its Python started from that snapshot; a bad snapshot means a normal boot;
-a new build replaces the old one whole; from disk the page reads with one notice; on a slow
-link the figures wait for the bytes instead of failing.
+a new build replaces the old one whole, and a build without offline reading removes it; from
+disk the page reads with one notice; on a slow link the figures wait for the bytes instead of
+failing.
 """
 
 from __future__ import annotations
@@ -309,7 +310,10 @@ def one_figure(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.browser
-def test_a_new_build_replaces_the_old_one_whole(tmp_path: Path, browser: Browser) -> None:
+def test_a_new_build_replaces_the_old_one_whole_and_a_build_without_it_removes_it(
+    tmp_path: Path, browser: Browser
+) -> None:
+    # One reader through three builds: saved, replaced whole, then turned off.
     site = tmp_path / "site"
     built(versioned(tmp_path, "one"), site)
     with reader(browser) as opened, serve(site) as server:
@@ -334,19 +338,11 @@ def test_a_new_build_replaces_the_old_one_whole(tmp_path: Path, browser: Browser
         assert len(cache_names(page)) == 1
         assert opened.errors == []
 
-
-@pytest.mark.browser
-def test_turned_off_it_removes_itself(tmp_path: Path, browser: Browser) -> None:
-    site = tmp_path / "site"
-    built(versioned(tmp_path, "one"), site)
-    with reader(browser) as opened, serve(site) as server:
-        page = opened.page
-        page.goto(server.url)
-        expect(page.locator(SAVED)).to_be_visible(timeout=120_000)
+        # Turned off: the next build's worker deletes all and leaves.
         off = "  - offline_reading:\n      enabled: false"
-        built(versioned(tmp_path, "two", off), site)
+        built(versioned(tmp_path, "three", off), site)
         assert "offline.js" not in (site / "index.html").read_text()
-        # The browser checks the worker on navigation; the new one deletes all and leaves.
+        # The browser checks the worker on navigation (the saved "two" answers this one).
         page.reload()
         # (The memory snapshot is Python's, not the saved site: a later boot may make one.)
         gone = """async () => !(await navigator.serviceWorker.getRegistrations()).length
@@ -358,7 +354,7 @@ def test_turned_off_it_removes_itself(tmp_path: Path, browser: Browser) -> None:
         assert page.evaluate(gone)
         # No worker answers now (a new query string steps past the HTTP cache's old copy).
         page.goto(server.url + "?after")
-        expect(page.locator("article")).to_contain_text("Text two.")
+        expect(page.locator("article")).to_contain_text("Text three.")
         expect(page.locator(".offline-reading")).to_have_count(0)
         assert page.evaluate("navigator.serviceWorker.controller") is None
 
