@@ -3,7 +3,7 @@
 ``python -m essay_site.dev.lint`` type-checks the browser layer and the Node helper with the
 pinned TypeScript (``tsc --checkJs``; the page, the worker and Node each have their own
 globals, hence one ``jsconfig*.json`` each), validates the GitHub workflows against
-GitHub's schema (check-jsonschema) and audits them with zizmor, all offline.
+GitHub's schema (check-jsonschema) and audits them with zizmor, all offline, side by side.
 """
 
 from __future__ import annotations
@@ -44,11 +44,18 @@ def check_workflows(folder: Path) -> list[list[str]]:
 
 
 def failures(commands: list[list[str]]) -> list[str]:
-    """Run each command, printing its output; the ones that failed."""
+    """Run the commands side by side, then print each one's output in turn; the failed ones."""
+    running = [
+        (command, subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT))
+        for command in commands
+    ]
     failed = []
-    for command in commands:
+    for command, process in running:
+        output, _ = process.communicate()
         print("$", " ".join(command), flush=True)
-        if subprocess.run(command, check=False).returncode != 0:
+        sys.stdout.buffer.write(output)
+        sys.stdout.flush()
+        if process.returncode != 0:
             failed.append(" ".join(command))
     return failed
 
