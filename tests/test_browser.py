@@ -50,6 +50,18 @@ def test_math_and_footnotes_render(essay: Visit) -> None:
     assert opened.errors == []
 
 
+def test_a_request_for_another_host_is_seen_and_goes_nowhere(essay: Visit) -> None:
+    # What every "nothing from elsewhere" check rests on: the profile's watch sees a request
+    # for another host, and the browser's resolver lets it reach no one.
+    other = essay.page.context.new_page()
+    failures: list[str | None] = []
+    other.on("requestfailed", lambda request: failures.append(request.failure))
+    other.set_content('<img src="http://elsewhere.test/x.png">')
+    other.close()
+    assert essay.external == ["http://elsewhere.test/x.png"]
+    assert failures == ["net::ERR_NAME_NOT_RESOLVED"]
+
+
 def test_page_is_complete_without_javascript(essay_site: Path, browser: Browser) -> None:
     # What a reader gets before any script runs (or with scripts off): every figure drawn.
     context = browser.new_context(java_script_enabled=False)
