@@ -58,7 +58,7 @@ def tests(session: nox.Session) -> None:
     session.run("python", "-m", "essay_site.dev.browser")
     # One pytest process per core (at most 4: each drives a Chromium that boots Python). A test
     # file per process at a time, so files that share pages keep sharing them, each engine's
-    # scenarios apart, the longest first (tests/conftest.py: FilesAndEngines).
+    # scenarios apart, the longest first (tests/scheduling.py).
     parallel = ["--numprocesses=auto", "--maxprocesses=4", "--dist=loadfile"]
     parallel += ["--no-loadscope-reorder", "--durations=15"]
     session.run("pytest", *parallel, *session.posargs, env=ENV)

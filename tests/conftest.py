@@ -32,10 +32,8 @@ from playwright.sync_api import (
     expect,
     sync_playwright,
 )
-from xdist.scheduler import LoadScopeScheduling  # type: ignore[import-untyped]
 
 from essay_site.dev.browser import (
-    ENGINES,
     Build,
     Engine,
     build_of,
@@ -44,6 +42,8 @@ from essay_site.dev.browser import (
 )
 from essay_site.dev.build import mkdocs_build
 from essay_site.dev.site_server import Fault, SiteServer, serve
+from tests import faults
+from tests.scheduling import LONGEST, FilesAndEngines
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The essay's live figures, as the manuscript places them.
@@ -94,63 +94,11 @@ def essay_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built(ROOT, tmp_path_factory.mktemp("essay") / "site")
 
 
-#: Builds fine (its default state renders) but raises for any other state in the browser.
-RAISES_ON_INPUT = """
-from essay_site.figures.api import Frame, Slider
-CONTROLS = (Slider("k", "Fault level k", min=0, max=2, step=1, value=0),)
-def render(state):
-    if state["k"]:
-        raise RuntimeError(f"k={state['k']} is too much")
-    return Frame('<p class="calm">all is well</p>', "all is well")
-"""
-
-#: Imports under CPython, fails to import under Pyodide (as a figure with a browser-only bug).
-FAILS_IN_BROWSER = """
-import sys
-from essay_site.figures.api import Frame
-if sys.platform == "emscripten":
-    raise ImportError("this figure breaks in the browser")
-CONTROLS = ()
-def render(state):
-    return Frame('<p class="prerendered">drawn at build time</p>', "drawn at build time")
-"""
-
-#: Goes live, then loops for ever on input, as a reader's slip (``while True``) would.
-HANGS_ON_INPUT = """
-from essay_site.figures.api import Frame, Slider
-CONTROLS = (Slider("k", "Loop level k", min=0, max=1, step=1, value=0),)
-def render(state):
-    while state["k"]:
-        pass
-    return Frame('<p class="calm">not looping</p>', "not looping")
-"""
-
-FAULT_PAGE = """# Faults
-
-/// figure | hangs_on_input
-///
-
-/// figure | raises_on_input
-///
-
-/// figure | fails_in_browser
-///
-
-/// figure | pixel_explosion
-///
-"""
-
-
 @pytest.fixture(scope="session")
 def fault_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A site with two faulty figures beside a good one, and a short runtime timeout (6 s)."""
     tmp = tmp_path_factory.mktemp("faults")
-    figures = {
-        "raises_on_input": RAISES_ON_INPUT,
-        "fails_in_browser": FAILS_IN_BROWSER,
-        "hangs_on_input": HANGS_ON_INPUT,
-    }
-    project = make_project(tmp, FAULT_PAGE, figures, options="      runtime_timeout: 6")
+    project = make_project(tmp, faults.PAGE, faults.FIGURES, options="      runtime_timeout: 6")
     return built(project, tmp / "site")
 
 
@@ -211,29 +159,6 @@ def count_boot(url: str) -> None:
     """Count a request for Pyodide's ``.wasm``: one Python boot."""
     if url.endswith("/pyodide.asm.wasm"):
         BOOTS["here"] += 1
-
-
-#: The longest test files (CI's log lists the slowest tests): started first, so that a run
-#: never ends with one of them alone on a core.
-LONGEST = ("test_engines.py", "test_offline_reading.py")
-#: A scenario of test_engines.py in one engine: ``test_engine[<engine>-<scenario>]``.
-ENGINE_SCENARIO = re.compile(rf"test_engine\[({'|'.join(ENGINES)})-")
-
-
-def unit_of(nodeid: str) -> str:
-    """A test's unit of work: its file, whose tests share its pages and servers, except that
-    each engine's scenarios are a unit of their own (the engines run side by side, each
-    process starting only its own)."""
-    file, _, test = nodeid.partition("::")
-    engine = ENGINE_SCENARIO.match(test)
-    return f"{file}::{engine[1]}" if engine else file
-
-
-class FilesAndEngines(LoadScopeScheduling):  # type: ignore[misc]
-    """pytest-xdist's scheduling of whole units of work (``unit_of``)."""
-
-    def _split_scope(self, nodeid: str) -> str:
-        return unit_of(nodeid)
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -12,7 +12,7 @@ from numpy.typing import NDArray
 from PIL import Image
 from playwright.sync_api import Browser, Locator, Page, Route, expect
 
-from essay_site.dev.site_server import Fault, serve
+from essay_site.dev.site_server import serve
 from tests.conftest import (
     BUILT_VALUE,
     FIGURES,
@@ -169,36 +169,6 @@ def test_every_figure_imports_though_the_clock_stands_still(
         # while the server is up, or its failure surfaces in whatever test runs next.
         context.unroute_all(behavior="wait")
     context.close()
-
-
-@pytest.mark.parametrize(
-    ("path", "fault", "says"),
-    [
-        # Pyodide itself only warns of these and waits: the worker sees them arrive.
-        ("pyodide.asm.wasm", "wrong-type", "pyodide.asm.wasm came as text/plain"),
-        ("pyodide.asm.wasm", "corrupt", "pyodide.asm.wasm arrived cut short"),
-        ("pyodide.asm.wasm", "missing", "pyodide.asm.wasm could not be downloaded (HTTP 404)"),
-        ("python_stdlib.zip", "corrupt", "python_stdlib.zip arrived cut short"),
-        ("pyodide.asm.js", "missing", "pyodide.asm.js"),
-        ("pyodide.mjs", "missing", "pyodide.mjs"),
-        ("worker.js", "missing", "the Python worker failed"),
-    ],
-)
-def test_broken_runtime_ends_in_error_not_a_hang(
-    fault_site: Path, visit: Callable[..., Visit], path: str, fault: Fault, says: str
-) -> None:
-    opened = visit(fault_site, {path: fault})
-    figures = opened.page.locator("[data-widget]")
-    for index in range(figures.count()):
-        figure = figures.nth(index)
-        # The error names the file, at once: not the watchdog's "no progress", which comes
-        # after the short timeout (6 s) and bounds even a runtime that hangs.
-        expect(figure).to_have_attribute("data-state", "error", timeout=60_000)
-        status = figure.locator(".live-figure__status")
-        expect(status).to_have_attribute("role", "alert")
-        expect(status).to_contain_text(says)
-        expect(figure.locator(".live-figure__output")).not_to_be_empty()
-    assert opened.external == []
 
 
 #: Material's header and its "Back to top" button (shown by JavaScript) float over the page:

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from essay_site.dev import lint
-from tests.conftest import ROOT, built, make_project, unit_of
+from tests.conftest import ROOT, built, make_project
+from tests.scheduling import unit_of
 
 CONTRIBUTING = ROOT / "CONTRIBUTING.md"
 SECTION = "## Add or change a figure"

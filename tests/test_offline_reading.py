@@ -4,8 +4,7 @@ End to end in Chromium: a first visit saves everything, and makes a memory snaps
 reader pauses; the second, with the network off and the server gone, reads every page with
 every figure live, its Python started from that snapshot; a bad snapshot means a normal boot;
 a new build replaces the old one whole, and a build without offline reading removes it; from
-disk the page reads with one notice; on a slow link the figures wait for the bytes instead of
-failing.
+disk the page reads with one notice. (A slow or stalled download: test_runtime_download.py.)
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +24,6 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from essay_site.dev.site_server import serve
 from tests.conftest import (
     FIGURES,
-    Visit,
     all_live,
     built,
     live,
@@ -387,34 +385,3 @@ def test_from_disk_the_page_reads_whole_with_one_notice(essay_site: Path, browse
             assert figures.nth(index).locator(".live-figure__output > *").count() > 0
         expect(page.locator(".offline-reading")).to_have_count(0)
         assert opened.errors == []
-
-
-@pytest.mark.browser
-def test_a_slow_link_shows_bytes_and_never_fails(
-    fault_site: Path, visit: Callable[..., Visit]
-) -> None:
-    # 10 Mbps for the 10 MB runtime: about 8 s, beyond the site's 6 s without progress.
-    opened = visit(fault_site, {"pyodide.asm.wasm": "slow"})
-    page = opened.page
-    good = page.locator('[data-widget="pixel_explosion"]')
-    status = good.locator(".live-figure__status span")
-    expect(status).to_contain_text(re.compile(r"Loading Python: \d+\.\d of \d+\.\d MB"))
-    seen = set()
-    # The fault site's fails_in_browser ends in error by design; no other figure may.
-    others = page.locator('[data-state="error"]:not([data-widget="fails_in_browser"])')
-    while good.get_attribute("data-state") != "live":
-        assert others.count() == 0, status.text_content()
-        seen.add(status.text_content())
-        page.wait_for_timeout(500)
-    assert len(seen) > 5  # the count moved on
-    assert opened.external == []
-
-
-@pytest.mark.browser
-def test_a_stalled_download_still_ends_in_error(
-    fault_site: Path, visit: Callable[..., Visit]
-) -> None:
-    opened = visit(fault_site, {"pyodide.asm.wasm": "stall"})
-    good = opened.page.locator('[data-widget="pixel_explosion"]')
-    expect(good).to_have_attribute("data-state", "error", timeout=60_000)
-    expect(good.locator(".live-figure__status")).to_contain_text("no progress for 6 s")

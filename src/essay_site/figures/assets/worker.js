@@ -5,6 +5,8 @@
 // The messages to and from the page, {type, data} each, are typed in ../protocol.d.ts and
 // listed in ARCHITECTURE.md; the page side is ../browser/bridge.js.
 
+import { describe, watchDownloads } from "./downloads.js";
+
 /**
  * essay_site/figures/runner.py, what the worker calls, as imported through Pyodide. `message` may
  * get undefined (a render for an unknown id): Python then raises, and that is reported as the
@@ -51,17 +53,6 @@ const firstFrame = new Promise((resolve) => (firstFrameSent = resolve));
 /** @type {Protocol.Post<Protocol.ToPage>} */
 const post = (type, data) => self.postMessage({ type, data });
 
-/**
- * An error's last line for the page, its whole text for the console.
- * @param {unknown} error Anything thrown: an Error, a PythonError, ...
- * @returns {{ message: string, detail: string }}
- */
-function describe(error) {
-  const detail = String((error && /** @type {{ message?: unknown }} */ (error).message) || error);
-  const lines = detail.trim().split("\n");
-  return { message: lines[lines.length - 1], detail };
-}
-
 // A Python file or a data file, by its path under Pyodide's home (e.g. widgets/x.py).
 /**
  * @param {string} path
@@ -72,73 +63,6 @@ async function fetchFile(path) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   return [path, new Uint8Array(await response.arrayBuffer())];
-}
-
-// Every byte of the runtime's files that arrives is progress, reported (a few times a
-// second) so the page can say how much has come and its watchdog never fires on a slow link.
-const bytes = { loaded: 0, total: 0, step: 1, label: "Loading Python", reported: 0 };
-
-// Pyodide 0.27 only warns when its .wasm cannot be compiled (served as another type, cut
-// short) and then waits for ever: a runtime file seen to arrive broken while Python boots ends
-// the boot at once. (Packages come later: Pyodide checks their hashes itself.)
-/** @type {(error: Error) => void} */
-let brokenFile = () => {};
-/** @type {Promise<never>} */
-const broken = new Promise((_, reject) => (brokenFile = reject));
-
-/** @param {Record<string, number>} sizes */
-function countBytes(sizes) {
-  bytes.total = Object.values(sizes).reduce((sum, size) => sum + size, 0);
-  const plain = self.fetch.bind(self);
-  self.fetch = async (input, init) => {
-    const response = await plain(input, init);
-    const url = input instanceof Request ? input.url : String(input);
-    const name = new URL(url, self.location.href).pathname.split("/").pop() || "";
-    if (!(name in sizes)) return response;
-    const type = response.headers.get("Content-Type") || "";
-    // Browsers compile a .wasm only if its type, without parameters, is application/wasm.
-    const wasm = type.split(";")[0].trim().toLowerCase() === "application/wasm";
-    if (!response.ok) {
-      brokenFile(new Error(`Python's file ${name} could not be downloaded (HTTP ${response.status}).`));
-    } else if (name.endsWith(".wasm") && !wasm) {
-      const said = type ? `as ${type}` : "with no type";
-      brokenFile(new Error(`Python's file ${name} came ${said}; browsers run only application/wasm.`));
-    } else {
-      // Count a copy: the response itself goes on untouched, so the browser still recognises
-      // the .wasm it has compiled before (its code cache is keyed on the real response).
-      const copy = response.clone().body;
-      if (copy) count(copy.getReader(), name, sizes[name]);
-    }
-    return response;
-  };
-}
-
-/**
- * @param {ReadableStreamDefaultReader<Uint8Array>} reader
- * @param {string} name
- * @param {number} size The file's size in the build.
- */
-async function count(reader, name, size) {
-  let arrived = 0;
-  try {
-    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-      arrived += chunk.value.byteLength;
-      bytes.loaded += chunk.value.byteLength;
-      if (Date.now() - bytes.reported > 250) reportBytes();
-    }
-  } catch (error) {
-    brokenFile(new Error(`Python's file ${name} stopped arriving (${describe(error).message}).`));
-    return;
-  }
-  if (arrived < size) {
-    brokenFile(new Error(`Python's file ${name} arrived cut short (${arrived} of ${size} bytes).`));
-  }
-}
-
-function reportBytes() {
-  bytes.reported = Date.now();
-  const { step, label, loaded, total } = bytes;
-  post("progress", { step, label, loaded: Math.min(loaded, total), total });
 }
 
 // A returning reader's interpreter starts from a memory snapshot that their own browser made
@@ -230,10 +154,10 @@ function makeSnapshot(indexURL) {
 /**
  * @param {string} indexURL
  * @param {string[]} shared The figures' package and the figure API, loaded before any figure.
+ * @param {Promise<never>} broken Rejected if a runtime file arrives broken (watchDownloads).
  * @returns {Promise<PyodideAPI>}
  */
-async function startRuntime(indexURL, shared) {
-  reportBytes();
+async function startRuntime(indexURL, shared, broken) {
   const fetched = Promise.all(shared.map(fetchFile));
   const loader = /** @type {Promise<PyodideLoader>} */ (import(`${indexURL}pyodide.mjs`));
   const interpreter = Promise.race([loader.then(loadInterpreter(indexURL)), broken]);
@@ -317,8 +241,9 @@ const handlers = {
     snapshots = name;
     indexURL = url;
     moduleURL = modules;
-    countBytes(sizes);
-    booted = startRuntime(url, shared).then((runtime) => {
+    const progress = { step: 1, label: "Loading Python" };
+    const broken = watchDownloads(sizes, (loaded, total) => post("progress", { ...progress, loaded, total }));
+    booted = startRuntime(url, shared, broken).then((runtime) => {
       pyodide = runtime;
       runner = /** @type {Runner} */ (pyodide.pyimport("essay_site.figures.runner"));
     });
