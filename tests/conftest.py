@@ -169,8 +169,10 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> FilesAndEngi
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The longest files first (a stable sort: each file's own order stays)."""
-    items.sort(key=lambda item: item.path.name not in LONGEST)
+    """The longest files first, in LONGEST's order (a stable sort: each file's own order
+    stays)."""
+    rank = {name: index for index, name in enumerate(LONGEST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(LONGEST)))
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -12,9 +12,21 @@ from xdist.scheduler import LoadScopeScheduling  # type: ignore[import-untyped]
 
 from essay_site.dev.browser import ENGINES
 
-#: The longest test files (CI's log lists the slowest tests): started first, so that a run
-#: never ends with one of them alone on a core.
-LONGEST = ("test_engines.py", "test_offline_reading.py")
+#: The longest test files, longest first (as measured here: CI's log lists the slowest
+#: tests). Started in this order, and the rest after, so that the short ones fill the gaps at
+#: the end and a run never ends with a long one alone on a core.
+LONGEST = (
+    "test_engines.py",
+    "test_offline_reading.py",
+    "test_browser.py",
+    "test_pixel_explosion.py",
+    "test_shared_origin.py",
+    "test_runtime_download.py",
+    "test_accessibility.py",
+    "test_family_samples.py",
+    "test_spam_classifiers.py",
+    "test_takeaway.py",
+)
 #: A scenario of test_engines.py in one engine: ``test_engine[<engine>-<scenario>]``.
 ENGINE_SCENARIO = re.compile(rf"test_engine\[({'|'.join(ENGINES)})-")
 
