@@ -221,7 +221,7 @@ class WebKit:
             }
         )
         environment = {**os.environ, "DISPLAY": f":{number}"}
-        # Now and then (about one start in six under load) WebKitWebDriver never answers the
+        # Now and then (about one start in ten under load) WebKitWebDriver never answers the
         # new session and waits for ever: after STARTUP it is stopped and started once more.
         for attempt in range(1, ATTEMPTS + 1):
             service = Service(executable_path=WEBKIT_DRIVER, env=environment)

@@ -241,8 +241,9 @@ const handlers = {
     snapshots = name;
     indexURL = url;
     moduleURL = modules;
-    const progress = { step: 1, label: "Loading Python" };
-    const broken = watchDownloads(sizes, (loaded, total) => post("progress", { ...progress, loaded, total }));
+    const broken = watchDownloads(sizes, (loaded, total) =>
+      post("progress", { step: 1, label: "Loading Python", loaded, total }),
+    );
     booted = startRuntime(url, shared, broken).then((runtime) => {
       pyodide = runtime;
       runner = /** @type {Runner} */ (pyodide.pyimport("essay_site.figures.runner"));
