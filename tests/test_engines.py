@@ -112,11 +112,14 @@ def no_console_error_and_nothing_from_elsewhere(session: Session) -> None:
 
 # A figure's edit shared by a link (share.js): it round-trips, runs only on the reader's
 # click, a link that cannot be offered says why, and what a link's code draws is sanitised.
+# The last two are links to another figure, followed on the page the first opened: only the
+# fragment changes, so the page is not loaded anew and its Python keeps running.
 
 SHARED = "pixel_explosion"
 EDIT = {"line": "BAR_BITS = 28", "from": "28", "to": "20"}
+FOLLOWED = "probability_budget"
 #: Appended to the shipped module: its frames also carry markup the figure API never makes.
-HOSTILE = """
+HOSTILE = f"""
 
 _render = render
 
@@ -126,17 +129,17 @@ def render(state):
     extra = (
         '<form action="https://evil.example/"><input name="pw"><button>Sign in</button></form>'
         '<a href="https://evil.example/">away</a><iframe src="https://evil.example/"></iframe>'
-        '<span id="figure-pixel_explosion" onclick="steal()">clash</span>'
+        '<span id="figure-{FOLLOWED}" onclick="steal()">clash</span>'
         '<div data-hostile="cover" style="position: fixed; inset: 0">cover</div>'
     )
     return Frame(frame.html + extra, frame.alt, frame.layers)
 """
 
 
-def link(session: Session, fields: dict[str, str], query: str) -> str:
-    """The essay's address with a link's fragment for the shared figure. The query differs
-    from one visit to the next: a change of fragment alone would not load the page anew."""
-    return f"{session.url}?{query}#{urlencode({'edit': SHARED, **fields})}"
+def follow(session: Session, code: str) -> None:
+    """Follow a link to this page that carries ``code`` for FOLLOWED: its fragment alone."""
+    fields = {"edit": FOLLOWED, "version": module_version(session.site, FOLLOWED), "code": code}
+    session.driver.call("follow", {"hash": f"#{urlencode(fields)}"})
 
 
 def a_shared_edit_runs_only_when_asked(session: Session) -> None:
@@ -167,11 +170,9 @@ def a_shared_edit_runs_only_when_asked(session: Session) -> None:
 def a_link_that_cannot_be_offered_says_why(session: Session) -> None:
     # Each reason a link is refused is share.js's rule, asserted one by one under Node
     # (tests/browser_layer/share.test.mjs). Here the engine's own decompression meets a
-    # damaged link: the notice says why, offers nothing to run, and the page still goes live.
-    source = shipped_source(session.site, SHARED)
-    fields = {"version": module_version(session.site, SHARED), "code": packed(source)[:40]}
-    session.visit(link(session, fields, "refused"))
-    said = session.driver.call("refusedLink", {"widget": SHARED})
+    # damaged link: the notice says why, offers nothing to run, and the figures stay live.
+    follow(session, packed(shipped_source(session.site, FOLLOWED))[:40])
+    said = session.driver.call("refusedLink", {"widget": FOLLOWED})
     assert "the link is damaged" in said["text"], said
     assert "The figure shows its own code." in said["text"] and said["buttons"] == 0, said
     session.driver.call("allLive", {"count": FIGURES})
@@ -179,15 +180,14 @@ def a_link_that_cannot_be_offered_says_why(session: Session) -> None:
 
 
 def what_a_links_code_draws_is_sanitised(session: Session) -> None:
-    code = packed(shipped_source(session.site, SHARED) + HOSTILE)
-    fields = {"version": module_version(session.site, SHARED), "code": code}
-    session.visit(link(session, fields, "hostile"))
-    session.driver.call("allLive", {"count": FIGURES})
-    drawn = session.driver.call("hostileFrame", {"widget": SHARED})
+    follow(session, packed(shipped_source(session.site, FOLLOWED) + HOSTILE))
+    drawn = session.driver.call("hostileFrame", {"widget": FOLLOWED})
     assert drawn["run"] == "ok", drawn
     # The harmless part of the markup stays, without the style that would cover the page.
     assert drawn["kept"] == {"text": "cover", "style": None, "position": "static"}, drawn
     assert (drawn["forms"], drawn["handlers"], drawn["ids"]) == (0, 0, 0), drawn
+    # Both links were followed on the page the shared edit opened: it was never loaded anew.
+    assert session.driver.call("followed") == 2
     # Chromium reports the page's policy refusing the handler as soon as the sanitiser parses
     # it (in a <template>, where it could never run): that report, and no other error.
     refused = "Executing inline event handler violates the following Content Security Policy"

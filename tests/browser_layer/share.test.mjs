@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { LIMIT, LinkError, carried, lineDiff, toFragment, unpack } from "../../src/essay_site/figures/browser/share.js";
+import { LIMIT, LinkError, carried, followed, lineDiff, toFragment, unpack } from "../../src/essay_site/figures/browser/share.js";
 
 const SOURCE = "from essay_site.figures.api import Frame\n# é, ü: not ASCII\nCONTROLS = ()\n";
 
@@ -12,6 +12,14 @@ test("a fragment carries the source to its placement, and back", async () => {
   assert.equal(carried(hash, "dice"), null, "another placement's edit is not this one's");
   const link = carried(hash, "dice-2");
   assert.equal(await unpack(link, "v1"), SOURCE);
+});
+
+test("a link followed on an open page is offered, or the page loads anew over an earlier link's code", async () => {
+  const hash = await toFragment("dice-2", "v1", SOURCE);
+  assert.equal(followed(hash, "dice-2", false), "offer");
+  assert.equal(followed(hash, "dice-2", true), "reload", "an earlier link's code is not kept beside a new offer");
+  assert.equal(followed(hash, "dice", true), "nothing", "another placement's link leaves this figure be");
+  assert.equal(followed("#figure-dice-2", "dice-2", true), "nothing", "a jump to the figure is no link to its code");
 });
 
 test("a link made on another version is refused", async () => {

@@ -142,6 +142,22 @@ const scenarios = {
     };
   },
 
+  // A link to this page that differs from its address in the fragment only, followed as a
+  // reader would: the browser does not load the page anew. Once the page has seen the change.
+  /** @param {{ hash: string }} arg */
+  async follow({ hash }) {
+    /** @type {any} */ (window).__engineFollowed = ((/** @type {any} */ (window).__engineFollowed) || 0) + 1;
+    const seen = new Promise((resolve) => addEventListener("hashchange", resolve, { once: true }));
+    location.hash = hash;
+    await seen;
+    return true;
+  },
+
+  /** How many links were followed on this page: none, once it has been loaded anew. */
+  async followed() {
+    return /** @type {any} */ (window).__engineFollowed || 0;
+  },
+
   /** What a figure says of a link it does not offer to run. @param {{ widget: string }} arg */
   async refusedLink({ widget }) {
     const notice = await linkNotice(figure(widget));

@@ -13,7 +13,7 @@ import { paintLayers } from "./paint.js";
 import { fromURL, toURL } from "./permalink.js";
 import { CodePanel } from "./code_panel.js";
 import { cleanControls, cleanFrame } from "./sanitize.js";
-import { carried, lineDiff, toFragment, unpack } from "./share.js";
+import { carried, followed, lineDiff, toFragment, unpack } from "./share.js";
 import { takeAway } from "./takeaway.js";
 
 /** @typedef {import("./bridge.js").Bridge} Bridge */
@@ -103,7 +103,15 @@ export class Figure {
     this.linkButton.addEventListener("click", () => this.copyLink());
     enableDrag(this.form, this.output, () => this.request());
     this.recall();
-    this.offerLinkedEdit(new URL(`${contract.package}/${this.widget}.py`, modules));
+    /** @type {HTMLElement | null} The notice about the last link for this figure. */
+    this.linkNotice = null;
+    const shippedURL = new URL(`${contract.package}/${this.widget}.py`, modules);
+    this.offerLinkedEdit(shippedURL);
+    addEventListener("hashchange", () => {
+      const next = followed(location.hash, this.placement, this.root.dataset.edited === "link");
+      if (next === "reload") location.reload();
+      else if (next === "offer") this.offerLinkedEdit(shippedURL);
+    });
   }
 
   get id() {
@@ -314,12 +322,15 @@ export class Figure {
 
   // A link may carry changed code for this figure (share.js): never run without the reader's
   // click. The notice says what the link holds, shows the change, and runs it when asked;
-  // a link that cannot be offered says why, and the figure stays as shipped.
+  // a link that cannot be offered says why, and the figure stays as shipped. On arrival, and
+  // for a link followed on this page (only its fragment changes: there is no new load).
   /** @param {URL} shippedURL The module as shipped, to show what the link changes. */
   async offerLinkedEdit(shippedURL) {
     const link = carried(location.hash, this.placement);
     if (!link) return;
+    this.linkNotice?.remove(); // a link followed since replaces the last one's offer
     const notice = this.notice("div");
+    this.linkNotice = notice;
     notice.setAttribute("role", "note");
     this.root.scrollIntoView();
     /** @type {string} */

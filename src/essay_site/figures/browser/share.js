@@ -41,6 +41,20 @@ export function carried(hash, placement) {
 }
 
 /**
+ * What a link followed on an open page (its fragment alone changed, so the page is not loaded
+ * anew) means for ``placement``: nothing; an offer, as on arrival; or a new load, where the
+ * figure shows code an earlier link brought (its reader expects what a visit would show).
+ * @param {string} hash The new ``location.hash``
+ * @param {string} placement
+ * @param {boolean} showingLink Whether the figure runs code an earlier link brought.
+ * @returns {"nothing" | "offer" | "reload"}
+ */
+export function followed(hash, placement, showingLink) {
+  if (!carried(hash, placement)) return "nothing";
+  return showingLink ? "reload" : "offer";
+}
+
+/**
  * The source a link carries, or a LinkError saying why not.
  * @param {{ version: string, code: string }} link
  * @param {string} current The module's version on this page.
