@@ -1,6 +1,8 @@
 """Python's runtime on its way to the reader, from a site whose server can fail it: a file
 that arrives broken ends in an error naming it at once, a slow link shows the bytes and never
-fails, and a download that stalls ends in the watchdog's error (its 6 s on this site).
+fails, a download that stalls ends in the worker's error (6 s of silence on this site), a slow
+computer (a start-up step that computes for 15 s) goes live, and a start-up that never ends is
+stopped by the page's watchdog (40 s of the worker saying nothing on this site).
 
 In offline headless Chromium (``CHROMIUM_ARGS``), each test in a fresh profile.
 """
@@ -14,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from essay_site.dev.site_server import Fault
+from essay_site.dev.site_server import BUSY_SECONDS, Fault
 from tests.conftest import Visit
 
 pytestmark = pytest.mark.browser
@@ -40,8 +42,8 @@ def test_broken_runtime_ends_in_error_not_a_hang(
     figures = opened.page.locator("[data-widget]")
     for index in range(figures.count()):
         figure = figures.nth(index)
-        # The error names the file, at once: not the watchdog's "no progress", which comes
-        # after the short timeout (6 s) and bounds even a runtime that hangs.
+        # The error names the file, at once: not the watchdog's "said nothing", which comes
+        # after the site's busy_timeout (40 s) and bounds even a runtime that hangs.
         expect(figure).to_have_attribute("data-state", "error", timeout=60_000)
         status = figure.locator(".live-figure__status")
         expect(status).to_have_attribute("role", "alert")
@@ -76,4 +78,32 @@ def test_a_stalled_download_still_ends_in_error(
     opened = visit(fault_site, {"pyodide.asm.wasm": "stall"})
     good = opened.page.locator('[data-widget="pixel_explosion"]')
     expect(good).to_have_attribute("data-state", "error", timeout=60_000)
-    expect(good.locator(".live-figure__status")).to_contain_text("no progress for 6 s")
+    expect(good.locator(".live-figure__status")).to_contain_text(
+        "pyodide.asm.wasm stopped arriving (nothing for 6 s)"
+    )
+
+
+def test_a_slow_computer_is_not_a_stall(fault_site: Path, visit: Callable[..., Visit]) -> None:
+    # Pyodide's loader computes for 15 s before Python starts (a slow computer's step): well
+    # beyond the 6 s of network silence that mean a stall, well within the 40 s of a hang.
+    opened = visit(fault_site, {"pyodide.asm.js": "busy"})
+    good = opened.page.locator('[data-widget="pixel_explosion"]')
+    expect(good).to_have_attribute("data-state", "live", timeout=120_000)
+    took = opened.page.evaluate("performance.now()") / 1000
+    assert took > BUSY_SECONDS, f"live after {took:.1f} s: the busy fault did not apply"
+    # The fault site's fails_in_browser ends in error by design; no other figure may.
+    others = opened.page.locator('[data-state="error"]:not([data-widget="fails_in_browser"])')
+    assert others.count() == 0
+    assert opened.external == []
+
+
+def test_a_start_up_that_never_ends_is_stopped(
+    fault_site: Path, visit: Callable[..., Visit]
+) -> None:
+    opened = visit(fault_site, {"pyodide.asm.js": "hang"})
+    good = opened.page.locator('[data-widget="pixel_explosion"]')
+    expect(good).to_have_attribute("data-state", "error", timeout=120_000)
+    expect(good.locator(".live-figure__status")).to_contain_text(
+        "Python's start-up said nothing for 40 s and was stopped"
+    )
+    expect(good.locator(".live-figure__output")).not_to_be_empty()

@@ -7,7 +7,7 @@ import { Bridge } from "../../src/essay_site/figures/browser/bridge.js";
 import { FakeFigure, FakeWorker, frame } from "./fakes.mjs";
 
 const RENDER_MS = 5_000;
-const RUNTIME_MS = 60_000;
+const BUSY_MS = 180_000;
 
 /** @type {FakeWorker[]} */
 let workers;
@@ -31,8 +31,8 @@ function started(ids, { ready = true } = {}) {
       workers.push(worker);
       return /** @type {any} */ (worker);
     },
-    boot: { indexURL: "/pyodide/", moduleURL: "/py/", shared: [], sizes: {} },
-    runtimeSeconds: RUNTIME_MS / 1000,
+    boot: { indexURL: "/pyodide/", moduleURL: "/py/", shared: [], sizes: {}, timeout: 60 },
+    busySeconds: BUSY_MS / 1000,
     renderSeconds: RENDER_MS / 1000,
   });
   const figures = ids.map((id) => new FakeFigure(id));
@@ -177,17 +177,19 @@ test("a failed run lets input made meanwhile through", () => {
   assert.deepEqual(worker.of("render"), [{ id: "a", state: { n: 9 } }]);
 });
 
-test("a runtime that makes no progress fails every figure still waiting", () => {
+test("a worker silent for busy_timeout while figures wait is stopped, failing them", () => {
   const { figures, worker } = started(["a", "b"], { ready: false });
-  mock.timers.tick(RUNTIME_MS - 1);
-  worker.answer("progress", { step: 1, label: "Loading Python", loaded: 5, total: 10 });
-  mock.timers.tick(RUNTIME_MS - 1);
+  mock.timers.tick(BUSY_MS - 1);
+  worker.answer("progress", { step: 1, label: "Starting Python", loaded: 10, total: 10 });
+  mock.timers.tick(BUSY_MS - 1);
   assert.deepEqual(
     figures.map((figure) => figure.state),
     ["loading", "loading"],
   );
+  assert.equal(worker.terminated, false);
   mock.timers.tick(1);
-  for (const figure of figures) assert.match(figure.of("fail")[0], /no progress for 60 s/);
+  assert.equal(worker.terminated, true, "a worker busy for ever is stopped");
+  for (const figure of figures) assert.match(figure.of("fail")[0], /said nothing for 180 s/);
 });
 
 test("an error names its figure, or every figure still waiting", () => {
@@ -207,8 +209,8 @@ test("a worker that cannot start fails every figure, saying why", () => {
     createWorker: () => {
       throw new Error("blocked");
     },
-    boot: { indexURL: "", moduleURL: "", shared: [], sizes: {} },
-    runtimeSeconds: 60,
+    boot: { indexURL: "", moduleURL: "", shared: [], sizes: {}, timeout: 60 },
+    busySeconds: 180,
     renderSeconds: 5,
   });
   const figure = new FakeFigure("a");

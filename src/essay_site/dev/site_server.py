@@ -2,8 +2,9 @@
 
 Used by the browser tests and the benchmark. The server serves ``.wasm`` as
 ``application/wasm`` (Pyodide needs it), counts the bytes it sends, and can be told to
-misbehave for one path (wrong type, missing, corrupt, slow, or stalling half-way) so the
-tests can prove that a broken runtime ends in a clear error and a slow one does not.
+misbehave for one path (wrong type, missing, corrupt, slow, stalling half-way, or a script
+that keeps its thread busy for a while or for ever) so the tests can prove that a broken
+runtime ends in a clear error and a slow one (link or computer) does not.
 """
 
 from __future__ import annotations
@@ -20,12 +21,18 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Literal
 
-Fault = Literal["wrong-type", "missing", "corrupt", "slow", "stall"]
+Fault = Literal["wrong-type", "missing", "corrupt", "slow", "stall", "busy", "hang"]
 
 #: The "slow" fault's link: 10 Mbps with no compression; slow enough that the runtime takes
 #: longer than a short ``runtime_timeout``, fast enough to keep the test short.
 SLOW_BYTES_PER_SECOND = 1_280_000
 CHUNK = 16_384
+
+#: What the "busy" and "hang" faults put before a script: the thread that runs it computes,
+#: alive, for BUSY_SECONDS (a slow computer's long start-up step), or for ever (a hung one).
+BUSY_SECONDS = 15
+BUSY = b"{ const end = Date.now() + %d; while (Date.now() < end); }\n" % (BUSY_SECONDS * 1000)
+HANG = b"for (;;);\n"
 
 
 @dataclass
@@ -99,6 +106,8 @@ class _Handler(SimpleHTTPRequestHandler):
             kind = "text/plain"
         elif fault == "corrupt":
             body = body[: len(body) // 2]
+        elif fault in ("busy", "hang"):
+            body = (BUSY if fault == "busy" else HANG) + body
         self.send_response(200)
         if (
             self.site.compress

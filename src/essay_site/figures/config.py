@@ -25,8 +25,13 @@ class FiguresConfig(base.Config):
     # Downloads are cached here (default: the user's cache folder), never in the repository.
     cache_dir = opt.Optional(opt.Type(str))
 
-    # A runtime that makes no progress for this long is reported as failed, never left hanging.
+    # A download of the runtime with no byte for this long is reported as failed, never left
+    # hanging. Only time the reader's computer was free to receive counts: a slow one is no stall.
     runtime_timeout = opt.Type(int, default=60)
+
+    # A worker silent this long while figures wait (a start-up step that never ends) is stopped.
+    # Generous: compiling, starting Python and importing are silent, and slow on a slow computer.
+    busy_timeout = opt.Type(int, default=180)
 
     # A figure awaiting a frame while the worker is silent this long is stopped (its loop, say).
     render_timeout = opt.Type(int, default=5)

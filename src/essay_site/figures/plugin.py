@@ -277,6 +277,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         tag = (
             f'<script src="{script}" data-sizes="{sizes}" data-contract="{contract}" '
             f'data-timeout="{self.config.runtime_timeout}" '
+            f'data-busy-timeout="{self.config.busy_timeout}" '
             f'data-render-timeout="{self.config.render_timeout}"></script>'
         )
         return output.replace("</head>", f"{tag}\n</head>", 1)

@@ -13,6 +13,8 @@ declare namespace Protocol {
       /** The figures' package: their folder's name, a folder of Pyodide's home. */
       package: string;
       sizes: Record<string, number>;
+      /** runtime_timeout: seconds without a byte, while a download is under way, that mean it stalled. */
+      timeout: number;
       /** The Cache Storage name of this site's memory snapshot (its scope and Pyodide's version). */
       snapshots: string;
     };

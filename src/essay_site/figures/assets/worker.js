@@ -236,13 +236,23 @@ function postFrame(id, frame) {
 
 /** @type {Protocol.Handlers<Protocol.ToWorker>} */
 const handlers = {
-  boot({ indexURL: url, moduleURL: modules, shared, package: folder, sizes, snapshots: name }) {
+  boot({ indexURL: url, moduleURL: modules, shared, package: folder, sizes, timeout, snapshots: name }) {
     figuresPackage = folder;
     snapshots = name;
     indexURL = url;
     moduleURL = modules;
-    const broken = watchDownloads(sizes, (loaded, total) =>
-      post("progress", { step: 1, label: "Loading Python", loaded, total }),
+    let bytes = { loaded: 0, total: 0 };
+    // The status line says which step runs: bytes while they arrive, then the computer's turn.
+    const broken = watchDownloads(
+      sizes,
+      timeout,
+      (loaded, total) => {
+        bytes = { loaded, total };
+        post("progress", { step: 1, label: "Loading Python", ...bytes });
+      },
+      () => {
+        if (!pyodide) post("progress", { step: 1, label: "Starting Python", ...bytes });
+      },
     );
     booted = startRuntime(url, shared, broken).then((runtime) => {
       pyodide = runtime;

@@ -14,8 +14,10 @@
 //   (it is loading another figure's packages) is the runtime's, never blamed on a figure.
 //   The worker is restarted without the stuck one; the others come back, a reader's last
 //   good edit run again.
-// - A runtime that makes no progress for runtime_timeout fails every figure still waiting,
-//   never an endless spinner.
+// - A worker that says nothing for busy_timeout while figures wait on it (a start-up step that
+//   never ends) is stopped and fails them, never an endless spinner. The bound is generous: a
+//   slow computer's silent steps (compiling, starting Python, importing) are not a stall. A
+//   stalled download the worker finds itself, sooner (runtime_timeout, downloads.js).
 
 /** @typedef {"static" | "loading" | "live" | "error"} FigureState */
 
@@ -46,16 +48,16 @@
  * @typedef {object} BridgeOptions
  * @property {() => Worker} createWorker
  * @property {Protocol.ToWorker["boot"]} boot What the worker needs to start Python.
- * @property {number} runtimeSeconds The site's runtime_timeout.
+ * @property {number} busySeconds The site's busy_timeout.
  * @property {number} renderSeconds The site's render_timeout.
  */
 
 export class Bridge {
   /** @param {BridgeOptions} options */
-  constructor({ createWorker, boot, runtimeSeconds, renderSeconds }) {
+  constructor({ createWorker, boot, busySeconds, renderSeconds }) {
     this.createWorker = createWorker;
     this.bootData = boot;
-    this.runtimeSeconds = runtimeSeconds;
+    this.busySeconds = busySeconds;
     this.renderSeconds = renderSeconds;
     /** @type {Map<string, Client>} */
     this.figures = new Map();
@@ -252,15 +254,15 @@ export class Bridge {
     }
   }
 
-  // A runtime that stops making progress (e.g. a download that stalls) must end in an error,
-  // never in an endless spinner.
+  // A start-up that never ends must end in an error, never in an endless spinner; its worker
+  // (busy for ever, perhaps) is stopped.
   arm() {
     clearTimeout(this.watchdog);
     if (!this.waiting().length) return;
-    this.watchdog = setTimeout(
-      () => this.failAll(`the Python runtime made no progress for ${this.runtimeSeconds} s.`),
-      this.runtimeSeconds * 1000,
-    );
+    this.watchdog = setTimeout(() => {
+      this.worker?.terminate();
+      this.failAll(`Python's start-up said nothing for ${this.busySeconds} s and was stopped.`);
+    }, this.busySeconds * 1000);
   }
 
   // A frame that never comes (a render stuck in a loop) would hold up every figure, since

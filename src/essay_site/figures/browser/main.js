@@ -34,8 +34,9 @@ function readSettings() {
       // What the runtime downloads (file name -> bytes), for byte progress.
       sizes: /** @type {Record<string, number>} */ (JSON.parse(dataset.sizes || "{}")),
       snapshots: `${storage}snapshot ${contract.pyodide}`,
+      timeout: Number(dataset.timeout) || 60,
     },
-    runtimeSeconds: Number(dataset.timeout) || 60,
+    busySeconds: Number(dataset.busyTimeout) || 180,
     renderSeconds: Number(dataset.renderTimeout) || 5,
   };
 }
@@ -70,7 +71,7 @@ function goLive(settings) {
   const bridge = new Bridge({
     createWorker: () => new Worker(worker, { type: "module" }),
     boot: settings.boot,
-    runtimeSeconds: settings.runtimeSeconds,
+    busySeconds: settings.busySeconds,
     renderSeconds: settings.renderSeconds,
   });
   const roots = /** @type {HTMLElement[]} */ ([...document.querySelectorAll("[data-widget]")]);
