@@ -19,7 +19,10 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.browser
 
 SANITIZE = ROOT / "src" / "essay_site" / "figures" / "browser" / "sanitize.js"
-FIGURES = sorted(p.stem for p in (ROOT / "widgets").glob("[!_]*.py"))
+MINIMAL = ROOT / "tests" / "sites" / "minimal"
+#: Every shipped figure, and the second site's (tests/sites/minimal), as modules to import.
+FIGURES = [f"widgets.{p.stem}" for p in sorted((ROOT / "widgets").glob("[!_]*.py"))]
+FIGURES += [f"figs.{p.stem}" for p in sorted((MINIMAL / "figs").glob("[!_]*.py"))]
 
 #: Runs the module's function on each input: [as parsed, as cleaned] serialised.
 CLEAN = """async ([source, name, inputs, placement]) => {
@@ -75,15 +78,30 @@ def states(module: object) -> Iterator[dict[str, object]]:
             yield {control.name: value}
 
 
-@pytest.mark.parametrize("name", FIGURES)
-def test_every_shipped_frame_and_control_comes_out_byte_identical(page: Page, name: str) -> None:
-    module = importlib.import_module(f"widgets.{name}")
+@pytest.mark.parametrize("path", FIGURES)
+def test_every_shipped_frame_and_control_comes_out_byte_identical(
+    page: Page, path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(MINIMAL))  # the minimal site's package, figs
+    module = importlib.import_module(path)
     frames = [api.render(module, state).html for state in states(module)]
     for parsed, cleaned in parsed_and_cleaned(page, frames):
         assert cleaned == parsed
-    controls = controls_html(module.CONTROLS, f"{name}-2")
-    ((parsed, cleaned),) = parsed_and_cleaned(page, [controls], "cleanControls", f"{name}-2")
+    placement = f"{path.rpartition('.')[2]}-2"
+    controls = controls_html(module.CONTROLS, placement)
+    ((parsed, cleaned),) = parsed_and_cleaned(page, [controls], "cleanControls", placement)
     assert cleaned == parsed
+
+
+def test_the_suites_own_figures_keep_their_class_names(page: Page) -> None:
+    # As tests/faults.py, test_imports.py, test_offline_reading.py and test_shared_origin.py
+    # write them; those tests find the live frame by these names.
+    frames = [
+        '<p class="calm">all is well</p>',
+        '<p class="chain">ab2cdc</p>',
+        '<p class="built">figure one</p>',
+    ]
+    assert clean(page, frames) == frames
 
 
 #: Hostile markup, and what must be gone from it (each is in the sample to begin with).
@@ -120,12 +138,152 @@ def test_each_hostile_sample_is_neutralised(page: Page) -> None:
 def test_controls_from_an_edit_keep_to_their_placement(page: Page) -> None:
     hostile = [
         '<input type="range" id="other-n" name="n">',
-        '<input type="text" id="mine-n" name="n">',
         '<label for="mine-n" onclick="x()">n</label><a href="/">away</a>',
     ]
     cleaned = clean(page, hostile, "cleanControls", "mine")
     assert cleaned == [
         '<input type="range" name="n">',
-        '<input id="mine-n" name="n">',
+        '<label for="mine-n">n</label>',
+    ]
+
+
+#: Class names a frame may not take: the page's (Material's fixed, blurring overlay; its
+#: dialog), a figure's own part (the framework finds those by class), and any other. Each
+#: sample, the names that go, and what is left: the element and the names on the list.
+FRAME_CLASSES = [
+    ('<div class="md-consent__overlay">cover</div>', ["md-consent__overlay"], "<div>cover</div>"),
+    (
+        '<div class="md-dialog md-dialog--active">said</div>',
+        ["md-dialog", "md-dialog--active"],
+        "<div>said</div>",
+    ),
+    ('<p class="live-figure__status">ready</p>', ["live-figure__status"], "<p>ready</p>"),
+    (
+        '<p class="gm-note md-typeset admonition x">kept</p>',
+        ["md-typeset", "admonition", ' x"'],
+        '<p class="gm-note">kept</p>',
+    ),
+    (
+        '<svg><rect class="gm-b__cell md-ellipsis" width="1" height="1"></rect></svg>',
+        ["md-ellipsis"],
+        '<svg><rect class="gm-b__cell" width="1" height="1"></rect></svg>',
+    ),
+]
+
+
+def test_a_class_name_not_on_the_list_goes(page: Page) -> None:
+    cleaned = clean(page, [sample for sample, _, _ in FRAME_CLASSES])
+    for (sample, gone, left), result in zip(FRAME_CLASSES, cleaned, strict=True):
+        for name in gone:
+            assert name in sample
+            assert name not in result, f"{sample!r} -> {result!r}"
+        assert result == left
+
+
+#: What figures.css and essay.css place out of the flow (`.gm-spam__fill`, the `li` and `span`
+#: of `.gm-px__marks`) stays in the box the figure draws it in, holding what the figure puts
+#: there, sized as a share of that box. Each sample, and what is left of it.
+RULER = '<div class="gm-px__ruler"><ol class="gm-px__marks">{}</ol></div>'
+BAR = '<span class="gm-spam__bar"><span class="gm-spam__fill{}</span></span>'
+PLACED = [
+    # Outside their box: the class goes, and `left` with it (a share of the box only).
+    ('<ol class="gm-px__marks"><li style="left:50%">x</li></ol>', "<ol><li>x</li></ol>"),
+    ('<span class="gm-spam__fill" style="width:50%">x</span>', '<span style="width:50%">x</span>'),
+    # In a box that is itself inside one: each nesting would move its marks once more.
+    (
+        RULER.format('<li class="gm-px__ruler"><span class="gm-px__marks">x</span></li>'),
+        RULER.format('<li class="gm-px__ruler"><span>x</span></li>'),
+    ),
+    # Holding more than the figure puts there: a mark's list in a mark, a fill's content.
+    (
+        RULER.format('<li style="left:10%"><span>a<ol><li>up</li></ol></span></li>'),
+        RULER.format('<li style="left:10%"><span>a</span></li>'),
+    ),
+    (RULER.format("<li>a<ul><li>up</li></ul></li>"), RULER.format("<li>a</li>")),
+    (RULER.format("<div>x</div>"), RULER.format("")),
+    (BAR.format('"><b>x</b>'), BAR.format('">')),
+    # Sized beyond the box, or by anything but a share of it.
+    (BAR.format('" style="width:3000px;height:3000px">x'), BAR.format('">x')),
+    (BAR.format('" style="width:150%">x'), BAR.format('">x')),
+    (BAR.format('" style="width:50%;background-color:white">x'), BAR.format('">x')),
+    (RULER.format('<li style="left:-10%">x</li>'), RULER.format("<li>x</li>")),
+    (RULER.format('<li style="left:0px">x</li>'), RULER.format("<li>x</li>")),
+]
+
+
+def test_what_the_figures_css_places_stays_in_its_box(page: Page) -> None:
+    cleaned = clean(page, [sample for sample, _ in PLACED])
+    assert cleaned == [left for _, left in PLACED]
+    # The figures' own: a mark at 100% of the ruler, a bar at half its box.
+    shipped = [
+        RULER.format('<li class="gm-px__mark" style="left:100.000%"><span>x</span></li>'),
+        BAR.format(' gm-spam__fill--left" style="width:50.0%">'),
+    ]
+    assert clean(page, shipped) == shipped
+
+
+#: Every property that places or layers an element, each beside an allowed width.
+PLACING = [
+    "position: fixed",
+    "position: absolute",
+    "left: 0px",
+    "top: 0px",
+    "right: 0px",
+    "bottom: 0px",
+    "z-index: 9",
+    "transform: translate(-900px)",
+    "inset: 0px",
+    "inset-inline-start: 0px",
+    "translate: -900px",
+    "rotate: 45deg",
+    "scale: 9",
+    "margin: -900px",
+    "margin-top: -900px",
+    "float: left",
+]
+
+
+def test_no_style_places_an_element(page: Page) -> None:
+    samples = [f'<div style="width: 10%; {declaration}">moved</div>' for declaration in PLACING]
+    samples.append('<div style="width: 10%">kept</div>')
+    *cleaned, kept = clean(page, samples)
+    for declaration, result in zip(PLACING, cleaned, strict=True):
+        assert result == "<div>moved</div>", f"{declaration!r} -> {result!r}"
+    assert kept == samples[-1], "the width alone stays: the placing property took the style"
+    # Nor an SVG transform (no figure draws with one).
+    (svg,) = clean(page, ['<svg><g transform="translate(-900 0)" fill="red"></g></svg>'])
+    assert svg == '<svg><g fill="red"></g></svg>'
+
+
+#: Fields an edit's controls may not bring: an <input> with no type, or a type the figure API
+#: never writes, is a text box (or hidden) whose every keystroke would reach the link's Python.
+TEXT_FIELDS = ["", ' type="text"', ' type="search"', ' type="password"', ' type="hidden"']
+
+
+def test_an_input_that_is_no_control_goes(page: Page) -> None:
+    label = '<label for="mine-n">n</label>'
+    samples = [f'{label}<input{kind} id="mine-n" name="n">' for kind in TEXT_FIELDS]
+    for sample, result in zip(samples, clean(page, samples, "cleanControls", "mine"), strict=True):
+        assert "<input" in sample
+        assert result == label, f"{sample!r} -> {result!r}"
+    # The API's own types stay as written.
+    fields = [
+        '<input type="range" id="mine-n" name="n" min="0" max="1" step="1" value="0">',
+        '<input type="checkbox" id="mine-t" name="t" checked="">',
+        '<input type="button" name="b" value="go">',
+    ]
+    assert clean(page, fields, "cleanControls", "mine") == fields
+
+
+def test_controls_keep_only_their_own_class_names(page: Page) -> None:
+    samples = [
+        '<div class="live-control md-consent__overlay">'
+        '<span class="live-figure__legend">x</span></div>',
+        '<button type="button" class="live-control md-button md-dialog">go</button>',
+        '<label class="gm-note" for="mine-n">n</label>',
+    ]
+    assert clean(page, samples, "cleanControls", "mine") == [
+        '<div class="live-control"><span>x</span></div>',
+        '<button type="button" class="live-control md-button">go</button>',
         '<label for="mine-n">n</label>',
     ]
