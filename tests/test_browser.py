@@ -96,11 +96,13 @@ def search_finds_both_pages(opened: Visit) -> None:
     page = opened.page
     page.get_by_role("textbox", name="Search").click()
     page.keyboard.type("naive bayes")  # as typed: Material searches on each key
+    # Material updates the list for each key in turn: wait for what only the whole query's
+    # results show (both pages' own entries), never read the list once it merely exists.
     results = page.locator(".md-search-result__item > a")
+    expect(page.get_by_role("textbox", name="Search")).to_have_value("naive bayes")
     expect(page.locator(".md-search-result__meta")).to_have_text("2 matching documents")
-    hrefs = [results.nth(index).get_attribute("href") or "" for index in range(results.count())]
-    assert any(href.endswith("notebooks/models-up-close/") for href in hrefs), hrefs
-    assert any("models-up-close" not in href for href in hrefs), hrefs
+    expect(results.and_(page.locator('[href$="notebooks/models-up-close/"]'))).to_have_count(1)
+    expect(results.and_(page.locator(':not([href*="models-up-close"])'))).not_to_have_count(0)
     page.keyboard.press("Escape")
     expect(page.locator("#__search")).not_to_be_checked()
     assert opened.external == []
