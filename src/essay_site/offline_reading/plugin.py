@@ -3,9 +3,10 @@
 After the build, every file of the site is listed with its sha256 and size; the list is
 written into ``sw.js``, a service worker that the pages register once their first figure
 is live. It saves the whole site into one cache named by the build's version, serves
-from it, and deletes older versions once a new one has taken over. Under ``mkdocs serve``
-(or with ``enabled: false``) ``sw.js`` instead removes itself and its caches, so authors
-never see stale pages.
+from it (each file checked against its sha256 every time: a script of the site's origin can
+overwrite Cache Storage), and deletes older versions once a new one has taken over. Under
+``mkdocs serve`` (or with ``enabled: false``) ``sw.js`` instead removes itself and its
+caches, so authors never see stale pages.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 // Offline reading, as the reader sees it: registers the site's service worker (../../sw.js)
 // once the page's first figure is live, so saving never competes with it for bandwidth, and
 // says in the header what it is doing: "Saving for offline reading… 40%", "Available
-// offline", or "A new version of this essay is available" with a button to reload.
+// offline", "A new version of this essay is available" with a button to reload, or that
+// the saved copy is damaged (a file in it was altered) and will be saved again online.
 // With the browser's data saver on, nothing is saved until the reader asks.
 (() => {
   "use strict";
@@ -63,6 +64,9 @@
       show(`${what}… ${percent}%`);
     } else if (data.type === "saved" && !reloading) show("Available offline");
     else if (data.type === "failed") show("Could not save for offline reading; will try on the next visit.");
+    // A saved file was altered (by a script of this origin) and the server is out of reach:
+    // the worker served an error instead, and fetches the file again once online.
+    else if (data.type === "damaged") show("The saved copy is damaged; it will be saved again when you are online.");
   });
 
   async function register() {

@@ -8,8 +8,14 @@
 // fails the install, and the next visit tries again. Until a reader reloads, the old version
 // keeps serving its own files; when the new one takes over, the old cache is deleted.
 //
+// Any script of the origin can write into Cache Storage (a reader's Python, through run_js),
+// so a saved file is checked against its sha256 each time it is served, and whenever saving
+// finds it already there: one that does not match is dropped and fetched again, never served.
+//
 // Messages: worker -> page  {type: "progress", done, total} (bytes saved), {type: "saved"},
-//                           {type: "failed", message};  page -> worker  {type: "activate"}.
+//                           {type: "failed", message}, {type: "damaged"} (a saved file was
+//                           altered or lost, and cannot be fetched now);
+//           page -> worker  {type: "activate"}.
 "use strict";
 
 /** @typedef {{ url: string, sha256: string, size: number }} Entry */
@@ -36,7 +42,7 @@ async function sha256(bytes) {
 
 // The file's bytes as this build made them: from the HTTP cache if they match (the page has
 // just downloaded most of them), else from the server; anything else fails the install.
-/** @param {string} url @param {Entry} file @param {AbortSignal} signal */
+/** @param {string} url @param {Entry} file @param {AbortSignal} [signal] */
 async function verified(url, file, signal) {
   for (const mode of /** @type {RequestCache[]} */ (["default", "reload"])) {
     const response = await fetch(url, { cache: mode, signal });
@@ -45,6 +51,18 @@ async function verified(url, file, signal) {
     if ((await sha256(await response.clone().arrayBuffer())) === file.sha256) return response;
   }
   throw new Error(`${file.url}: the server has another version of the site`);
+}
+
+// A saved response, if its bytes are the build's: as a new response with the same status and
+// headers (its body can be read once, and is, to hash it), else null. Hashing the 10 MB
+// runtime takes about 10 ms (Node's WebCrypto here; a slow phone, a few times that), a small
+// price beside serving someone else's file for ever.
+/** @param {Response} saved @param {Entry} file */
+async function asBuilt(saved, file) {
+  const bytes = await saved.arrayBuffer();
+  if ((await sha256(bytes)) !== file.sha256) return null;
+  const { status, statusText, headers } = saved;
+  return new Response(bytes, { status, statusText, headers });
 }
 
 async function save() {
@@ -56,7 +74,9 @@ async function save() {
   const next = async () => {
     for (let item = queue.shift(); item; item = queue.shift()) {
       const [url, file] = item;
-      if (!(await cache.match(url))) await cache.put(url, await verified(url, file, stop.signal));
+      // A file found already saved (an earlier attempt, or a script) is kept only if it matches.
+      const saved = await cache.match(url);
+      if (!saved || !(await asBuilt(saved, file))) await cache.put(url, await verified(url, file, stop.signal));
       done += file.size;
       await tell({ type: "progress", done, total });
     }
@@ -102,10 +122,38 @@ function key(url) {
   return path.endsWith("/") ? `${path}index.html` : path;
 }
 
+// What a page gets instead of a saved file that is damaged, while the server is out of reach.
+const DAMAGED = "The saved copy of this file is damaged; it will be saved again when you are online.";
+
+// A saved file only as built. One altered (or lost: this version was saved whole) is dropped,
+// fetched again, checked and saved again. If it cannot be, the page gets the server's own
+// file (the server has another build by now) or, offline, an error, never the altered bytes;
+// offline, the pages are told.
+/** @param {Request} request @param {string} url @param {Entry} file */
+async function answer(request, url, file) {
+  // match and has, not open: opening would create the cache again after a retiring worker
+  // deleted it.
+  const saved = await caches.match(url, { cacheName: CACHE });
+  const built = saved && (await asBuilt(saved, file));
+  if (built) return built;
+  if (!(await caches.has(CACHE))) return fetch(request);
+  const cache = await caches.open(CACHE);
+  await cache.delete(url);
+  try {
+    const response = await verified(url, file);
+    await cache.put(url, response.clone());
+    return response;
+  } catch {
+    return fetch(request).catch(async () => {
+      await tell({ type: "damaged" });
+      return new Response(DAMAGED, { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    });
+  }
+}
+
 sw.addEventListener("fetch", (event) => {
   if (event.request.method !== "GET") return;
   const url = key(new URL(event.request.url));
-  if (!FILES.has(url)) return;
-  // match, not open: opening would create the cache again after a retiring worker deleted it.
-  event.respondWith(caches.match(url, { cacheName: CACHE }).then((saved) => saved || fetch(event.request)));
+  const file = FILES.get(url);
+  if (file) event.respondWith(answer(event.request, url, file));
 });
