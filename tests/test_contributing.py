@@ -70,11 +70,11 @@ def test_a_broken_workflow_fails_lint(tmp_path: Path, fault: str) -> None:
     assert lint.failures(lint.check_workflows(tmp_path)) != []
 
 
-#: Every hand-written JavaScript file of the project (bundles are made, not written).
-CHECKED_JS = sorted(
-    path.relative_to(ROOT).as_posix()
-    for path in [*(ROOT / "src").rglob("*.js"), *(ROOT / "tests" / "engines").glob("*.js")]
-)
+#: What tsc reads of the project: JavaScript, and TypeScript declarations (``lint`` makes sure
+#: that every one is in a project).
+TSC_INPUTS = sorted(name for name in lint.tracked(ROOT) if name.endswith(lint.JS_SUFFIXES))
+#: Every JavaScript file of the project (bundles are made, not written, and not tracked).
+CHECKED_JS = [name for name in TSC_INPUTS if not name.endswith(".ts")]
 #: Fails tsc in any file, module or script: a string where a number is declared.
 TYPE_ERROR = '\n/** @type {number} */\nconst injectedTypeErrorINDEX = "not a number";\n'
 
@@ -82,11 +82,11 @@ TYPE_ERROR = '\n/** @type {number} */\nconst injectedTypeErrorINDEX = "not a num
 def test_a_type_error_in_any_javascript_file_fails_lint(
     tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    for name in [*lint.JS_PROJECTS, "src", "tests/engines"]:
+    for name in [*lint.JS_PROJECTS, *TSC_INPUTS]:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copy2
-        copy(ROOT / name, tmp_path / name)
+        shutil.copy2(ROOT / name, tmp_path / name)
     assert len(CHECKED_JS) > 10 and "src/essay_site/figures/browser/bridge.js" in CHECKED_JS
+    assert "tests/engines/firefox.mjs" in CHECKED_JS
     injected = set()
     for index, name in enumerate(CHECKED_JS):
         with (tmp_path / name).open("a", encoding="utf-8") as file:

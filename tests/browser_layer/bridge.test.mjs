@@ -1,3 +1,4 @@
+// @ts-check
 // The bridge's scheduling rules (src/essay_site/figures/browser/bridge.js), against a fake
 // worker that answers at once and a clock the test moves: no browser, no Python.
 import assert from "node:assert/strict";
@@ -23,7 +24,11 @@ afterEach(() => {
   mock.restoreAll();
 });
 
-/** A bridge started on ``ids``, every figure's module imported (ready). */
+/**
+ * A bridge started on ``ids``, every figure's module imported (ready).
+ * @param {string[]} ids
+ * @param {{ ready?: boolean }} [options]
+ */
 function started(ids, { ready = true } = {}) {
   const bridge = new Bridge({
     createWorker: () => {
@@ -31,7 +36,7 @@ function started(ids, { ready = true } = {}) {
       workers.push(worker);
       return /** @type {any} */ (worker);
     },
-    boot: { indexURL: "/pyodide/", moduleURL: "/py/", shared: [], sizes: {}, timeout: 60 },
+    boot: /** @type {any} */ ({ indexURL: "/pyodide/", moduleURL: "/py/", shared: [], sizes: {}, timeout: 60 }),
     busySeconds: BUSY_MS / 1000,
     renderSeconds: RENDER_MS / 1000,
   });
@@ -48,7 +53,7 @@ test("start boots the worker, then hands it every figure", () => {
     ["boot", "start"],
   );
   assert.deepEqual(
-    worker.of("start")[0].figures.map((spec) => spec.id),
+    worker.of("start")[0].figures.map((/** @type {Protocol.FigureSpec} */ spec) => spec.id),
     ["a", "b"],
   );
 });
@@ -94,7 +99,7 @@ test("when the worker falls silent, the figure whose request it took first is st
   const next = /** @type {FakeWorker} */ (workers.at(-1));
   assert.notEqual(next, worker);
   assert.deepEqual(
-    next.of("start")[0].figures.map((spec) => spec.id),
+    next.of("start")[0].figures.map((/** @type {Protocol.FigureSpec} */ spec) => spec.id),
     ["a"],
   );
 });
@@ -127,7 +132,7 @@ test("a run that never finishes is stopped, though a frame was on its way", () =
   assert.equal(outcome.ok, false);
   assert.match(outcome.message, /did not finish within 5 s and was stopped/);
   assert.notEqual(a.state, "error", "the figure comes back, as it was before the run");
-  assert.deepEqual(workers.at(-1)?.of("start")[0].figures.map((spec) => spec.id), ["a"]);
+  assert.deepEqual(workers.at(-1)?.of("start")[0].figures.map((/** @type {Protocol.FigureSpec} */ spec) => spec.id), ["a"]);
 });
 
 test("a run queued behind the stuck request is told it never ran", () => {
@@ -209,7 +214,7 @@ test("a worker that cannot start fails every figure, saying why", () => {
     createWorker: () => {
       throw new Error("blocked");
     },
-    boot: { indexURL: "", moduleURL: "", shared: [], sizes: {}, timeout: 60 },
+    boot: /** @type {any} */ ({ indexURL: "", moduleURL: "", shared: [], sizes: {}, timeout: 60 }),
     busySeconds: 180,
     renderSeconds: 5,
   });

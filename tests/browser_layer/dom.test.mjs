@@ -1,3 +1,4 @@
+// @ts-check
 // Downloads (src/essay_site/figures/browser/dom.js): the file's address outlives the click.
 import assert from "node:assert/strict";
 import { afterEach, mock, test } from "node:test";
@@ -7,13 +8,16 @@ import { KEEP_DOWNLOAD_MS, save } from "../../src/essay_site/figures/browser/dom
 afterEach(() => {
   mock.timers.reset();
   mock.restoreAll();
-  delete globalThis.document;
+  delete /** @type {any} */ (globalThis).document;
 });
 
 test("a download's address is kept until the browser has had time to start it", () => {
   mock.timers.enable({ apis: ["setTimeout"] });
+  /** @type {string[]} */
   const clicks = [];
-  globalThis.document = { createElement: () => ({ click() { clicks.push(this.href); } }) };
+  globalThis.document = /** @type {any} */ ({
+    createElement: () => /** @type {HTMLAnchorElement} */ ({ click() { clicks.push(this.href); } }),
+  });
   mock.method(URL, "createObjectURL", () => "blob:figure");
   const revoke = mock.method(URL, "revokeObjectURL", () => {});
   save(new Blob(["x = 1"]), "figure.py");

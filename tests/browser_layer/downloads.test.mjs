@@ -1,3 +1,4 @@
+// @ts-check
 // The worker's watch on its downloads (src/essay_site/figures/assets/downloads.js), against a
 // fake fetch whose bodies the test feeds and a clock the test moves: no browser, no Python.
 import assert from "node:assert/strict";
@@ -25,10 +26,11 @@ let wasm;
 beforeEach(async () => {
   mock.timers.enable({ apis: ["setInterval", "Date"] });
   wasm = feed();
+  /** @type {Record<string, Response>} */
   const responses = { "a.wasm": wasm.response };
   globalThis.self = /** @type {any} */ ({
     location: { href: "http://site.test/assets/figures/worker.js" },
-    fetch: async (/** @type {string} */ url) => responses[url.split("/").pop()],
+    fetch: async (/** @type {string} */ url) => responses[/** @type {string} */ (url.split("/").pop())],
   });
   const { watchDownloads } = await import(`../../src/essay_site/figures/assets/downloads.js?${Math.random()}`);
   watch = { reports: [], quiet: 0, outcome: "pending" };
@@ -38,18 +40,18 @@ beforeEach(async () => {
     (/** @type {number} */ loaded, /** @type {number} */ total) => watch.reports.push([loaded, total]),
     () => (watch.quiet += 1),
   );
-  broken.catch((error) => (watch.outcome = error.message));
+  broken.catch((/** @type {Error} */ error) => (watch.outcome = error.message));
 });
 
 afterEach(() => {
   mock.timers.reset();
-  delete globalThis.self;
+  delete /** @type {any} */ (globalThis).self;
 });
 
 /** Let the body's reads and the fetch's promises settle. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-/** Move the clock in ticks of the watch (250 ms), settling after each. */
+/** Move the clock in ticks of the watch (250 ms), settling after each. @param {number} ms */
 async function wait(ms) {
   for (let left = ms; left > 0; left -= 250) {
     mock.timers.tick(250);

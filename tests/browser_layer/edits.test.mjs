@@ -1,3 +1,4 @@
+// @ts-check
 // Saved edits (src/essay_site/figures/browser/edits.js): kept with the module's version,
 // never lost to a storage that is full, off, or holds something else.
 import assert from "node:assert/strict";
@@ -7,12 +8,13 @@ import { SavedEdits } from "../../src/essay_site/figures/browser/edits.js";
 
 /** A localStorage stand-in. */
 function memory() {
+  /** @type {Map<string, string>} */
   const items = new Map();
   return {
     items,
-    getItem: (key) => (items.has(key) ? items.get(key) : null),
-    setItem: (key, value) => void items.set(key, String(value)),
-    removeItem: (key) => void items.delete(key),
+    getItem: (/** @type {string} */ key) => (items.has(key) ? /** @type {string} */ (items.get(key)) : null),
+    setItem: (/** @type {string} */ key, /** @type {unknown} */ value) => void items.set(key, String(value)),
+    removeItem: (/** @type {string} */ key) => void items.delete(key),
   };
 }
 

@@ -1,3 +1,4 @@
+// @ts-check
 // Fakes for the browser layer's fast tests: a worker that records what the page sends and
 // answers when told, and figures that record what the bridge asks of them. No DOM, no Python.
 
@@ -38,6 +39,7 @@ export class FakeFigure {
   /** @param {string} id */
   constructor(id) {
     this.id = id;
+    /** @type {import("../../src/essay_site/figures/browser/bridge.js").FigureState} */
     this.state = "static";
     this.controls = { n: 1 };
     /** @type {[string, any][]} */
@@ -45,8 +47,9 @@ export class FakeFigure {
     this.paintable = true;
   }
 
+  /** What the worker is given, less what the bridge never reads. @returns {Protocol.FigureSpec} */
   spec() {
-    return { id: this.id, widget: this.id, packages: [], files: [] };
+    return /** @type {any} */ ({ id: this.id, widget: this.id, packages: [], files: [] });
   }
 
   values() {

@@ -1,3 +1,4 @@
+// @ts-check
 // URL state (src/essay_site/figures/browser/permalink.js): a URL is anyone's, so each value
 // is checked against the control it would set. No browser: the rules are plain functions.
 import assert from "node:assert/strict";
@@ -6,7 +7,7 @@ import { test } from "node:test";
 import { accepted, valuesFor } from "../../src/essay_site/figures/browser/permalink.js";
 
 const slider = /** @type {const} */ ({ kind: "range", min: 1, max: 800 });
-const menu = /** @type {const} */ ({ kind: "select", options: ["gaussian", "flow"] });
+const menu = /** @type {{ kind: "select", options: string[] }} */ ({ kind: "select", options: ["gaussian", "flow"] });
 
 test("a slider takes a number, held within its range", () => {
   assert.equal(accepted(slider, "28"), "28");

@@ -1,3 +1,4 @@
+// @ts-check
 // Edits carried by a link (src/essay_site/figures/browser/share.js): round trip, and every way
 // a link can be wrong says so instead of running anything.
 import assert from "node:assert/strict";
@@ -5,12 +6,14 @@ import { test } from "node:test";
 
 import { LIMIT, LinkError, carried, followed, lineDiff, toFragment, unpack } from "../../src/essay_site/figures/browser/share.js";
 
+/** @typedef {NonNullable<ReturnType<typeof carried>>} Link The code a link carries. */
+
 const SOURCE = "from essay_site.figures.api import Frame\n# é, ü: not ASCII\nCONTROLS = ()\n";
 
 test("a fragment carries the source to its placement, and back", async () => {
   const hash = await toFragment("dice-2", "v1", SOURCE);
   assert.equal(carried(hash, "dice"), null, "another placement's edit is not this one's");
-  const link = carried(hash, "dice-2");
+  const link = /** @type {Link} */ (carried(hash, "dice-2"));
   assert.equal(await unpack(link, "v1"), SOURCE);
 });
 
@@ -23,12 +26,12 @@ test("a link followed on an open page is offered, or the page loads anew over an
 });
 
 test("a link made on another version is refused", async () => {
-  const link = carried(await toFragment("dice", "v1", SOURCE), "dice");
+  const link = /** @type {Link} */ (carried(await toFragment("dice", "v1", SOURCE), "dice"));
   await assert.rejects(unpack(link, "v2"), (error) => error instanceof LinkError && /another version/.test(error.message));
 });
 
 test("a damaged link is refused, never half-read", async () => {
-  const link = carried(await toFragment("dice", "v1", SOURCE), "dice");
+  const link = /** @type {Link} */ (carried(await toFragment("dice", "v1", SOURCE), "dice"));
   for (const code of [link.code.slice(0, 10), `${link.code}!!`, "%%%"]) {
     await assert.rejects(unpack({ ...link, code }, "v1"), /damaged/);
   }

@@ -1,3 +1,4 @@
+// @ts-check
 // The download's archive (src/essay_site/figures/browser/takeaway.js). That it unpacks and runs
 // under CPython is tested from the page, in tests/test_takeaway.py.
 import assert from "node:assert/strict";
@@ -10,6 +11,7 @@ test("the CRC is zip's own (CRC-32 of '123456789' is cbf43926)", () => {
 });
 
 test("an archive lists each file once, at the offset of its own header", async () => {
+  /** @type {[string, Protocol.Bytes][]} */
   const files = [["a/x.py", new TextEncoder().encode("x = 1\n")], ["a/é.txt", new Uint8Array([1, 2])]];
   const bytes = new Uint8Array(await zip(files).arrayBuffer());
   const view = new DataView(bytes.buffer);
