@@ -69,8 +69,15 @@
     else if (data.type === "damaged") show("The saved copy is damaged; it will be saved again when you are online.");
   });
 
+  // A page the saved copy answered (controlled) only watches the registration it came from.
+  // register() would bring back one that a retiring worker (a build without offline reading)
+  // is removing at that moment: the browser keeps a registration re-registered while it is
+  // being removed, and that retiring worker, already active, never runs again to remove it.
   async function register() {
-    const registration = await container.register(workerURL);
+    const registration = container.controller
+      ? await container.getRegistration()
+      : await container.register(workerURL);
+    if (!registration) return; // removed already: the next visit is an ordinary one
     /** @param {ServiceWorker | null} worker */
     const watch = (worker) =>
       worker?.addEventListener("statechange", () => {
