@@ -9,6 +9,7 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import base64
+import json
 import re
 import shutil
 import zlib
@@ -20,6 +21,7 @@ from typing import Any
 
 import pytest
 from hypothesis import settings
+from mkdocs.utils.yaml import yaml_load
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -64,15 +66,29 @@ def make_project(
     figures: dict[str, str] | None = None,
     options: str = "",
     plugins: tuple[str, ...] = (),
+    frame_classes: tuple[str, ...] = ("calm", "prerendered", "chain", "built"),
 ) -> Path:
-    """A minimal MkDocs project using the real figures folder plus extra test figures."""
+    """A minimal MkDocs project using the real figures folder plus extra test figures.
+
+    Their frames may use the essay's class names (its mkdocs.yml's ``frame_classes`` and
+    ``placed_classes``) and ``frame_classes``: by default, those the suite's own figures use
+    (faults.py's, test_imports.py's, test_offline_reading.py's, test_shared_origin.py's).
+    """
     project = tmp / "project"
     shutil.copytree(ROOT / "widgets", project / "widgets", ignore=shutil.ignore_patterns("__py*"))
     for name, source in (figures or {}).items():
         (project / "widgets" / f"{name}.py").write_text(source)
     (project / "docs").mkdir()
     (project / "docs" / "index.md").write_text(markdown)
-    plugin = "  - figures" + (f":\n{options}" if options else "")
+    with (ROOT / "mkdocs.yml").open(encoding="utf-8") as file:
+        entries = yaml_load(file)["plugins"]
+    essay = next(
+        entry["figures"] for entry in entries if isinstance(entry, dict) and "figures" in entry
+    )
+    classes = json.dumps([*essay["frame_classes"], *frame_classes])
+    own = f"      frame_classes: {classes}\n"
+    own += f"      placed_classes: {json.dumps(essay['placed_classes'])}"
+    plugin = f"  - figures:\n{own}" + (f"\n{options}" if options else "")
     plugin += "".join(f"\n  - {name}" for name in plugins)
     (project / "mkdocs.yml").write_text(
         "site_name: Test\ntheme:\n  name: material\n  font: false\n"

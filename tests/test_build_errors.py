@@ -120,6 +120,33 @@ def test_bad_figure_fails_the_build_naming_it(tmp_path: Path, source: str, messa
     assert message in result.stderr
 
 
+CLASSY = (
+    "from essay_site.figures.api import Frame\nCONTROLS = ()\ndef render(state):\n"
+    "    return Frame('<p class=\"calm mystery\">x</p><p class=\"live-canvas\"></p>', 'x')\n"
+)
+
+
+def test_a_class_the_site_does_not_list_fails_the_build_naming_it(tmp_path: Path) -> None:
+    # The page would drop it from every live frame, silently: the author learns it here.
+    markdown = "Text.\n\n/// figure | classy\n///\n"
+    project = make_project(tmp_path / "unlisted", markdown, {"classy": CLASSY})
+    result = mkdocs_build(project, tmp_path / "unlisted" / "site")
+    assert result.returncode != 0
+    assert "docs/index.md:3: figure 'classy' gives its frame the class 'mystery'," in result.stderr
+    assert "frame_classes" in result.stderr
+    # Listed, it builds; a figure's own part may not be listed (the page finds those by class).
+    listed = make_project(
+        tmp_path / "listed", markdown, {"classy": CLASSY}, frame_classes=("calm", "mystery")
+    )
+    assert mkdocs_build(listed, tmp_path / "listed" / "site").returncode == 0
+    part = make_project(
+        tmp_path / "part", markdown, {"classy": CLASSY}, frame_classes=("live-figure__status",)
+    )
+    result = mkdocs_build(part, tmp_path / "part" / "site")
+    assert result.returncode != 0
+    assert "'live-figure__status': not one class name, or a part of every figure" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("markup", "fetched"),
     [

@@ -1,18 +1,23 @@
 """The frame sanitiser (``browser/sanitize.js``), in Chromium's own parser, without Python.
 
 Every shipped figure's frames (each control at its ends and each option) and controls come out
-byte-identical; each hostile sample loses exactly what makes it hostile.
+byte-identical, under its site's own options; each hostile sample loses exactly what makes it
+hostile.
 """
 
 from __future__ import annotations
 
 import importlib
+import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from mkdocs.utils.yaml import yaml_load
 from playwright.sync_api import Browser, Page
 
-from essay_site.figures import api
+from essay_site.figures import api, contract
+from essay_site.figures.config import FiguresConfig
 from essay_site.figures.markup import controls_html
 from tests.conftest import ROOT
 
@@ -24,15 +29,34 @@ MINIMAL = ROOT / "tests" / "sites" / "minimal"
 FIGURES = [f"widgets.{p.stem}" for p in sorted((ROOT / "widgets").glob("[!_]*.py"))]
 FIGURES += [f"figs.{p.stem}" for p in sorted((MINIMAL / "figs").glob("[!_]*.py"))]
 
-#: Runs the module's function on each input: [as parsed, as cleaned] serialised.
-CLEAN = """async ([source, name, inputs, placement]) => {
+
+def site(config_file: Path) -> dict[str, object]:
+    """What a site's frames may use, as the build hands it over (the contract's ``frame``)."""
+    with config_file.open(encoding="utf-8") as file:
+        entries = yaml_load(file)["plugins"]
+    options = FiguresConfig(config_file_path=str(config_file))
+    options.load_dict(next(e["figures"] for e in entries if isinstance(e, dict) and "figures" in e))
+    assert options.validate() == ([], [])
+    written = json.loads(contract.as_json("", "", options.frame_classes, options.placed()))
+    frame: dict[str, object] = written["frame"]
+    return frame
+
+
+#: The essay's options, the minimal site's, and none (the framework's own classes alone).
+ESSAY = site(ROOT / "mkdocs.yml")
+MINIMAL_SITE = site(MINIMAL / "mkdocs.yml")
+BARE = json.loads(contract.as_json("", ""))["frame"]
+
+#: Runs the module's function on each input: [as parsed, as cleaned] serialised. Its second
+#: argument: the site's rules (cleanFrame) or the placement (cleanControls).
+CLEAN = """async ([source, name, inputs, argument]) => {
   const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
   const module = await import(url);
   return inputs.map((html) => {
     const parsed = document.createElement("template");
     parsed.innerHTML = html;
     const cleaned = document.createElement("div");
-    cleaned.append(module[name](html, placement));
+    cleaned.append(module[name](html, argument));
     return [parsed.innerHTML, cleaned.innerHTML];
   });
 }"""
@@ -48,18 +72,18 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 def parsed_and_cleaned(
-    page: Page, inputs: list[str], name: str = "cleanFrame", placement: str = ""
+    page: Page, inputs: list[str], name: str = "cleanFrame", argument: object = ESSAY
 ) -> list[list[str]]:
     """Each input as the browser parses it, and as the sanitiser's ``name`` leaves it."""
-    pairs: list[list[str]] = page.evaluate(CLEAN, [SANITIZE.read_text(), name, inputs, placement])
+    pairs: list[list[str]] = page.evaluate(CLEAN, [SANITIZE.read_text(), name, inputs, argument])
     return pairs
 
 
 def clean(
-    page: Page, inputs: list[str], name: str = "cleanFrame", placement: str = ""
+    page: Page, inputs: list[str], name: str = "cleanFrame", argument: object = ESSAY
 ) -> list[str]:
-    """Each input as the sanitiser leaves it."""
-    return [cleaned for _, cleaned in parsed_and_cleaned(page, inputs, name, placement)]
+    """Each input as the sanitiser leaves it (a frame, by default under the essay's options)."""
+    return [cleaned for _, cleaned in parsed_and_cleaned(page, inputs, name, argument)]
 
 
 def states(module: object) -> Iterator[dict[str, object]]:
@@ -85,7 +109,8 @@ def test_every_shipped_frame_and_control_comes_out_byte_identical(
     monkeypatch.syspath_prepend(str(MINIMAL))  # the minimal site's package, figs
     module = importlib.import_module(path)
     frames = [api.render(module, state).html for state in states(module)]
-    for parsed, cleaned in parsed_and_cleaned(page, frames):
+    rules = ESSAY if path.startswith("widgets.") else MINIMAL_SITE
+    for parsed, cleaned in parsed_and_cleaned(page, frames, "cleanFrame", rules):
         assert cleaned == parsed
     placement = f"{path.rpartition('.')[2]}-2"
     controls = controls_html(module.CONTROLS, placement)
@@ -93,15 +118,33 @@ def test_every_shipped_frame_and_control_comes_out_byte_identical(
     assert cleaned == parsed
 
 
-def test_the_suites_own_figures_keep_their_class_names(page: Page) -> None:
-    # As tests/faults.py, test_imports.py, test_offline_reading.py and test_shared_origin.py
-    # write them; those tests find the live frame by these names.
+def test_a_sites_class_names_are_its_own(page: Page) -> None:
+    # The framework knows only its own; a site's come from its options, the suite's from
+    # conftest.py's make_project (faults.py and the other tests find live frames by them).
     frames = [
         '<p class="calm">all is well</p>',
         '<p class="chain">ab2cdc</p>',
         '<p class="built">figure one</p>',
+        '<canvas class="live-canvas live-canvas--pixelated"></canvas>',
     ]
-    assert clean(page, frames) == frames
+    suite = {"classes": contract.frame_classes(["calm", "chain", "built"]), "placed": {}}
+    assert clean(page, frames, "cleanFrame", suite) == frames
+    assert clean(page, frames, "cleanFrame", BARE) == [
+        "<p>all is well</p>",
+        "<p>ab2cdc</p>",
+        "<p>figure one</p>",
+        frames[3],
+    ]
+    # One site's names are not another's.
+    essay, dice = '<p class="gm-note">n</p>', '<ol class="dice"><li>6</li></ol>'
+    assert clean(page, [essay, dice], "cleanFrame", MINIMAL_SITE) == ["<p>n</p>", dice]
+    assert clean(page, [essay, dice], "cleanFrame", ESSAY) == [essay, "<ol><li>6</li></ol>"]
+    # Nor its placed classes: a pin on a map, placed as a share of it, is this site's alone.
+    placed = {"pin": contract.Placed(box="map", holds=[])}
+    pinned = '<div class="map"><span class="pin" style="left:40%"></span></div>'
+    mapped = {"classes": contract.frame_classes([], placed), "placed": placed}
+    assert clean(page, [pinned], "cleanFrame", mapped) == [pinned]
+    assert clean(page, [pinned], "cleanFrame", ESSAY) == ["<div><span></span></div>"]
 
 
 #: Hostile markup, and what must be gone from it (each is in the sample to begin with).

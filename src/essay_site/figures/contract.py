@@ -10,7 +10,8 @@ two sides cannot drift apart. The reader-facing part (``data-widget``, ``data-st
 from __future__ import annotations
 
 import json
-from typing import Final
+from collections.abc import Iterable, Mapping
+from typing import Final, TypedDict
 
 #: Where the figures live in the site, and where the browser layer finds its parts.
 SITE_FOLDER: Final = "assets/figures"
@@ -69,6 +70,36 @@ CLASSES: Final = {
     "edit": "live-code__tools",
 }
 
+#: Class names any site's frames may use: the figure API's canvas (api.py's ``canvas()``). A site
+#: lists its own (the figures plugin's ``frame_classes``). None is a figure's part (CLASSES): the
+#: browser layer finds those by class.
+FRAME_CLASSES: Final = ("live-canvas", "live-canvas--pixelated")
+
+
+class Placed(TypedDict):
+    """A frame's class the site's CSS places out of the flow (the plugin's ``placed_classes``).
+
+    It stays only as a child of an element of class ``box`` (``position: relative``), holding
+    the elements ``holds`` by depth; inside it, inline ``left`` and ``width`` are shares of the
+    box (browser/sanitize.js).
+    """
+
+    box: str
+    holds: list[str]
+
+
+def frame_classes(
+    site: Iterable[str] = (), placed: Mapping[str, Placed] | None = None
+) -> list[str]:
+    """Every class name a site's frames may use, each once: the framework's, then the site's.
+
+    The site's are its list and its placed classes with their boxes.
+    """
+    rules = (placed or {}).items()
+    names = [*FRAME_CLASSES, *site, *(name for key, rule in rules for name in (key, rule["box"]))]
+    return list(dict.fromkeys(names))
+
+
 #: Loading steps shown in each figure's progress bar: runtime, packages, the figure itself.
 STEPS: Final = 3
 
@@ -76,11 +107,18 @@ STEPS: Final = 3
 FRAME_EVENT: Final = "figure:frame"
 
 
-def as_json(pyodide: str, package: str) -> str:
+def as_json(
+    pyodide: str,
+    package: str,
+    classes: Iterable[str] = (),
+    placed: Mapping[str, Placed] | None = None,
+) -> str:
     """What figures.js reads (its ``Contract`` type in protocol.d.ts).
 
     ``pyodide`` is the runtime's version, given by the build: this module is shipped to the
-    worker (markup.py uses its names), the pins are not. ``package`` is the figures' package.
+    worker (markup.py uses its names), the pins are not. ``package`` is the figures' package;
+    ``classes`` and ``placed`` are what its frames may use besides the framework's own (the
+    plugin's ``frame_classes`` and ``placed_classes``), for the sanitiser.
     """
     return json.dumps(
         {
@@ -95,5 +133,6 @@ def as_json(pyodide: str, package: str) -> str:
             "runtime": RUNTIME,
             "root": ROOT,
             "pyodide": pyodide,
+            "frame": {"classes": frame_classes(classes, placed), "placed": dict(placed or {})},
         }
     )

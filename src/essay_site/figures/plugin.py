@@ -223,6 +223,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             controls = controls_html(module.CONTROLS, placement.ident)
         except Exception as error:
             raise self.figure_error(marker, "raised while pre-rendering", error) from error
+        self.check_classes(marker, frame.html)
         imports = self.imports(marker, module)
         packages = self.packages(marker, imports)
         self.used[placement.name] = packages
@@ -252,6 +253,20 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         self.slots.append(figure_inner(markup))
         return figure_outer(markup, len(self.slots) - 1)
 
+    def check_classes(self, marker: Marker, frame: str) -> None:
+        """Refuse a class name the site does not list, which the page would drop silently.
+
+        Only the default state's frame is here: another state's meets the sanitiser alone.
+        """
+        unknown = self.config.unlisted(frame)
+        if unknown:
+            names, them = ("classes", "them") if len(unknown) > 1 else ("class", "it")
+            raise PluginError(
+                f"{marker.where}: figure {marker.name!r} gives its frame the {names} "
+                f"{', '.join(map(repr, unknown))}, which the page would drop: list {them} in the "
+                "figures plugin's frame_classes (mkdocs.yml)"
+            )
+
     def place(self, picture: bytes) -> str:
         """Keep a pre-rendered picture for the site; its address, named by its content."""
         name = f"{hashlib.sha256(picture).hexdigest()[:16]}.svg"
@@ -273,7 +288,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             return output
         script = get_relative_url(f"{SITE_FOLDER}/{LAYER}", page.url)
         sizes = html.escape(json.dumps(self.download_sizes(set(WIDGET.findall(output)))))
-        contract = html.escape(as_json(PYODIDE.version, self.package))
+        classes, placed = self.config.frame_classes, self.config.placed()
+        contract = html.escape(as_json(PYODIDE.version, self.package, classes, placed))
         tag = (
             f'<script src="{script}" data-sizes="{sizes}" data-contract="{contract}" '
             f'data-timeout="{self.config.runtime_timeout}" '

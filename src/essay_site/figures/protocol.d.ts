@@ -130,6 +130,13 @@ declare namespace Protocol {
     root: string;
     /** Pyodide's version, part of the snapshot's name. */
     pyodide: string;
+    /** What frames may use (sanitize.js): the figures plugin's frame_classes and placed_classes. */
+    frame: {
+      /** Every class name a frame may use: the framework's, then the site's. */
+      classes: string[];
+      /** Classes placed out of the flow: the class of the box each stays in, what it holds. */
+      placed: Record<string, { box: string; holds: string[] }>;
+    };
   }
 
   /** Bytes in an ordinary ArrayBuffer, so transferable and usable as ImageData. */

@@ -226,7 +226,7 @@ export class Figure {
           element.getBoundingClientRect().width,
         ]),
       );
-      this.output.replaceChildren(cleanFrame(html));
+      this.output.replaceChildren(cleanFrame(html, this.contract.frame));
       paintLayers(this.output, layers, shown);
     } catch (error) {
       // A frame the page cannot paint is this figure's error, never a frozen figure.

@@ -4,7 +4,10 @@
 // stops its scripts, but markup could still draw a fake form or cover the page. What passes
 // is what the figure API and the figures produce: text, lists, tables, SVG drawings,
 // canvases, their own class names, and inline sizes and colours. The rest is dropped with its
-// content; a class name not on the lists below is dropped alone.
+// content; a class name not on the lists is dropped alone. A frame's list is the framework's and
+// the site's (the figures plugin's frame_classes and placed_classes), handed over in the
+// contract: any other name could take a style of the page's (as Material's `md-consent__overlay`,
+// fixed and blurring over everything) or be a figure's part, which the framework finds by class.
 //
 // A <template> parses without running or fetching anything. Allowed markup comes out
 // byte-identical (tests/test_sanitize.py checks every shipped figure in many states).
@@ -30,55 +33,6 @@ const FRAME_ATTRIBUTES = new Set(
     "stroke-dasharray opacity fill-opacity stroke-opacity preserveAspectRatio"
   ).split(" "),
 );
-
-/**
- * Class names a frame may use, each by name: any other could take a style of the page's (as
- * Material's `md-consent__overlay`, fixed and blurring over everything). Not the parts of a
- * figure (contract.py's CLASSES): the framework finds them by class, and no frame needs one.
- */
-const FRAME_CLASSES = new Set(
-  [
-    // The figure API's canvas(): api.py, styled in assets/figures.css.
-    "live-canvas live-canvas--pixelated",
-    // This essay's figures (widgets/*.py; styled in docs/stylesheets/essay.css). Shared by
-    // several:
-    "gm-note gm-readout gm-numbers",
-    // density_surface, normalizing_flow, family_samples
-    "gm-surface gm-flow gm-flow__panel gm-fs gm-fs__samples gm-fs__chosen",
-    // pixel_explosion
-    "gm-px gm-px__readouts gm-px__bar gm-px__fill gm-px__fill--over gm-px__label " +
-      "gm-px__label--over gm-px__ruler gm-px__reach gm-px__marks gm-px__mark " +
-      "gm-px__mark--passed gm-px__scale",
-    // probability_budget
-    "gm-budget-live gm-budget-panel gm-b__title gm-b__total gm-b__label gm-b__cell " +
-      "gm-b__cell--0 gm-b__cell--1 gm-b__part gm-b__part--0 gm-b__part--1 gm-b__part--2 " +
-      "gm-b__line gm-b__base",
-    // spam_classifiers
-    "gm-spam gm-spam__panel gm-spam__p gm-spam__bar gm-spam__fill gm-spam__fill--left " +
-      "gm-spam__fill--right gm-spam__corpus gm-spam__meaning gm-spam__curve-box " +
-      "gm-spam__chart gm-spam__axis gm-spam__tick gm-spam__curve gm-spam__curve--nb " +
-      "gm-spam__curve--lr gm-spam__key gm-spam__key--nb gm-spam__key--lr",
-    // The suite's own figures: tests/sites/minimal/figs/dice_sums.py, and those the fault,
-    // import-chain, offline and shared-origin tests write (test_browser.py and faults.py,
-    // test_imports.py, test_offline_reading.py, test_shared_origin.py). No page styles them.
-    "dice bar calm chain built",
-  ]
-    .join(" ")
-    .split(" "),
-);
-
-/**
- * Classes the figures' CSS takes out of the flow (essay.css: `.gm-spam__fill` and the `li` and
- * `span` in `.gm-px__marks` are absolute), with the class of the `position: relative` box the
- * figure draws them in. Kept only as a child of that box, and never inside another such class
- * (each nesting would move its element once more); inside, only the elements the figure puts
- * there, by depth, and inline `left` and `width` as percentages of that box. Elsewhere they
- * would be placed against the page.
- */
-const PLACED = new Map([
-  ["gm-px__marks", { box: "gm-px__ruler", holds: ["li", "span"] }],
-  ["gm-spam__fill", { box: "gm-spam__bar", holds: [] }],
-]);
 
 /** The controls' own markup (figures/markup.py) adds these. */
 const CONTROL_ELEMENTS = new Set(["div", "span", "label", "input", "select", "option", "output", "button"]);
@@ -121,22 +75,43 @@ const STYLES = /** @type {Record<string, RegExp>} */ ({
   "font-weight": /^(bold|normal|\d{3})$/,
   "text-align": /^(left|right|center)$/,
 });
-/** Inside a PLACED box: a share of the box (a mark's place on the ruler, a bar's length). */
+/** Inside a placed class: a share of its box (a mark's place on a ruler, a bar's length). */
 const SHARE = /^(100(\.0+)?|\d{1,2}(\.\d+)?)%$/;
 const PLACED_STYLES = /** @type {Record<string, RegExp>} */ ({ left: SHARE, width: SHARE });
 
 /**
- * A frame's HTML, with everything the figure API would not produce taken out.
+ * What the site's frames may use (Contract["frame"]): class names, and the classes its CSS
+ * places out of the flow (`position: absolute`), each with the class of the `position: relative`
+ * box it is drawn in and the elements it holds, by depth. A placed class is kept only as a child
+ * of its box, and never inside another placed class (each nesting would move its element once
+ * more); inside, only the elements it holds, and inline `left` and `width` as percentages of
+ * that box. Elsewhere it would be placed against the page.
+ * @typedef {Protocol.Contract["frame"]} Site
+ */
+
+/** @type {WeakMap<Site, Rules>} Each site's rules, built once. */
+const SITES = new WeakMap();
+
+/**
+ * A frame's HTML, with everything the figure API and the site's figures would not produce taken
+ * out.
  * @param {string} html
+ * @param {Site} site
  * @returns {DocumentFragment}
  */
-export function cleanFrame(html) {
-  return clean(html, {
-    elements: FRAME_ELEMENTS,
-    attributes: FRAME_ATTRIBUTES,
-    classes: FRAME_CLASSES,
-    allowed: () => true,
-  });
+export function cleanFrame(html, site) {
+  let rules = SITES.get(site);
+  if (!rules) {
+    rules = {
+      elements: FRAME_ELEMENTS,
+      attributes: FRAME_ATTRIBUTES,
+      classes: new Set(site.classes),
+      places: new Map(Object.entries(site.placed)),
+      allowed: () => true,
+    };
+    SITES.set(site, rules);
+  }
+  return clean(html, rules);
 }
 
 /**
@@ -151,6 +126,7 @@ export function cleanControls(html, placement) {
     elements: CONTROL_ELEMENTS,
     attributes: CONTROL_ATTRIBUTES,
     classes: CONTROL_CLASSES,
+    places: new Map(),
     fits: (field) => field.localName !== "input" || CONTROL_TYPES.has(field.getAttribute("type") || ""),
     allowed: (_, name, value) => (name !== "id" && name !== "for") || value.startsWith(`${placement}-`),
   });
@@ -161,6 +137,7 @@ export function cleanControls(html, placement) {
  * @property {Set<string>} elements
  * @property {Set<string>} attributes
  * @property {Set<string>} classes
+ * @property {Map<string, { box: string, holds: string[] }>} places placed classes, by name
  * @property {(element: Element) => boolean} [fits] whether an allowed element stays at all
  * @property {(element: Element, name: string, value: string) => boolean} allowed
  */
@@ -169,7 +146,7 @@ export function cleanControls(html, placement) {
  * @param {string} html
  * @param {Rules} rules
  */
-function clean(html, { elements, attributes, classes, fits, allowed }) {
+function clean(html, { elements, attributes, classes, places, fits, allowed }) {
   const template = document.createElement("template");
   template.innerHTML = html;
   const walker = document.createTreeWalker(template.content, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_COMMENT);
@@ -181,8 +158,8 @@ function clean(html, { elements, attributes, classes, fits, allowed }) {
       dropped.push(node);
       continue;
     }
-    keepClasses(node, classes);
-    const placed = placedIn(node);
+    keepClasses(node, classes, places);
+    const placed = placedIn(node, places);
     if (placed && placed.depth > 0 && placed.holds[placed.depth - 1] !== node.localName) {
       dropped.push(node);
       continue;
@@ -203,15 +180,16 @@ function clean(html, { elements, attributes, classes, fits, allowed }) {
  * Keeps the element's allowed class names; the attribute is left as written when all are.
  * @param {Element} element
  * @param {Set<string>} classes
+ * @param {Rules["places"]} places
  */
-function keepClasses(element, classes) {
+function keepClasses(element, classes, places) {
   const value = element.getAttribute("class");
   if (value === null) return;
   const names = value.split(/[\t\n\f\r ]+/).filter(Boolean);
   const parent = element.parentElement;
   const kept = names.filter((name) => {
-    const place = PLACED.get(name);
-    return classes.has(name) && (!place || (!!parent?.classList.contains(place.box) && !placedIn(parent)));
+    const place = places.get(name);
+    return classes.has(name) && (!place || (!!parent?.classList.contains(place.box) && !placedIn(parent, places)));
   });
   if (kept.length === names.length) return;
   if (kept.length) element.setAttribute("class", kept.join(" "));
@@ -219,14 +197,15 @@ function keepClasses(element, classes) {
 }
 
 /**
- * The PLACED box the element is in (depth 0: it is the box), and what that box may hold.
+ * The placed class the element is in (depth 0: it has it), and what that class may hold.
  * @param {Element} element
+ * @param {Rules["places"]} places
  * @returns {{ depth: number, holds: string[] } | null}
  */
-function placedIn(element) {
+function placedIn(element, places) {
   let depth = 0;
   for (let at = /** @type {Element | null} */ (element); at; at = at.parentElement, depth++) {
-    for (const [name, { holds }] of PLACED) if (at.classList.contains(name)) return { depth, holds };
+    for (const [name, { holds }] of places) if (at.classList.contains(name)) return { depth, holds };
   }
   return null;
 }
