@@ -15,6 +15,7 @@ reported as skipped. The last tests are the documented fallbacks for what an eng
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -108,6 +109,31 @@ def no_console_error_and_nothing_from_elsewhere(session: Session) -> None:
     assert session.driver.errors() == []
     assert session.driver.external() == []
     assert session.driver.call("elsewhere") == []
+
+
+#: A host no engine here reaches, asked for by the figures' Python in the guard scenario.
+ELSEWHERE = "http://guard.invalid/from-the-worker"
+#: How long its request may take to be seen, once the edit that makes it has run.
+SEEN_WITHIN = 30
+
+
+def what_the_python_worker_asks_elsewhere_is_seen(session: Session) -> None:
+    # The figures' Python runs in a Web Worker: an edit makes it fetch from another host (the
+    # rejection swallowed, so no error), and external() must report that request, and only
+    # it, in every engine (WebKitWebDriver tells of no request: there the proxy sees it).
+    session.read()
+    fetch = f'; __import__("js").fetch("{ELSEWHERE}").catch(lambda error: None)'
+    edit = {"widget": "density_surface", "line": "GRID = 45", "from": "45", "to": "45" + fetch}
+    try:
+        assert session.driver.call("editAndRun", edit) == {"run": "ok", "error": ""}
+        end = time.monotonic() + SEEN_WITHIN
+        while ELSEWHERE not in (seen := session.driver.external()) and time.monotonic() < end:
+            time.sleep(0.1)
+    finally:
+        session.driver.call("forgetEdits")  # the next visit runs the shipped code
+    assert ELSEWHERE in seen, f"the Python worker's request for {ELSEWHERE} was not seen: {seen}"
+    assert seen == [ELSEWHERE]
+    assert session.driver.errors() == []
 
 
 # A figure's edit shared by a link (share.js): it round-trips, runs only on the reader's
@@ -227,6 +253,8 @@ SCENARIOS: dict[str, Callable[[Session], None]] = {
         it_prints_with_its_values,
         an_edited_figure_runs,
         no_console_error_and_nothing_from_elsewhere,
+        # Its request is made after the check that none was, on the page shared until then.
+        what_the_python_worker_asks_elsewhere_is_seen,
         a_shared_edit_runs_only_when_asked,
         a_link_that_cannot_be_offered_says_why,
         what_a_links_code_draws_is_sanitised,

@@ -3,7 +3,9 @@
 Playwright drives Chromium (either build) and Playwright's own Firefox and WebKit; Debian's
 Firefox ESR is driven by npm ``puppeteer-core`` over WebDriver BiDi (``firefox.mjs``), and
 WebKitGTK's MiniBrowser by Selenium and WebKitWebDriver under Xvfb. No host but 127.0.0.1 is
-reachable from any of them.
+reachable from any of them, and each says what was asked of another host (``external``), by
+the page, its workers or its service worker: Chromium's context sees them all, the others send
+them to a ``RecordingProxy``.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import socketserver
 import subprocess
 import threading
 import warnings
@@ -18,6 +21,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import partial
+from io import BufferedIOBase
 from pathlib import Path
 from typing import IO, Any, Protocol, TypeVar, cast
 
@@ -60,7 +64,8 @@ class Driver(Protocol):
         """Console errors and uncaught exceptions of the page opened last."""
 
     def external(self) -> list[str]:
-        """Requests of the page opened last to any host but 127.0.0.1 (all refused)."""
+        """Requests to any host but 127.0.0.1 (all refused) since the last ``open``: the page's,
+        its workers' and its service worker's, and whatever else the browser sent its proxy."""
 
     def close(self) -> None:
         """Close the browser."""
@@ -70,18 +75,83 @@ class ScenarioError(AssertionError):
     """The page side of a scenario failed (a wait timed out, a control was missing)."""
 
 
-#: Playwright's Firefox and WebKit reach no host but 127.0.0.1: the rest go to a dead proxy.
-DEAD_PROXY = {"server": "http://127.0.0.1:9", "bypass": "127.0.0.1"}
+class RecordingProxy:
+    """An HTTP proxy on 127.0.0.1 that reaches nothing: it notes each request it is asked to
+    forward (``GET http://host/path``, or ``CONNECT host:443`` for https: no path) and answers
+    502. A browser sends it every request to a host but 127.0.0.1: of a page, a worker, a
+    service worker or of the browser itself."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.requested: list[str] = []
+        note = self.note
+
+        class Refuse(socketserver.StreamRequestHandler):
+            timeout = 10  # a client that never ends its headers is dropped
+
+            def handle(self) -> None:
+                note(self.rfile)
+                self.wfile.write(REFUSED)
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Refuse)
+        self.server.daemon_threads = True
+        self.port: int = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def note(self, stream: BufferedIOBase) -> None:
+        """Note the request on ``stream`` (its first line and Host), read to its headers' end."""
+        words: list[str] = []
+        host = ""
+        try:
+            words = stream.readline(65536).decode("latin-1").split()
+            for line in iter(lambda: stream.readline(65536).strip(), b""):
+                name, _, value = line.decode("latin-1").partition(":")
+                if name.strip().lower() == "host":
+                    host = value.strip()
+        except OSError:  # the timeout: the request line alone still counts
+            pass
+        if len(words) < 2:
+            return
+        method, target = words[:2]
+        if method == "CONNECT":  # https (or wss): only the host is seen
+            url = f"https://{target.removesuffix(':443')}"
+        else:
+            url = target if "://" in target else f"http://{host}{target}"
+        with self.lock:
+            self.requested.append(url)
+
+    def forget(self) -> None:
+        with self.lock:
+            self.requested.clear()
+
+    def seen(self) -> list[str]:
+        """What was requested since the last ``forget``, in order."""
+        with self.lock:
+            return list(self.requested)
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+REFUSED = b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+
+
+def merged(*lists: list[str]) -> list[str]:
+    """Each URL of ``lists`` once, in the order first seen."""
+    return list(dict.fromkeys(url for found in lists for url in found))
 
 
 @dataclass
 class PlaywrightDriver:
     """A browser driven by Playwright: Chromium (either build), or Playwright's own Firefox
-    or WebKit; no host but 127.0.0.1 is reachable (Chromium's resolver, or a dead proxy)."""
+    or WebKit, which reach other hosts only through their ``RecordingProxy``; the shared
+    Chromium has none (its resolver refuses them, and a proxy would also see the browser's own
+    calls to Google). Requests are seen on the context (in Chromium, also its workers')."""
 
     browser: Browser
-    #: Launched for this driver alone (not the suite's shared Chromium): closed with it.
-    own: bool = False
+    #: Playwright's own Firefox or WebKit, launched for this driver alone with this proxy.
+    proxy: RecordingProxy | None = None
     context: BrowserContext | None = None
     page: Page | None = None
     seen_errors: list[str] = field(default_factory=list)
@@ -92,18 +162,20 @@ class PlaywrightDriver:
         # the service worker's traffic); the browser itself reaches no other host.
         if self.context is None:
             self.context = self.browser.new_context()
+            self.context.on("request", self.request)
         if self.page is not None:
             self.page.close()
         self.seen_errors, self.seen_external = [], []
+        if self.proxy is not None:
+            self.proxy.forget()
         self.page = self.context.new_page()
         record_errors(self.page, self.seen_errors)
-
-        def request(sent: Request) -> None:
-            if re.match(r"(https?|wss?)://(?!127\.0\.0\.1[:/])", sent.url):
-                self.seen_external.append(sent.url)
-
-        self.page.on("request", request)
         self.page.goto(url)
+
+    def request(self, sent: Request) -> None:
+        """Note a request of the context's pages or workers to a host but 127.0.0.1."""
+        if re.match(r"(https?|wss?)://(?!127\.0\.0\.1[:/])", sent.url):
+            self.seen_external.append(sent.url)
 
     def call(self, name: str, argument: object = None) -> Any:
         assert self.page is not None
@@ -116,13 +188,14 @@ class PlaywrightDriver:
         return list(self.seen_errors)
 
     def external(self) -> list[str]:
-        return list(self.seen_external)
+        return merged(self.seen_external, self.proxy.seen() if self.proxy else [])
 
     def close(self) -> None:
         if self.context is not None:
             self.context.close()
-        if self.own:
+        if self.proxy is not None:
             self.browser.close()
+            self.proxy.close()
 
 
 def firefox_runner() -> Path:
@@ -135,12 +208,13 @@ class Firefox:
     """Debian's Firefox ESR, driven by puppeteer-core over WebDriver BiDi (firefox.mjs)."""
 
     def __init__(self) -> None:
+        self.proxy = RecordingProxy()
         self.process = subprocess.Popen(
             ["node", str(firefox_runner())],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
-            env={**os.environ, "FIREFOX": FIREFOX},
+            env={**os.environ, "FIREFOX": FIREFOX, "PROXY_PORT": str(self.proxy.port)},
         )
 
     def ask(self, command: dict[str, str]) -> Any:
@@ -157,6 +231,7 @@ class Firefox:
         return answer["value"]
 
     def open(self, url: str) -> None:
+        self.proxy.forget()
         self.ask({"op": "goto", "url": url})
 
     def call(self, name: str, argument: object = None) -> Any:
@@ -166,12 +241,13 @@ class Firefox:
         return list(self.ask({"op": "errors"})["errors"])
 
     def external(self) -> list[str]:
-        return list(self.ask({"op": "errors"})["external"])
+        return merged(self.ask({"op": "errors"})["external"], self.proxy.seen())
 
     def close(self) -> None:
         cast(IO[str], self.process.stdin).close()  # the runner closes the browser and exits
         self.process.wait(timeout=30)
         cast(IO[str], self.process.stdout).close()
+        self.proxy.close()
 
 
 class WebKit:
@@ -181,12 +257,14 @@ class WebKit:
     from the moment a page is open, ``console.error`` and uncaught errors are kept by the
     page itself (``scenarios.watchErrors``), and a figure that fails says so in its
     ``data-state`` (checked by every wait for live figures). An error before the page is
-    open is not seen. Requests are not observable either: the browser is given a proxy on a
-    dead port for every host but 127.0.0.1, and the page's Resource Timing is checked.
+    open is not seen. Nor does it tell of requests: what went to a host but 127.0.0.1 is what
+    the browser's ``RecordingProxy`` was asked for (the page's Resource Timing is checked too).
     """
 
     def __init__(self) -> None:
         self.stack = ExitStack()
+        self.proxy = RecordingProxy()
+        self.stack.callback(self.proxy.close)
         try:
             self.driver = self.start()
         except BaseException:
@@ -211,12 +289,12 @@ class WebKit:
         options = Options()
         options.binary_location = MINIBROWSER
         options.add_argument("--automation")
-        dead = "127.0.0.1:9"
+        proxy = f"127.0.0.1:{self.proxy.port}"
         options.proxy = Proxy(
             {
                 "proxyType": ProxyType.MANUAL,
-                "httpProxy": dead,
-                "sslProxy": dead,
+                "httpProxy": proxy,
+                "sslProxy": proxy,
                 "noProxy": ["127.0.0.1"],
             }
         )
@@ -244,6 +322,7 @@ class WebKit:
 
     def open(self, url: str) -> None:
         # One window, one profile: the page replaces the last one.
+        self.proxy.forget()
         self.driver.get(url)
         self.call("watchErrors")
 
@@ -262,7 +341,7 @@ class WebKit:
         return list(self.call("watchedErrors"))
 
     def external(self) -> list[str]:
-        return []  # not observable here; see the class docstring and `elsewhere`
+        return self.proxy.seen()
 
     def close(self) -> None:
         self.stack.close()
@@ -305,5 +384,12 @@ def start(request: pytest.FixtureRequest, engine: Engine) -> Driver:
     if engine == "chromium":
         return PlaywrightDriver(request.getfixturevalue("browser"))
     if build == "playwright":
-        return PlaywrightDriver(getattr(playwright, engine).launch(proxy=DEAD_PROXY), own=True)
+        proxy = RecordingProxy()
+        settings = {"server": f"http://127.0.0.1:{proxy.port}", "bypass": "127.0.0.1"}
+        try:
+            browser = getattr(playwright, engine).launch(proxy=settings)
+        except BaseException:
+            proxy.close()
+            raise
+        return PlaywrightDriver(browser, proxy)
     return Firefox() if engine == "firefox" else WebKit()

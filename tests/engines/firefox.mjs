@@ -7,16 +7,25 @@
 //   {"op": "errors"}                        -> {"value": {"errors": [...], "external": [...]}}
 // and {"error": "..."} when a command fails. The browser closes when stdin does.
 //
-// Nothing may leave the machine: every http(s) request goes through a proxy on a dead port
-// except those to 127.0.0.1, and every request is checked besides.
+// Nothing may leave the machine: every http(s) request but those to 127.0.0.1 goes to the
+// proxy on 127.0.0.1:$PROXY_PORT (drivers.py's RecordingProxy), which forwards nothing and
+// notes each, whether from the page, its workers or Firefox itself. "external" is what the
+// tab's own request events saw besides (the page's requests).
 import { createInterface } from "node:readline";
 import puppeteer from "puppeteer-core";
 
 const FIREFOX = process.env.FIREFOX || "/usr/bin/firefox-esr";
+const PROXY_PORT = Number(process.env.PROXY_PORT);
+if (!Number.isInteger(PROXY_PORT) || PROXY_PORT <= 0) {
+  throw new Error(`PROXY_PORT must be the recording proxy's port, not "${process.env.PROXY_PORT}"`);
+}
 // Firefox logs this when it lays out a MathML element the HTML parser is half-way through:
 // a transient state of parsing, not an error of the page. Exactly this one is forgiven.
 const FORGIVEN = /^Invalid markup\b/;
 
+// Firefox's release builds sync Remote Settings with Mozilla's server at start, whatever the
+// profile says, unless this variable lets services.settings.server (below) name another.
+process.env.MOZ_REMOTE_SETTINGS_DEVTOOLS = "1";
 const browser = await puppeteer.launch({
   browser: "firefox",
   executablePath: FIREFOX,
@@ -24,11 +33,12 @@ const browser = await puppeteer.launch({
   extraPrefsFirefox: {
     "network.proxy.type": 1,
     "network.proxy.http": "127.0.0.1",
-    "network.proxy.http_port": 9,
+    "network.proxy.http_port": PROXY_PORT,
     "network.proxy.ssl": "127.0.0.1",
-    "network.proxy.ssl_port": 9,
+    "network.proxy.ssl_port": PROXY_PORT,
     "network.proxy.no_proxies_on": "127.0.0.1",
     "network.proxy.allow_hijacking_localhost": false,
+    "services.settings.server": "data:,#remote-settings-dummy/v1",
     "network.dns.disablePrefetch": true,
     "network.prefetch-next": false,
     "browser.safebrowsing.malware.enabled": false,
