@@ -1,4 +1,4 @@
-"""The figures' two bundles, made by the pinned esbuild at build time and cached by content.
+"""The figures' three bundles, made by the pinned esbuild at build time and cached by content.
 
 ``codemirror/`` holds the editor's entry point and npm's ``package-lock.json``, which pins
 every package, esbuild included. esbuild bundles:
@@ -6,7 +6,9 @@ every package, esbuild included. esbuild bundles:
 - the browser layer (``browser/*.js``, ES modules with one job each) into one minified
   classic script with a source map, ``figures.js``, which every page with figures loads;
 - the code editor (CodeMirror 6 with Python) into one ES module, ``editor.js``, which a
-  page loads only when a reader edits.
+  page loads only when a reader edits;
+- the Python worker (``assets/worker.js`` and what it imports) into one classic script of the
+  same name, which a sandbox can start from its bytes.
 
 Each bundle is cached by the hash of its inputs, so later builds run nothing.
 """
@@ -26,6 +28,9 @@ LAYER_SOURCES = Path(__file__).parent / "browser"
 #: The browser layer's entry point, and the script it becomes.
 LAYER_ENTRY = "main.js"
 LAYER = "figures.js"
+WORKER_SOURCES = Path(__file__).parent / "assets"
+#: The Python worker's entry point, bundled under its own name.
+WORKER = "worker.js"
 
 
 def project(cache: Path) -> Path:
@@ -61,17 +66,34 @@ def layer_bundle(cache: Path) -> list[Path]:
     A classic script (an IIFE), not a module: ``document.currentScript`` names it, and it
     runs from ``<head>`` without waiting. The map points back at ``browser/*.js``.
     """
-    sources = sorted(LAYER_SOURCES.glob("*.js"))
-    digest = hashlib.sha256(b"".join(p.name.encode() + p.read_bytes() for p in sources))
-    folder = cache / "browser-layer" / digest.hexdigest()[:16]
-    outputs = [folder / LAYER, folder / f"{LAYER}.map"]
+    return bundled(cache, LAYER_SOURCES, LAYER_ENTRY, LAYER, "iife", "the figures' browser layer")
+
+
+def worker_bundle(cache: Path) -> list[Path]:
+    """The Python worker as one script and its source map, built on first use of each version.
+
+    One classic script, because a sandbox starts it from bytes (a blob), where its imports of
+    ``./downloads.js`` would lead nowhere, and where engines refuse a module worker (an opaque
+    origin cannot fetch even its own blob as a module). The map points back at ``assets/*.js``.
+    """
+    return bundled(cache, WORKER_SOURCES, WORKER, WORKER, "iife", "the figures' Python worker")
+
+
+def bundled(cache: Path, sources: Path, entry: str, name: str, form: str, what: str) -> list[Path]:
+    """``entry`` in ``sources`` bundled as ``name`` in ``form`` with its map, cached by content."""
+    scripts = sorted(sources.glob("*.js"))
+    digest = hashlib.sha256(
+        form.encode() + b"".join(p.name.encode() + p.read_bytes() for p in scripts)
+    )
+    folder = cache / "bundles" / f"{Path(name).stem}-{digest.hexdigest()[:16]}"
+    outputs = [folder / name, folder / f"{name}.map"]
     if not all(path.is_file() for path in outputs):
         folder.mkdir(parents=True, exist_ok=True)
-        arguments = [str(LAYER_SOURCES / LAYER_ENTRY), "--bundle", "--format=iife", "--minify"]
-        arguments += ["--sourcemap", "--target=es2022", f"--entry-names={Path(LAYER).stem}"]
-        esbuild(cache, arguments, outputs, "the figures' browser layer")
+        arguments = [str(sources / entry), "--bundle", f"--format={form}", "--minify"]
+        arguments += ["--sourcemap", "--target=es2022", f"--entry-names={Path(name).stem}"]
+        esbuild(cache, arguments, outputs, what)
         # The map names its sources as the package has them, not as this machine's paths.
         source_map = json.loads(outputs[1].read_text(encoding="utf-8"))
-        source_map["sources"] = [f"browser/{Path(name).name}" for name in source_map["sources"]]
+        source_map["sources"] = [f"{sources.name}/{Path(n).name}" for n in source_map["sources"]]
         outputs[1].write_text(json.dumps(source_map), encoding="utf-8")
     return outputs

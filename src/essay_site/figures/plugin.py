@@ -36,7 +36,7 @@ from mkdocs.utils import get_relative_url
 
 from essay_site.assets import AssetError, PyodideRuntime, cache_dir, sha256_of
 from essay_site.figures import api
-from essay_site.figures.bundle import LAYER, editor_bundle, layer_bundle
+from essay_site.figures.bundle import LAYER, editor_bundle, layer_bundle, worker_bundle
 from essay_site.figures.config import FiguresConfig
 from essay_site.figures.contract import (
     CLASSES,
@@ -51,6 +51,8 @@ from essay_site.figures.contract import (
 from essay_site.figures.imports import FRAMEWORK, Imports, walk
 from essay_site.figures.markers import MarkerError, Placement, scan
 from essay_site.figures.markup import FigureMarkup, controls_html, figure_inner, figure_outer
+from essay_site.figures.sandbox import PAGE as SANDBOX_PAGE
+from essay_site.figures.sandbox import sandbox_page
 from essay_site.figures.source import fragment
 from essay_site.figures.static import static_html
 from essay_site.pins import PYODIDE, PYODIDE_CORE_FILES
@@ -351,9 +353,14 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             return
         site = Path(config.site_dir)
         target = site / SITE_FOLDER
-        shutil.copytree(ASSETS, target, dirs_exist_ok=True)
+        # The worker arrives bundled (below), downloads.js in it.
+        shutil.copytree(
+            ASSETS, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("downloads.js")
+        )
+        (target / SANDBOX_PAGE).write_text(sandbox_page(), encoding="utf-8")
         try:
-            for bundled in layer_bundle(cache_dir(self.config.cache_dir)):
+            cache = cache_dir(self.config.cache_dir)
+            for bundled in [*layer_bundle(cache), *worker_bundle(cache)]:
                 shutil.copy2(bundled, target / bundled.name)
         except AssetError as error:
             raise PluginError(f"Browser layer: {error}") from error

@@ -17,6 +17,8 @@ declare namespace Protocol {
       timeout: number;
       /** The Cache Storage name of this site's memory snapshot (its scope and Pyodide's version). */
       snapshots: string;
+      /** A sandbox's worker only: every file it may read, by absolute URL (sandbox.js). */
+      files?: Record<string, ArrayBuffer>;
     };
     /** Right after boot, and after each restart (the figures that come back). */
     start: { figures: FigureSpec[] };

@@ -103,8 +103,10 @@ async function readSnapshot(cache, key) {
 const loadInterpreter = (indexURL) => async (/** @type {PyodideLoader} */ { loadPyodide }) => {
   const key = snapshotKey(indexURL);
   /** @type {Cache | null} */
-  // No Cache API outside a secure context (plain http from a LAN address): boot as usual.
-  const cache = typeof caches === "undefined" ? null : await caches.open(snapshots).catch(() => null);
+  // No Cache API outside a secure context (plain http from a LAN address), and none in a
+  // sandbox (an opaque origin, where even reading `caches` throws): boot as usual.
+  const cache =
+    sealed || typeof caches === "undefined" ? null : await caches.open(snapshots).catch(() => null);
   const snapshot = cache && (await readSnapshot(cache, key));
   if (cache && snapshot) {
     try {
@@ -150,6 +152,41 @@ function makeSnapshot(indexURL) {
   maker.postMessage({ indexURL, cache: snapshots, key: snapshotKey(indexURL) });
 }
 
+// A sandbox (sandbox.js) hands this worker every file it may read, as bytes, in its boot
+// message: the worker fetches nothing and imports nothing from any address. Its context (an
+// opaque origin whose policy allows no connection at all) would refuse it anyway.
+let sealed = false;
+
+/** @param {Record<string, ArrayBuffer>} files The files' bytes, by absolute URL. */
+function seal(files) {
+  sealed = true;
+  self.fetch = async (input) => {
+    const url = input instanceof Request ? input.url : String(input);
+    const bytes = files[url];
+    if (!bytes) throw new TypeError(`${url} is not among the files this sandbox was given.`);
+    // Browsers compile a .wasm only if its type is application/wasm.
+    const type = url.endsWith(".wasm") ? "application/wasm" : "application/octet-stream";
+    return new Response(bytes, { headers: { "Content-Type": type, "Content-Length": String(bytes.byteLength) } });
+  };
+  /** @param {string} url */
+  const module = (url) => {
+    const bytes = files[url];
+    if (!bytes) throw new TypeError(`${url} is not among the files this sandbox was given.`);
+    return URL.createObjectURL(new Blob([bytes], { type: "text/javascript" }));
+  };
+  return module;
+}
+/** @type {(url: string) => string} */
+let sealedModule = () => "";
+
+// Pyodide's loader, and its Emscripten module first: the loader imports that one itself
+// only if it has not set _createPyodideModule, by an address a sandbox cannot reach.
+/** @param {string} indexURL */
+async function importSealed(indexURL) {
+  await import(sealedModule(`${indexURL}pyodide.asm.js`));
+  return import(sealedModule(`${indexURL}pyodide.mjs`));
+}
+
 // Step 1: the interpreter, and the shared figure interface, fetched while it boots.
 /**
  * @param {string} indexURL
@@ -159,7 +196,7 @@ function makeSnapshot(indexURL) {
  */
 async function startRuntime(indexURL, shared, broken) {
   const fetched = Promise.all(shared.map(fetchFile));
-  const loader = /** @type {Promise<PyodideLoader>} */ (import(`${indexURL}pyodide.mjs`));
+  const loader = /** @type {Promise<PyodideLoader>} */ (sealed ? importSealed(indexURL) : import(`${indexURL}pyodide.mjs`));
   const interpreter = Promise.race([loader.then(loadInterpreter(indexURL)), broken]);
   const [runtime, files] = await Promise.all([interpreter, fetched]);
   for (const [path, bytes] of files) {
@@ -236,7 +273,8 @@ function postFrame(id, frame) {
 
 /** @type {Protocol.Handlers<Protocol.ToWorker>} */
 const handlers = {
-  boot({ indexURL: url, moduleURL: modules, shared, package: folder, sizes, timeout, snapshots: name }) {
+  boot({ indexURL: url, moduleURL: modules, shared, package: folder, sizes, timeout, snapshots: name, files }) {
+    if (files) sealedModule = seal(files);
     figuresPackage = folder;
     snapshots = name;
     indexURL = url;

@@ -16,7 +16,7 @@ import { cleanControls, cleanFrame } from "./sanitize.js";
 import { carried, followed, lineDiff, toFragment, unpack } from "./share.js";
 import { takeAway } from "./takeaway.js";
 
-/** @typedef {import("./bridge.js").Bridge} Bridge */
+/** @typedef {import("./sandbox.js").Router} Router */
 /** @typedef {import("./bridge.js").FigureState} FigureState */
 /** @typedef {import("./bridge.js").Client} Client */
 
@@ -31,7 +31,7 @@ const MB = 1e6;
 export class Figure {
   /**
    * @param {HTMLElement} root
-   * @param {Bridge} bridge
+   * @param {Router} bridge Each request to where the figure's code runs.
    * @param {Settings} settings
    */
   constructor(root, bridge, { contract, assets, modules, storage }) {

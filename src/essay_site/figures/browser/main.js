@@ -9,6 +9,7 @@
 
 import { Bridge } from "./bridge.js";
 import { Figure } from "./figure.js";
+import { Router, Sandbox } from "./sandbox.js";
 
 // 1. What the build wrote onto this script: the contract, the sizes, the timeouts.
 function readSettings() {
@@ -64,18 +65,27 @@ function explainFromDisk(classes) {
   document.querySelector("[data-widget]")?.before(notice);
 }
 
-// 3b. Python in a module worker, and every figure of the page handed to it.
+// 3b. Python in a module worker, and every figure of the page handed to it; code that is not
+// the site's, in a sandbox of its figure's own (sandbox.js).
 /** @param {ReturnType<typeof readSettings>} settings */
 function goLive(settings) {
-  const worker = new URL("worker.js", settings.assets);
-  const bridge = new Bridge({
-    createWorker: () => new Worker(worker, { type: "module" }),
-    boot: settings.boot,
-    busySeconds: settings.busySeconds,
-    renderSeconds: settings.renderSeconds,
-  });
+  const worker = new URL("worker.js", settings.assets).href;
+  const page = new URL("sandbox.html", settings.assets).href;
+  /** @param {() => Worker} createWorker */
+  const bridge = (createWorker) =>
+    new Bridge({
+      createWorker,
+      boot: settings.boot,
+      busySeconds: settings.busySeconds,
+      renderSeconds: settings.renderSeconds,
+    });
+  const shared = bridge(() => new Worker(worker, { type: "module" }));
+  const router = new Router(shared, (client) =>
+    // Not a Worker, but all of one the bridge uses.
+    bridge(() => /** @type {Worker} */ (/** @type {unknown} */ (new Sandbox({ page, worker, spec: client.spec() })))),
+  );
   const roots = /** @type {HTMLElement[]} */ ([...document.querySelectorAll("[data-widget]")]);
-  bridge.start(roots.map((root) => new Figure(root, bridge, settings)));
+  shared.start(roots.map((root) => new Figure(root, router, settings)));
 }
 
 const settings = readSettings();

@@ -1,0 +1,253 @@
+// @ts-check
+// Code that is not the site's (a reader's edit, a saved edit replayed, a link's code) runs in
+// a sandbox of its figure's own, never in the worker that runs the shipped figures:
+// - a hidden <iframe sandbox="allow-scripts"> of the sandbox page (figures/sandbox.py): an
+//   opaque origin, where Cache Storage, IndexedDB, cookies and localStorage throw;
+// - its Python worker starts from bytes this page hands it (the worker's code, the runtime's
+//   files, the figure's modules), under the sandbox page's policy, which lets no request out;
+// - it talks only to its figure: a message of another type, shape or figure is dropped
+//   (accepted below), and what it draws is sanitised like every frame (sanitize.js);
+// - a runaway edit is stopped by ending that sandbox; the shipped figures never notice.
+// Router sends each figure's requests where its code runs: the shared bridge for shipped
+// code, its sandbox's bridge once an edit has run there.
+
+/** @typedef {import("./bridge.js").Bridge} Bridge */
+/** @typedef {import("./bridge.js").Client} Client */
+/** @typedef {import("./bridge.js").FigureState} FigureState */
+
+/** Each message type a sandbox may send, and the type of each field its data must have. */
+const SHAPES = /** @type {Record<string, Record<string, string>>} */ ({
+  progress: { step: "number", label: "string", loaded: "number", total: "number" },
+  took: { id: "string", request: "string" },
+  ready: { id: "string" },
+  frame: { id: "string", html: "string", alt: "string", layers: "object" },
+  error: { message: "string", detail: "string" },
+  ran: { id: "string", ok: "boolean", controls: "string", message: "string" },
+});
+
+/**
+ * A sandbox's message as the bridge may receive it, or null: of a known type, its data of
+ * that type's shape, about no figure but `id`.
+ * @param {unknown} message
+ * @param {string} id The sandbox's figure.
+ * @returns {Protocol.ToPageMessage | null}
+ */
+export function accepted(message, id) {
+  if (!message || typeof message !== "object") return null;
+  const { type, data } = /** @type {{ type?: unknown, data?: unknown }} */ (message);
+  if (typeof type !== "string" || !Object.hasOwn(SHAPES, type)) return null;
+  if (!data || typeof data !== "object") return null;
+  const fields = /** @type {Record<string, unknown>} */ (data);
+  if ("id" in fields && fields.id !== id) return null;
+  if (!Object.entries(SHAPES[type]).every(([key, kind]) => typeof fields[key] === kind)) return null;
+  if (type === "took" && fields.request !== "render" && fields.request !== "run") return null;
+  if (type === "ran" && fields.line !== null && typeof fields.line !== "number") return null;
+  if (type === "frame" && !Array.isArray(fields.layers)) return null;
+  return /** @type {Protocol.ToPageMessage} */ ({ type, data });
+}
+
+/**
+ * Every file a sandbox's worker reads, as bytes by URL: the runtime's, the shared modules,
+ * the figure's own. Fetched by this page (so from the saved copy when offline).
+ * @param {Protocol.ToWorker["boot"]} boot
+ * @param {Protocol.FigureSpec} spec
+ * @returns {Promise<Record<string, ArrayBuffer>>}
+ */
+export async function gather({ indexURL, moduleURL, shared, package: folder, sizes }, { widget, files }) {
+  const runtime = ["pyodide.mjs", "pyodide.asm.js", ...Object.keys(sizes)].map((name) => indexURL + name);
+  const own = [`${widget}.py`, ...files].map((path) => `${folder}/${path}`);
+  const modules = [...shared, ...own].map((path) => moduleURL + path);
+  const entries = await Promise.all(
+    [...runtime, ...modules].map(async (url) => {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`${url} could not be read (HTTP ${response.status})`);
+      return /** @type {[string, ArrayBuffer]} */ ([url, await response.arrayBuffer()]);
+    }),
+  );
+  return Object.fromEntries(entries);
+}
+
+/** What the bridge needs of a Worker, over a sandbox page in an iframe. */
+export class Sandbox {
+  /** @param {{ page: string, worker: string, spec: Protocol.FigureSpec }} options */
+  constructor({ page, worker, spec }) {
+    /** @type {((event: { data: Protocol.ToPageMessage }) => void) | null} */
+    this.onmessage = null;
+    /** @type {((event: { message: string, preventDefault(): void }) => void) | null} */
+    this.onerror = null;
+    this.spec = spec;
+    this.frame = document.createElement("iframe");
+    this.frame.setAttribute("sandbox", "allow-scripts");
+    this.frame.hidden = true;
+    this.frame.title = "Sandbox for this figure's edited code";
+    this.frame.src = page;
+    /** @param {MessageEvent} event */
+    this.listener = ({ source, data }) => {
+      if (source !== this.frame.contentWindow) return;
+      const message = accepted(data, spec.id);
+      if (message) this.onmessage?.({ data: message });
+      else console.warn(`Figure ${spec.id}: a message from its sandbox was dropped.`);
+    };
+    addEventListener("message", this.listener);
+    const loaded = new Promise((resolve) => this.frame.addEventListener("load", resolve, { once: true }));
+    document.body.append(this.frame);
+    const code = fetch(worker).then((response) => response.text());
+    /** @type {Promise<unknown>} Messages go in order; the first is the worker's code. */
+    this.queue = Promise.all([code, loaded]).then(([text]) => this.send(text));
+  }
+
+  /** @param {unknown} data */
+  send(data) {
+    this.frame.contentWindow?.postMessage(data, "*");
+  }
+
+  /** @param {Protocol.ToWorkerMessage} message */
+  postMessage({ type, data }) {
+    // A boot carries the files, read first: the worker may read nothing else.
+    this.queue = this.queue
+      .then(async () => {
+        const files = type === "boot" ? await gather(/** @type {Protocol.ToWorker["boot"]} */ (data), this.spec) : null;
+        this.send({ type, data: files ? { ...data, files } : data });
+      })
+      .catch((/** @type {Error} */ error) => {
+        this.onerror?.({ message: `its sandbox could not start: ${error.message}`, preventDefault() {} });
+      });
+  }
+
+  terminate() {
+    removeEventListener("message", this.listener);
+    this.frame.remove();
+  }
+}
+
+/**
+ * A figure as its sandbox's bridge sees it: the figure's own state is the shared bridge's
+ * (live all along), this one's is the sandbox's. The run asked for before the sandbox was
+ * ready waits for it; after a restart (a runaway edit), the last good one runs again.
+ * @implements {Client}
+ */
+class Sandboxed {
+  /**
+   * @param {Client & { edited: string | null }} figure
+   * @param {Router} router
+   */
+  constructor(figure, router) {
+    this.figure = figure;
+    this.router = router;
+    /** @type {FigureState} */
+    this.state = "loading";
+    /** @type {string | null} A run waiting for the sandbox. */
+    this.pending = null;
+    /** @type {string | null} The run under way. */
+    this.running = null;
+    /** @type {string | null} The last run that drew: while there is one, frames come from here. */
+    this.good = null;
+    this.bridge = router.sandboxFor(this);
+    this.bridge.start([this]);
+  }
+
+  get id() {
+    return this.figure.id;
+  }
+
+  spec() {
+    return this.figure.spec();
+  }
+
+  values() {
+    return this.figure.values();
+  }
+
+  progress() {}
+
+  live() {
+    this.state = "live";
+    const source = this.pending ?? this.good;
+    this.pending = null;
+    if (source === null) this.router.leave(this.figure);
+    else this.send(source);
+  }
+
+  /** @param {string} source */
+  run(source) {
+    if (this.state === "live") return this.send(source);
+    if (this.pending !== null || this.state === "error") return false;
+    this.pending = source;
+    return true;
+  }
+
+  /** @param {string} source */
+  send(source) {
+    if (!this.bridge.run(this, source)) return false;
+    this.running = source;
+    return true;
+  }
+
+  /** @param {Protocol.Frame} frame */
+  paint(frame) {
+    return this.figure.paint(frame);
+  }
+
+  /** @param {Protocol.ToPage["ran"]} outcome */
+  ran(outcome) {
+    if (outcome.ok) this.good = this.running;
+    this.running = null;
+    this.figure.ran(outcome);
+  }
+
+  // The sandbox itself failed: a run waiting for it ends so, and shipped code draws again.
+  /** @param {string} message */
+  fail(message) {
+    this.state = "error";
+    const waiting = this.pending !== null || this.running !== null;
+    this.router.leave(this.figure);
+    if (waiting) this.figure.ran({ id: this.id, ok: false, controls: "", message: `Python could not run it: ${message}`, line: null });
+    else this.figure.fail(message);
+  }
+
+  restarting() {
+    this.state = "loading";
+  }
+}
+
+/** Each figure's requests to where its code runs. */
+export class Router {
+  /**
+   * @param {Bridge} shared The bridge of the shipped figures' worker.
+   * @param {(client: Client) => Bridge} sandboxFor A bridge to a new sandbox for one figure.
+   */
+  constructor(shared, sandboxFor) {
+    this.shared = shared;
+    this.sandboxFor = sandboxFor;
+    /** @type {Map<string, Sandboxed>} */
+    this.sandboxes = new Map();
+  }
+
+  /** @param {Client} figure */
+  render(figure) {
+    const own = this.sandboxes.get(figure.id);
+    if (own?.good != null) own.bridge.render(own);
+    else this.shared.render(figure);
+  }
+
+  /**
+   * Code not the site's runs in the figure's sandbox, started on its first run.
+   * @param {Client & { edited: string | null }} figure
+   * @param {string} source
+   */
+  run(figure, source) {
+    let own = this.sandboxes.get(figure.id);
+    if (!own) {
+      own = new Sandboxed(figure, this);
+      this.sandboxes.set(figure.id, own);
+    }
+    return own.run(source);
+  }
+
+  /** The figure's sandbox ended; the shipped code, in the shared worker, draws it again. @param {Client} figure */
+  leave(figure) {
+    this.sandboxes.get(figure.id)?.bridge.worker?.terminate();
+    this.sandboxes.delete(figure.id);
+    this.shared.render(figure);
+  }
+}
