@@ -188,6 +188,9 @@ class PlaywrightDriver:
         return list(self.seen_errors)
 
     def external(self) -> list[str]:
+        # Playwright's sync API delivers events only during a call: one, to take them in.
+        if self.page is not None:
+            self.page.evaluate("0")
         return merged(self.seen_external, self.proxy.seen() if self.proxy else [])
 
     def close(self) -> None:

@@ -190,6 +190,27 @@ const scenarios = {
     };
   },
 
+  /**
+   * A worker of the site's own, told to load Python from `url`: the guard's control,
+   * requests from a worker to another host. @param {{ url: string }} arg
+   */
+  async workerElsewhere({ url }) {
+    const layer = /** @type {HTMLScriptElement} */ (document.querySelector("script[data-contract]"));
+    const worker = new Worker(new URL("worker.js", layer.src), { type: "module" });
+    // It fetches its shared modules (one here) while its runtime's loader is imported from there.
+    const boot = { indexURL: url, moduleURL: url, shared: ["control.py"], package: "guard", sizes: {}, timeout: 60, snapshots: "engine guard" };
+    worker.postMessage({ type: "boot", data: boot });
+    /** @type {any} */ (window).__engineGuard = worker;
+    return true;
+  },
+
+  /** That worker stopped, and the snapshot store its boot opened deleted. */
+  async stopWorkerElsewhere() {
+    /** @type {any} */ (window).__engineGuard?.terminate();
+    await caches.delete("engine guard");
+    return true;
+  },
+
   /** Forget the reader's edits kept by this site (figures.js keeps them per placement). */
   async forgetEdits() {
     Object.keys(localStorage)
