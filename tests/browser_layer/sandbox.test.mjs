@@ -1,0 +1,128 @@
+// @ts-check
+// Where code that is not the site's runs (src/essay_site/figures/browser/sandbox.js): what the
+// page accepts from a sandbox, and where Router sends a figure's requests. Fake workers stand
+// for the shared worker and each sandbox; no DOM, no Python.
+import assert from "node:assert/strict";
+import { afterEach, beforeEach, mock, test } from "node:test";
+
+import { Bridge } from "../../src/essay_site/figures/browser/bridge.js";
+import { accepted, Router } from "../../src/essay_site/figures/browser/sandbox.js";
+import { FakeFigure, FakeWorker, frame } from "./fakes.mjs";
+
+test("a sandbox's messages are accepted only for its figure, of the protocol's types and shapes", () => {
+  const ran = { id: "a", ok: true, controls: "", message: "", line: null };
+  assert.deepEqual(accepted({ type: "ran", data: ran }, "a"), { type: "ran", data: ran });
+  assert.deepEqual(accepted({ type: "frame", data: frame("a") }, "a")?.type, "frame");
+  const error = { message: "boot failed", detail: "" };
+  assert.deepEqual(accepted({ type: "error", data: error }, "a"), { type: "error", data: error });
+  const refused = {
+    "another figure's frame": { type: "frame", data: frame("b") },
+    "another figure's run": { type: "ran", data: { ...ran, id: "b" } },
+    "another figure's error": { type: "error", data: { ...error, id: "b" } },
+    "a type the page does not know": { type: "navigate", data: { id: "a" } },
+    "a type from Object's prototype": { type: "toString", data: { id: "a" } },
+    "a request it never takes": { type: "took", data: { id: "a", request: "delete" } },
+    "a frame without layers": { type: "frame", data: { id: "a", html: "", alt: "" } },
+    "layers that are not a list": { type: "frame", data: { id: "a", html: "", alt: "", layers: "x" } },
+    "a line that is not a number": { type: "ran", data: { ...ran, line: "1" } },
+    "no data": { type: "ready" },
+    "not a message": "ready",
+  };
+  for (const [what, message] of Object.entries(refused)) assert.equal(accepted(message, "a"), null, what);
+});
+
+/** @type {FakeWorker[]} */
+let sandboxes;
+/** @type {FakeWorker} */
+let shared;
+
+beforeEach(() => {
+  mock.timers.enable({ apis: ["setTimeout"] });
+  mock.method(console, "error", () => {});
+  sandboxes = [];
+});
+
+afterEach(() => {
+  mock.timers.reset();
+  mock.restoreAll();
+});
+
+/** @param {() => FakeWorker} make */
+const bridgeOf = (make) =>
+  new Bridge({
+    createWorker: () => /** @type {any} */ (make()),
+    boot: /** @type {any} */ ({ indexURL: "/pyodide/", moduleURL: "/py/", shared: [], sizes: {}, timeout: 60 }),
+    busySeconds: 180,
+    renderSeconds: 5,
+  });
+
+/** A router over a shared worker whose figures a and b are live. */
+function routed() {
+  const sharedBridge = bridgeOf(() => (shared = new FakeWorker()));
+  const router = new Router(sharedBridge, () =>
+    bridgeOf(() => {
+      const worker = new FakeWorker();
+      sandboxes.push(worker);
+      return worker;
+    }),
+  );
+  const [a, b] = ["a", "b"].map((id) => Object.assign(new FakeFigure(id), { edited: /** @type {string | null} */ (null) }));
+  sharedBridge.start([a, b]);
+  for (const id of ["a", "b"]) shared.answer("ready", { id });
+  return { router, a, b };
+}
+
+test("an edit runs in a sandbox of its figure's own, never in the shared worker", () => {
+  const { router, a } = routed();
+  assert.equal(router.run(a, "edited"), true, "taken, to run once its sandbox is ready");
+  assert.equal(sandboxes.length, 1);
+  const [sandbox] = sandboxes;
+  assert.deepEqual(sandbox.sent.map((m) => m.type), ["boot", "start"]);
+  assert.deepEqual(sandbox.of("start")[0].figures.map((/** @type {any} */ f) => f.id), ["a"]);
+  sandbox.answer("ready", { id: "a" });
+  assert.deepEqual(sandbox.of("run"), [{ id: "a", source: "edited", state: { n: 1 } }]);
+  assert.deepEqual(shared.of("run"), []);
+});
+
+test("a figure's frames come from its sandbox once an edit drew there, the others' never", () => {
+  const { router, a, b } = routed();
+  router.run(a, "edited");
+  const [sandbox] = sandboxes;
+  sandbox.answer("ready", { id: "a" });
+  router.render(a);
+  assert.equal(shared.of("render").length, 1, "until the edit has drawn, the shipped code draws");
+  shared.answer("frame", frame("a"));
+  sandbox.answer("ran", { id: "a", ok: true, controls: "", message: "", line: null });
+  sandbox.answer("frame", frame("a"));
+  router.render(a);
+  router.render(b);
+  assert.equal(sandbox.of("render").length, 1);
+  assert.deepEqual(shared.of("render").map((r) => r.id), ["a", "b"]);
+  assert.deepEqual(a.of("ran").map((o) => o.ok), [true]);
+});
+
+test("a runaway edit ends its sandbox alone; the last good edit runs again in a new one", () => {
+  const { router, a } = routed();
+  router.run(a, "good");
+  sandboxes[0].answer("ready", { id: "a" });
+  sandboxes[0].answer("ran", { id: "a", ok: true, controls: "", message: "", line: null });
+  sandboxes[0].answer("frame", frame("a"));
+  router.run(a, "while True: pass");
+  sandboxes[0].answer("took", { id: "a", request: "run" });
+  mock.timers.tick(5_000);
+  assert.equal(sandboxes[0].terminated, true);
+  assert.equal(shared.terminated, false, "the shipped figures' worker goes on");
+  assert.match(a.of("ran")[1].message, /did not finish within 5 s/);
+  assert.equal(sandboxes.length, 2);
+  sandboxes[1].answer("ready", { id: "a" });
+  assert.deepEqual(sandboxes[1].of("run").map((r) => r.source), ["good"]);
+});
+
+test("a sandbox that cannot start ends the run waiting for it, and the shipped code draws again", () => {
+  const { router, a } = routed();
+  router.run(a, "edited");
+  sandboxes[0].answer("error", { message: "its sandbox could not start", detail: "" });
+  assert.deepEqual(a.of("ran").map((o) => [o.ok, o.message]), [[false, "Python could not run it: its sandbox could not start"]]);
+  assert.equal(sandboxes[0].terminated, true);
+  assert.deepEqual(shared.of("render").map((r) => r.id), ["a"]);
+});
