@@ -28,15 +28,21 @@ pytestmark = pytest.mark.browser
 def test_math_and_footnotes_render(essay: Visit) -> None:
     opened = essay
     page = opened.page
-    expect(page.locator(".katex-display").first).to_be_visible()
-    assert page.locator(".katex-display").count() == 14
-    assert page.locator(".arithmatex .katex").count() > 60
-    assert page.locator(".katex-error").count() == 0
+    displays = page.locator('div.arithmatex > math[display="block"]')
+    expect(displays.first).to_be_visible()
+    assert displays.count() == 14
+    assert page.locator("span.arithmatex > math").count() == 85
+    assert page.locator("merror").count() == 0
     fonts = page.evaluate(
         "document.fonts.ready.then(() => [...document.fonts].filter(f => f.status === 'loaded')"
         ".map(f => f.family))"
     )
-    assert "KaTeX_Main" in fonts
+    assert "STIX Two Math" in fonts
+    # Laid out as MathML: a fraction's numerator stands above its denominator.
+    fraction = page.locator("mfrac").first
+    fraction.scroll_into_view_if_needed()
+    over, under = (fraction.locator(f":scope > :nth-child({n})").bounding_box() for n in (1, 2))
+    assert over and under and over["y"] + over["height"] <= under["y"]
     page.click('a[href="#fn:2"]')
     expect(page.locator("#fn\\:2")).to_contain_text("Planck volume")
     page.click("#fn\\:2 a.footnote-backref")
@@ -75,7 +81,7 @@ def test_page_is_complete_without_javascript(essay_site: Path, browser: Browser)
             assert figure.get_attribute("data-state") == "static"
             assert figure.locator(".live-figure__alt").text_content()
             assert figure.locator(".live-figure__output > *").count() > 0
-        assert page.locator(".katex-display").count() == 14
+        assert page.locator('div.arithmatex > math[display="block"]').count() == 14
         pictures = page.locator("img[data-canvas]")
         assert pictures.count() == 4
         loaded = "img => img.complete && img.naturalWidth > 0"

@@ -25,9 +25,9 @@ DIAGRAM = "Autoregressive Latent Variable Normalizing Flow"
 
 
 class _Text(HTMLParser):
-    """Visible text of a page: footnote numbers, scripts and KaTeX's drawing left out.
+    """Visible text of a page: footnote numbers and scripts left out.
 
-    Of each typeset formula only its TeX source (KaTeX's annotation) is kept, so math
+    Of each typeset formula only its TeX source (its MathML annotation) is kept, so math
     compares with the manuscript's ``$...$``.
     """
 
@@ -39,8 +39,7 @@ class _Text(HTMLParser):
         self.in_annotation = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        classes = (dict(attrs).get("class") or "").split()
-        if self.skip or tag in {"script", "style", "sup"} or "katex-html" in classes:
+        if self.skip or tag in {"script", "style", "sup"}:
             self.skip += 1
         self.in_math |= tag == "math"
         self.in_annotation |= tag == "annotation"
@@ -116,12 +115,13 @@ def test_table_headings_and_math(essay_html: str) -> None:
     ]
     assert table.count("<tr>") == 6
     displays = MANUSCRIPT.read_text(encoding="utf-8").count("\n\\[")
-    # Typeset at build time: the math is finished HTML before any script runs; a display may
-    # scroll sideways on a phone, so each is in the keyboard's reach.
-    display = '<div class="arithmatex" tabindex="0"><span class="katex-display">'
+    # Typeset at build time: the math is finished MathML before any script runs (test_math.py
+    # checks each formula); a display may scroll sideways on a phone, so each is in the
+    # keyboard's reach.
+    display = '<div class="arithmatex" tabindex="0"><math display="block"'
     assert essay_html.count(display) == displays
     assert displays == 14
-    assert essay_html.count('<span class="arithmatex"><span class="katex">') > 60
+    assert essay_html.count('<span class="arithmatex"><math>') == 85
     assert "\\(" not in essay_html
     assert essay_html.count('class="admonition note"') == 2
 

@@ -154,7 +154,7 @@ def test_second_visit_with_the_network_off_reads_everything(
             expect(page.locator("h1")).to_be_visible()
             expect(page.locator(SAVED)).to_have_text("Available offline")
             all_live(page, figures)
-        expect(page.locator(".katex-display").first).to_be_visible()
+        expect(page.locator('math[display="block"]').first).to_be_visible()
         assert STARTED in infos
         figure = live(page, name)
         expect(label).to_have_text("24")

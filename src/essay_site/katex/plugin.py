@@ -1,9 +1,11 @@
-r"""The ``katex`` plugin: math typeset at build time, with KaTeX's fonts served from the site.
+r"""The ``katex`` MkDocs plugin: TeX typeset at build time as MathML, drawn in a served font.
 
 ``pymdownx.arithmatex`` (generic mode) leaves ``\(...\)`` and ``\[...\]`` in the HTML.
-This plugin hands each page's formulas to KaTeX under Node.js once, so the reader's
-browser gets finished math: no script to run, no flash of raw TeX, nothing on the main
-thread. The stylesheet and woff2 fonts come from the pinned, verified npm tarball.
+This plugin hands each page's formulas to Temml (KaTeX's MathML-only successor, which reads
+the same TeX) under Node.js once, so the reader's browser gets finished MathML Core: no
+script to run, no flash of raw TeX, nothing on the main thread, one element per token. The
+browser draws it in STIX Two Math, a font with an OpenType MATH table, served from the site
+with Temml's stylesheet for it; both come from pinned, verified npm tarballs.
 """
 
 from __future__ import annotations
@@ -23,16 +25,49 @@ from mkdocs.structure.pages import Page
 
 from essay_site.assets import AssetError, cache_dir, npm_package
 from essay_site.katex.config import KatexConfig
-from essay_site.pins import KATEX
+from essay_site.pins import STIX_TWO_MATH, TEMML, NpmPin
 from essay_site.places import source_path
 
-SITE_FOLDER = "assets/katex"
+SITE_FOLDER = "assets/math"
+STYLESHEET = "math.css"
+FONT = "STIXTwoMath-Regular.woff2"
 TYPESET = Path(__file__).parent / "typeset.js"
 MATH = re.compile(
     r'(?P<open><span class="arithmatex">)\\\((?P<inline>.*?)\\\)(?=</span>)'
     r'|(?P<open_block><div class="arithmatex">)\\\[(?P<block>.*?)\\\](?=</div>)',
     re.DOTALL,
 )
+FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}\s*")
+
+#: Before Temml's rules: the font, shown in a fallback math font until it is in (``swap``:
+#: a formula is never invisible, and the service worker keeps the font for every later visit).
+HEAD = f"""/* Math: Temml's stylesheet for STIX Two Math (temml {TEMML.version}, MIT License:
+   Temml-LICENSE.txt), the font from {STIX_TWO_MATH.spec} (SIL OFL 1.1: STIXTwoMath-OFL.txt). */
+@font-face {{
+  font-family: "STIX Two Math";
+  src: url("{FONT}") format("woff2");
+  font-display: swap;
+}}
+"""
+#: After Temml's rules: the font by its name here, at the x-height of the text around it
+#: (STIX Two's x-height is 0.473 em: 1.13 em draws it as tall as KaTeX's 1.21 em did); a
+#: display formula set off from the paragraphs around it as KaTeX set it; and a stretched
+#: brace or arrow drawn whole in Chromium, which otherwise leaves out the pieces outside the
+#: box it wrongly computes for their ink (a transparent shadow widens that box).
+TAIL = """
+math {
+  font-family: "STIX Two Math", math;
+  font-size: 1.13em;
+}
+
+div.arithmatex > math {
+  margin-block: 1em;
+}
+
+:is(munder, mover, munderover) > mo[stretchy="true"] {
+  box-shadow: 0 0 0 100vw transparent;
+}
+"""
 
 
 def opening(match: re.Match[str]) -> str:
@@ -40,28 +75,34 @@ def opening(match: re.Match[str]) -> str:
     return match["open"] or '<div class="arithmatex" tabindex="0">'
 
 
+def stylesheet(temml_css: str) -> str:
+    """Temml's stylesheet with its font face replaced by the served font's (with font-display)."""
+    rules, faces = FONT_FACE.subn("", temml_css)
+    if faces != 1:
+        raise PluginError(f"temml {TEMML.version}: expected one @font-face, found {faces}")
+    return HEAD + "\n" + rules.strip() + "\n" + TAIL
+
+
 class KatexPlugin(BasePlugin[KatexConfig]):
-    """Typesets every page's math at build time and ships KaTeX's stylesheet and fonts."""
+    """Typesets every page's math as MathML at build time and ships its stylesheet and font."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        """Link KaTeX's stylesheet; there is no script to link."""
+        """Link the math stylesheet; there is no script to link."""
         if self.config.enabled:
-            config.extra_css.append(f"{SITE_FOLDER}/katex.min.css")
+            config.extra_css.append(f"{SITE_FOLDER}/{STYLESHEET}")
         return config
 
-    @property
-    def package(self) -> Path:
-        """KaTeX's npm package, fetched and verified once."""
-        cache = cache_dir(self.config.cache_dir)
+    def package(self, pin: NpmPin) -> Path:
+        """A pinned npm package, fetched and verified once."""
         try:
-            return npm_package(KATEX, cache)
+            return npm_package(pin, cache_dir(self.config.cache_dir))
         except AssetError as error:
-            raise PluginError(f"KaTeX: {error}") from error
+            raise PluginError(f"math: {error}") from error
 
     def on_page_content(
         self, html_text: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
-        """Replace the page's TeX with KaTeX's HTML, in one Node.js call per page."""
+        """Replace the page's TeX with MathML, in one Node.js call per page."""
         found = list(MATH.finditer(html_text)) if self.config.enabled else []
         if not found:
             return html_text
@@ -74,29 +115,31 @@ class KatexPlugin(BasePlugin[KatexConfig]):
         return MATH.sub(lambda m: opening(m) + next(rendered), html_text)
 
     def typeset(self, formulas: list[dict[str, object]], src: str) -> list[str]:
-        """KaTeX's HTML for each formula; a formula KaTeX refuses fails the build."""
-        command = ["node", str(TYPESET), str(self.package / "dist" / "katex.js")]
+        """Temml's MathML for each formula; a formula Temml refuses fails the build."""
+        command = ["node", str(TYPESET), str(self.package(TEMML) / "dist" / "temml.cjs")]
         try:
             done = subprocess.run(
                 command, input=json.dumps(formulas), capture_output=True, text=True, check=True
             )
         except FileNotFoundError as error:
-            raise PluginError("KaTeX: Node.js (`node`) is needed to typeset math") from error
+            raise PluginError("math: Node.js (`node`) is needed to typeset math") from error
         except subprocess.CalledProcessError as error:
-            raise PluginError(f"{src}: KaTeX failed: {error.stderr.strip()}") from error
+            raise PluginError(f"{src}: Temml failed: {error.stderr.strip()}") from error
         results = json.loads(done.stdout)
         for formula, result in zip(formulas, results, strict=True):
             if "error" in result:
                 raise PluginError(f"{src}: cannot typeset {formula['tex']!r}: {result['error']}")
-        return [result["html"] for result in results]
+        return [result["mathml"] for result in results]
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Copy the stylesheet and the woff2 fonts (every current browser reads woff2)."""
+        """Write the stylesheet; copy the font (woff2: every current browser reads it), licenses."""
         if not self.config.enabled:
             return
-        dist = self.package / "dist"
+        temml, font = self.package(TEMML), self.package(STIX_TWO_MATH)
         target = Path(config.site_dir) / SITE_FOLDER
-        (target / "fonts").mkdir(parents=True, exist_ok=True)
-        shutil.copy2(dist / "katex.min.css", target / "katex.min.css")
-        for font in (dist / "fonts").glob("*.woff2"):
-            shutil.copy2(font, target / "fonts" / font.name)
+        target.mkdir(parents=True, exist_ok=True)
+        css = (temml / "dist" / "Temml-STIX2.css").read_text(encoding="utf-8")
+        (target / STYLESHEET).write_text(stylesheet(css), encoding="utf-8")
+        shutil.copy2(font / "files" / "stix-two-math-latin-400-normal.woff2", target / FONT)
+        shutil.copy2(font / "LICENSE", target / "STIXTwoMath-OFL.txt")
+        shutil.copy2(temml / "LICENSE", target / "Temml-LICENSE.txt")
