@@ -28,6 +28,7 @@ from playwright.sync_api import Browser, Page, Playwright, expect
 from essay_site.dev.browser import CHROMIUM_ARGS, ENGINES, Engine, launch_chromium
 from essay_site.dev.site_server import SiteServer, serve
 from tests.conftest import FIGURES, module_version, packed, record_errors, shipped_source
+from tests.engines.attacks import ATTACKED, ATTACKS, ATTEMPTS, CONTAINED
 from tests.engines.drivers import Driver, expression, start
 
 pytestmark = pytest.mark.browser
@@ -175,9 +176,9 @@ def render(state):
 """
 
 
-def follow(session: Session, code: str) -> None:
-    """Follow a link to this page that carries ``code`` for FOLLOWED: its fragment alone."""
-    fields = {"edit": FOLLOWED, "version": module_version(session.site, FOLLOWED), "code": code}
+def follow(session: Session, code: str, widget: str = FOLLOWED) -> None:
+    """Follow a link to this page that carries ``code`` for ``widget``: its fragment alone."""
+    fields = {"edit": widget, "version": module_version(session.site, widget), "code": code}
     session.driver.call("follow", {"hash": f"#{urlencode(fields)}"})
 
 
@@ -233,6 +234,25 @@ def what_a_links_code_draws_is_sanitised(session: Session) -> None:
     assert [error for error in session.driver.errors() if refused not in error] == []
 
 
+def a_links_code_reaches_nothing_it_must_not(session: Session) -> None:
+    # On the shared edit's page, after the links to FOLLOWED: a link to another figure whose
+    # code tries each way out of its sandbox. Each attempt fails; the figure it attacked with
+    # messages under its name and the numpy it patched compute as before.
+    surface = session.driver.call("values", {"widget": "density_surface"})
+    code = shipped_source(session.site, ATTACKED) + ATTACKS.replace("SITE", session.url)
+    follow(session, packed(code), ATTACKED)
+    tried = session.driver.call("attacked", {"widget": ATTACKED, "count": ATTEMPTS})
+    outcomes = dict(item.split(": ") for item in tried.split("; "))
+    assert len(outcomes) == ATTEMPTS, tried
+    failed = {n: how for n, how in outcomes.items() if how not in ("refused", CONTAINED.get(n))}
+    assert failed == {}, tried
+    other = session.driver.call("compute", {"widget": "density_surface"})
+    assert other["state"] == "live" and "attacked" not in other["text"], other
+    assert "attack" not in other["caches"], other  # the site's Cache Storage, as the page sees it
+    assert session.driver.call("values", {"widget": "density_surface"}) != surface
+    assert session.driver.external() == []
+
+
 def from_disk_it_reads_whole_with_one_notice(session: Session) -> None:
     session.visit((session.site / "index.html").as_uri())
     seen = session.driver.call("fromDisk")
@@ -271,6 +291,7 @@ SCENARIOS: dict[str, Callable[[Session], None]] = {
         a_shared_edit_runs_only_when_asked,
         a_link_that_cannot_be_offered_says_why,
         what_a_links_code_draws_is_sanitised,
+        a_links_code_reaches_nothing_it_must_not,
         from_disk_it_reads_whole_with_one_notice,
         the_second_visit_reads_with_the_network_off,
     )

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from essay_site.figures import api
 from essay_site.figures.static import static_html
 from tests.conftest import (
+    RUN_TIMEOUT,
     Visit,
     canvas_image,
     edit_and_run,
@@ -110,7 +111,7 @@ def test_edited_controls_rebuild_the_form_and_a_memory_blow_up_is_an_error(
     relabelled = shipped.replace('"Twist strength"', '"How much to twist"')
     painted = frames(figure)
     edit_and_run(page, code, relabelled)
-    expect(figure).to_have_attribute("data-run", "ok")
+    expect(figure).to_have_attribute("data-run", "ok", timeout=RUN_TIMEOUT)
     wait_for_frame(figure, painted)  # the run's own frame comes after its outcome
     slider = figure.get_by_label("How much to twist")
     expect(slider).to_be_visible()
@@ -125,7 +126,7 @@ def test_edited_controls_rebuild_the_form_and_a_memory_blow_up_is_an_error(
         '    strength = float(state["strength"])\n    np.ones(10**9)',
     )
     edit_and_run(page, code, greedy)
-    expect(figure).to_have_attribute("data-run", "error", timeout=20_000)
+    expect(figure).to_have_attribute("data-run", "error", timeout=RUN_TIMEOUT)
     line = greedy.splitlines().index("    np.ones(10**9)") + 1
     expect(code.locator(".live-code__error")).to_contain_text(f"Line {line}:")
     expect(code.locator(".live-code__error")).to_contain_text(

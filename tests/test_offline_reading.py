@@ -24,6 +24,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from essay_site.dev.site_server import serve
 from tests.conftest import (
     FIGURES,
+    RUN_TIMEOUT,
     all_live,
     built,
     live,
@@ -162,7 +163,7 @@ def test_second_visit_with_the_network_off_reads_everything(
         notice.get_by_role("button", name="Show it").click()
         expect(notice.locator("pre")).to_contain_text("+ BAR_BITS = 20")
         notice.get_by_role("button", name="Run it").click()
-        expect(figure).to_have_attribute("data-run", "ok")
+        expect(figure).to_have_attribute("data-run", "ok", timeout=RUN_TIMEOUT)
         expect(figure.locator('[data-role="bar-label"]')).to_have_class(re.compile("--over"))
         assert opened.failed == []
         assert opened.errors == []

@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, expect
 from essay_site.dev.site_server import serve
 from essay_site.figures import api
 from tests.conftest import (
+    RUN_TIMEOUT,
     Visit,
     edit_and_run,
     frames,
@@ -223,13 +224,13 @@ def test_a_reader_edits_the_python_and_runs_it(essay_site: Path, essay: Visit) -
     shipped = shipped_source(essay_site, "pixel_explosion")
     # The threshold at which the bar turns red, from 28 to 20: red at 22 now.
     edit_and_run(page, code, shipped.replace("BAR_BITS = 28", "BAR_BITS = 20"))
-    expect(figure).to_have_attribute("data-run", "ok")
+    expect(figure).to_have_attribute("data-run", "ok", timeout=RUN_TIMEOUT)
     expect(figure.locator(".gm-px__fill--over")).to_have_count(1)
     # A syntax error says where, marks the line, and the figure goes on as it was.
     broken = shipped.replace("def render(", "def render((")
     line = broken.splitlines().index(next(x for x in broken.splitlines() if "def render((" in x))
     edit_and_run(page, code, broken)
-    expect(figure).to_have_attribute("data-run", "error")
+    expect(figure).to_have_attribute("data-run", "error", timeout=RUN_TIMEOUT)
     expect(code.locator(".live-code__error")).to_contain_text(f"Line {line + 1}: SyntaxError")
     expect(code.locator(".cm-lintRange-error")).to_have_count(1)
     page.fill("#pixel_explosion-n", "23")
@@ -249,7 +250,7 @@ def test_a_reader_edits_the_python_and_runs_it(essay_site: Path, essay: Visit) -
     expect(figure).to_have_attribute("data-state", "live", timeout=60_000)
     # Reset: the shipped source, so the bar is red only from 28 again.
     code.get_by_role("button", name="Reset").click()
-    expect(figure).to_have_attribute("data-run", "ok")
+    expect(figure).to_have_attribute("data-run", "ok", timeout=RUN_TIMEOUT)
     page.fill("#pixel_explosion-n", "22")
     expect(figure.locator(".gm-px__fill--over")).to_have_count(0)
     page.fill("#pixel_explosion-n", "28")
@@ -264,7 +265,7 @@ def test_an_edit_is_kept_for_its_version_only(essay_site: Path, essay: Visit) ->
     code = open_editor(figure)
     shipped = shipped_source(essay_site, "pixel_explosion")
     edit_and_run(page, code, shipped.replace("BAR_BITS = 28", "BAR_BITS = 20"))
-    expect(figure).to_have_attribute("data-run", "ok")
+    expect(figure).to_have_attribute("data-run", "ok", timeout=RUN_TIMEOUT)
     # After a reload the edit runs again, and the figure says it is edited.
     page.reload()
     expect(figure).to_have_attribute("data-state", "live", timeout=90_000)
@@ -305,7 +306,7 @@ def test_editing_works_with_the_keyboard_alone(essay: Visit) -> None:
     page.keyboard.press("ControlOrMeta+End")
     page.keyboard.insert_text("\nBAR_BITS = 20\n")
     page.keyboard.press("ControlOrMeta+Enter")
-    expect(figure).to_have_attribute("data-run", "ok")
+    expect(figure).to_have_attribute("data-run", "ok", timeout=RUN_TIMEOUT)
     # Tab is not kept by the editor: it moves on, to the file's copy button.
     page.keyboard.press("Tab")
     expect(editor).not_to_be_focused()

@@ -39,6 +39,7 @@ from essay_site.figures.plugin import PICTURES
 from essay_site.figures.static import static_html
 from tests.conftest import (
     ROOT,
+    RUN_TIMEOUT,
     Visit,
     edit_and_run,
     live,
@@ -300,7 +301,9 @@ def test_each_downloaded_figure_runs_alone_in_the_state_moved_to(
         shipped = shipped_source(essay_site, name)
         assert EDIT[0] in shipped
         edit_and_run(page, code, shipped.replace(*EDIT))
-        expect(page.locator(f'[data-widget="{name}"]')).to_have_attribute("data-run", "ok")
+        expect(page.locator(f'[data-widget="{name}"]')).to_have_attribute(
+            "data-run", "ok", timeout=RUN_TIMEOUT
+        )
         source = (ROOT / "widgets" / f"{name}.py").read_text().replace(*EDIT)
         unedited, module = reference, edited_module(name, source)
         reference = build_picture(module, moved_state(module, name))

@@ -211,6 +211,38 @@ const scenarios = {
     return true;
   },
 
+  /**
+   * A link's code that tries what it must not, run: then the figure is moved until its frame
+   * tells how each of `count` attempts ended. @param {{ widget: string, count: number }} arg
+   */
+  async attacked({ widget, count }) {
+    const root = figure(widget);
+    const notice = () => root.querySelector('[role="note"]');
+    const run = await until(
+      () => { const shown = notice(); return shown && named(/** @type {HTMLElement} */ (shown), "Run it"); },
+      20_000,
+      () => `no 'Run it' button (the notice says: ${notice()?.textContent})`,
+    );
+    await framed(root, () => run.click(), "Run it");
+    const slider = /** @type {HTMLInputElement} */ (controls(root).find((c) => c instanceof HTMLInputElement && c.type === "range"));
+    const tried = () => root.querySelector("[data-attacks]")?.textContent ?? "";
+    const settled = () => tried().split("; ").length >= count && !tried().includes("pending");
+    for (let moves = 0; !settled() && moves < 100; moves += 1) {
+      await framed(root, change(slider), slider.name);
+    }
+    return tried();
+  },
+
+  /** A figure's picture after each of its sliders moves: its state and its text. @param {{ widget: string }} arg */
+  async compute({ widget }) {
+    const root = figure(widget);
+    for (const control of controls(root).filter((c) => c instanceof HTMLInputElement && c.type === "range")) {
+      await framed(root, change(control), /** @type {HTMLInputElement} */ (control).name);
+    }
+    const text = root.querySelector(".live-figure__output")?.textContent ?? "";
+    return { state: root.dataset.state, text, caches: await caches.keys() };
+  },
+
   /** Forget the reader's edits kept by this site (figures.js keeps them per placement). */
   async forgetEdits() {
     Object.keys(localStorage)
