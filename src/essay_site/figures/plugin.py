@@ -51,8 +51,7 @@ from essay_site.figures.contract import (
 from essay_site.figures.imports import FRAMEWORK, Imports, walk
 from essay_site.figures.markers import MarkerError, Placement, scan
 from essay_site.figures.markup import FigureMarkup, controls_html, figure_inner, figure_outer
-from essay_site.figures.sandbox import PAGE as SANDBOX_PAGE
-from essay_site.figures.sandbox import sandbox_page
+from essay_site.figures.sandbox import sandbox_template
 from essay_site.figures.source import fragment
 from essay_site.figures.static import static_html
 from essay_site.pins import PYODIDE, PYODIDE_CORE_FILES
@@ -298,7 +297,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             f'data-busy-timeout="{self.config.busy_timeout}" '
             f'data-render-timeout="{self.config.render_timeout}"></script>'
         )
-        return output.replace("</head>", f"{tag}\n</head>", 1)
+        return output.replace("</head>", f"{tag}\n{sandbox_template()}\n</head>", 1)
 
     def download_sizes(self, names: set[str]) -> dict[str, int]:
         """Bytes of each runtime file the page's figures fetch, so the page can show progress.
@@ -357,7 +356,6 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         shutil.copytree(
             ASSETS, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("downloads.js")
         )
-        (target / SANDBOX_PAGE).write_text(sandbox_page(), encoding="utf-8")
         try:
             cache = cache_dir(self.config.cache_dir)
             for bundled in [*layer_bundle(cache), *worker_bundle(cache)]:

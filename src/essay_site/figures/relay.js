@@ -1,5 +1,5 @@
 // @ts-check
-// The sandbox page's one script (sandbox.py writes it inline, allowed by its hash). The page
+// The sandbox's one script (in the page's <template data-sandbox>, allowed by its hash). The page
 // that framed it sends the Python worker's code first: the worker starts from those bytes (a
 // blob, under this page's policy, which lets nothing out). Then messages pass both ways; only
 // the framing page is heard.

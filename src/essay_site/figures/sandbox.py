@@ -1,25 +1,30 @@
-"""The sandbox page, where code that is not the site's runs (``browser/sandbox.js``).
+"""The sandbox, where code that is not the site's runs (``browser/sandbox.js``).
 
-A page frames it in ``<iframe sandbox="allow-scripts">``, without ``allow-same-origin``: its
-origin is opaque, so Cache Storage, IndexedDB, cookies and ``localStorage`` throw there. Its
-policy runs one script, the relay (by its hash), and scripts and workers from blobs; it allows
-no connection at all. The worker the relay starts from the bytes it is sent inherits that
-policy, so nothing leaves it: the page hands it every file it needs.
+A page frames it in ``<iframe sandbox="allow-scripts" srcdoc>``, without
+``allow-same-origin``: its origin is opaque, so Cache Storage, IndexedDB, cookies and
+``localStorage`` are out of reach there. Its document is written by the page (``srcdoc``),
+not fetched: a sandboxed frame's navigation passes no service worker, so a fetched one would
+not load offline. Such a document keeps the page's policy and adds its own, which runs one
+script, the relay (by its hash), and scripts and workers from blobs, and allows no connection.
+The worker the relay starts from the bytes it is sent keeps both, so nothing leaves it: the
+page hands it every file it needs.
+
+The page carries the relay in an inert ``<template data-sandbox>`` (its policy in
+``data-policy``), so the self_hosted plugin hashes it into the page's policy too.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import html
 from pathlib import Path
 
 RELAY = Path(__file__).parent / "relay.js"
-#: The sandbox page, in the figures' assets folder.
-PAGE = "sandbox.html"
 
 
 def policy(script: str) -> str:
-    """The page's Content-Security-Policy: its one inline ``script``, blobs, and no connection."""
+    """The sandbox's own policy: its one inline ``script``, blobs, and no connection."""
     digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
     return (
         f"default-src 'none'; script-src 'sha256-{digest}' blob: 'wasm-unsafe-eval'; "
@@ -27,11 +32,8 @@ def policy(script: str) -> str:
     )
 
 
-def sandbox_page() -> str:
-    """The whole sandbox page."""
+def sandbox_template() -> str:
+    """The inert template a page with figures carries: the relay and the sandbox's policy."""
     relay = RELAY.read_text(encoding="utf-8")
-    return (
-        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{policy(relay)}">\n'
-        f"<title>Sandbox</title>\n<script>{relay}</script>\n</head>\n<body></body>\n</html>\n"
-    )
+    sandbox = html.escape(policy(relay))
+    return f'<template data-sandbox data-policy="{sandbox}"><script>{relay}</script></template>'

@@ -64,9 +64,16 @@ def content_security_policy(page: str) -> str:
         f"'sha256-{base64.b64encode(hashlib.sha256(code.encode()).digest()).decode()}'"
         for code in INLINE_SCRIPT.findall(page)
     ]
+    # A page that frames a sandbox (``<template data-sandbox>``, figures/sandbox.py): the
+    # sandbox's document keeps this policy, so it must allow the sandbox's worker and modules
+    # (blobs) and its WebAssembly; the sandbox's own policy narrows the rest to nothing.
+    workers = ["'self'"]
+    if "<template data-sandbox" in page:
+        scripts += ["blob:", "'wasm-unsafe-eval'"]
+        workers += ["blob:"]
     return (
         f"default-src 'self'; script-src {' '.join(scripts)}; style-src 'self' 'unsafe-inline'; "
-        "img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self'"
+        f"img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src {' '.join(workers)}"
     )
 
 

@@ -8,14 +8,18 @@
 // Protocol: worker -> this  {indexURL, cache, key};  this -> worker  {saved, bytes?, message?}
 // A module worker, as the figures' worker is: Pyodide's loader is imported as a module.
 
+import { sha256 } from "./digest.js";
+
 /** @param {MessageEvent<{ indexURL: string, cache: string, key: string }>} event */
 self.onmessage = async ({ data: { indexURL, cache, key } }) => {
   try {
     const { loadPyodide } = /** @type {PyodideLoader} */ (await import(`${indexURL}pyodide.mjs`));
     const bare = await loadPyodide({ indexURL, _makeSnapshot: true });
     const bytes = bare.makeMemorySnapshot();
-    // The length travels with it, so a reader of a truncated copy can tell.
-    const headers = { "X-Snapshot-Length": String(bytes.byteLength) };
+    // The length travels with it, so a reader of a truncated copy can tell; and its sha256,
+    // so only the one this browser made is restored (worker.js). Cache Storage is out of a
+    // sandbox's reach (sandbox.js): code that is not the site's can write neither.
+    const headers = { "X-Snapshot-Length": String(bytes.byteLength), "X-Snapshot-SHA256": await sha256(bytes) };
     await (await caches.open(cache)).put(key, new Response(bytes, { headers }));
     self.postMessage({ saved: true, bytes: bytes.byteLength });
   } catch (error) {

@@ -5,6 +5,7 @@
 // The messages to and from the page, {type, data} each, are typed in ../protocol.d.ts and
 // listed in ARCHITECTURE.md; the page side is ../browser/bridge.js.
 
+import { sha256 } from "./digest.js";
 import { describe, watchDownloads } from "./downloads.js";
 
 /**
@@ -79,7 +80,8 @@ let wantSnapshot = false;
 const SNAPSHOT_MARK = 0x706e7300;
 const SNAPSHOT_MIN = 20 * 2 ** 20;
 
-// The stored snapshot, if it looks whole. A damaged one could hang Pyodide rather than fail,
+// The stored snapshot, if it looks whole and its sha256 is the one recorded when this browser
+// made it (snapshot.js). A damaged one could hang Pyodide rather than fail,
 // so each attempt leaves a mark until it has worked: a mark found on arrival means the last
 // attempt never finished, and that snapshot is not tried again.
 /** @param {Cache} cache @param {string} key */
@@ -93,8 +95,13 @@ async function readSnapshot(cache, key) {
     bytes.byteLength >= SNAPSHOT_MIN &&
     bytes.byteLength % 4 === 0 &&
     new Uint32Array(bytes.buffer, 0, 1)[0] === SNAPSHOT_MARK;
-  if (whole) return bytes;
-  console.warn("The memory snapshot is damaged; starting Python afresh.");
+  const ours = whole && saved.headers.get("X-Snapshot-SHA256") === (await sha256(bytes));
+  if (ours) return bytes;
+  console.warn(
+    whole
+      ? "The memory snapshot is not the one this browser made; starting Python afresh."
+      : "The memory snapshot is damaged; starting Python afresh.",
+  );
   await caches.delete(snapshots);
   return null;
 }

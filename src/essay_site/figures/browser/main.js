@@ -70,7 +70,7 @@ function explainFromDisk(classes) {
 /** @param {ReturnType<typeof readSettings>} settings */
 function goLive(settings) {
   const worker = new URL("worker.js", settings.assets).href;
-  const page = new URL("sandbox.html", settings.assets).href;
+  const template = /** @type {HTMLTemplateElement} */ (document.querySelector("template[data-sandbox]"));
   /** @param {() => Worker} createWorker */
   const bridge = (createWorker) =>
     new Bridge({
@@ -82,7 +82,7 @@ function goLive(settings) {
   const shared = bridge(() => new Worker(worker, { type: "module" }));
   const router = new Router(shared, (client) =>
     // Not a Worker, but all of one the bridge uses.
-    bridge(() => /** @type {Worker} */ (/** @type {unknown} */ (new Sandbox({ page, worker, spec: client.spec() })))),
+    bridge(() => /** @type {Worker} */ (/** @type {unknown} */ (new Sandbox({ template, worker, spec: client.spec() })))),
   );
   const roots = /** @type {HTMLElement[]} */ ([...document.querySelectorAll("[data-widget]")]);
   shared.start(roots.map((root) => new Figure(root, router, settings)));

@@ -1,10 +1,11 @@
 // @ts-check
 // Code that is not the site's (a reader's edit, a saved edit replayed, a link's code) runs in
 // a sandbox of its figure's own, never in the worker that runs the shipped figures:
-// - a hidden <iframe sandbox="allow-scripts"> of the sandbox page (figures/sandbox.py): an
-//   opaque origin, where Cache Storage, IndexedDB, cookies and localStorage throw;
+// - a hidden <iframe sandbox="allow-scripts"> whose document the page writes (srcdoc, from
+//   the page's <template data-sandbox>: figures/sandbox.py): an opaque origin, where Cache
+//   Storage, IndexedDB, cookies and localStorage are out of reach;
 // - its Python worker starts from bytes this page hands it (the worker's code, the runtime's
-//   files, the figure's modules), under the sandbox page's policy, which lets no request out;
+//   files, the figure's modules), under the sandbox's policy, which lets no request out;
 // - it talks only to its figure: a message of another type, shape or figure is dropped
 //   (accepted below), and what it draws is sanitised like every frame (sanitize.js);
 // - a runaway edit is stopped by ending that sandbox; the shipped figures never notice.
@@ -69,8 +70,11 @@ export async function gather({ indexURL, moduleURL, shared, package: folder, siz
 
 /** What the bridge needs of a Worker, over a sandbox page in an iframe. */
 export class Sandbox {
-  /** @param {{ page: string, worker: string, spec: Protocol.FigureSpec }} options */
-  constructor({ page, worker, spec }) {
+  /**
+   * @param {{ template: HTMLTemplateElement, worker: string, spec: Protocol.FigureSpec }} options
+   * template: the page's `<template data-sandbox>` (the relay, and the sandbox's policy).
+   */
+  constructor({ template, worker, spec }) {
     /** @type {((event: { data: Protocol.ToPageMessage }) => void) | null} */
     this.onmessage = null;
     /** @type {((event: { message: string, preventDefault(): void }) => void) | null} */
@@ -80,7 +84,10 @@ export class Sandbox {
     this.frame.setAttribute("sandbox", "allow-scripts");
     this.frame.hidden = true;
     this.frame.title = "Sandbox for this figure's edited code";
-    this.frame.src = page;
+    // Written, not fetched: a sandboxed frame's navigation passes no service worker.
+    const policy = /** @type {string} */ (template.dataset.policy).replaceAll('"', "&quot;");
+    const head = `<meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${policy}">`;
+    this.frame.srcdoc = `<!doctype html><html lang="en"><head>${head}<title>Sandbox</title>${template.innerHTML}</head></html>`;
     /** @param {MessageEvent} event */
     this.listener = ({ source, data }) => {
       if (source !== this.frame.contentWindow) return;
