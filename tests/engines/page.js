@@ -131,6 +131,21 @@ function named(within, text) {
 const linkNotice = (root) =>
   until(() => /** @type {HTMLElement | null} */ (root.querySelector('[role="note"]')), 20_000, () => "no notice");
 
+/**
+ * Run the code a followed link offers, once framed. The notice of a link followed before (one
+ * refused) stays until this link, decoded, replaces it: wait for the offer itself, never take
+ * the notice that happens to be there. @param {HTMLElement} root
+ */
+async function runOffered(root) {
+  const notice = () => root.querySelector('[role="note"]');
+  const run = await until(
+    () => { const shown = notice(); return shown && named(/** @type {HTMLElement} */ (shown), "Run it"); },
+    20_000,
+    () => `no 'Run it' button (the notice says: ${notice()?.textContent})`,
+  );
+  await framed(root, () => run.click(), "Run it");
+}
+
 /** Wait until a figure's run of edited code has ended; how. @param {HTMLElement} root */
 async function ran(root) {
   await until(() => root.dataset.run && root.dataset.run !== "running", 30_000, () => `run: ${root.dataset.run}`);

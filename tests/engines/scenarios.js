@@ -170,15 +170,7 @@ const scenarios = {
   /** @param {{ widget: string }} arg */
   async hostileFrame({ widget }) {
     const root = figure(widget);
-    // The notice of the link followed before (one refused) stays until this link, decoded,
-    // replaces it: wait for the offer itself, never take the notice that happens to be there.
-    const notice = () => root.querySelector('[role="note"]');
-    const run = await until(
-      () => { const shown = notice(); return shown && named(/** @type {HTMLElement} */ (shown), "Run it"); },
-      20_000,
-      () => `no 'Run it' button (the notice says: ${notice()?.textContent})`,
-    );
-    await framed(root, () => run.click(), "Run it");
+    await runOffered(root);
     const output = /** @type {HTMLElement} */ (root.querySelector(".live-figure__output"));
     const kept = /** @type {HTMLElement | null} */ (output.querySelector("[data-hostile]"));
     return {
@@ -217,13 +209,7 @@ const scenarios = {
    */
   async attacked({ widget, count }) {
     const root = figure(widget);
-    const notice = () => root.querySelector('[role="note"]');
-    const run = await until(
-      () => { const shown = notice(); return shown && named(/** @type {HTMLElement} */ (shown), "Run it"); },
-      20_000,
-      () => `no 'Run it' button (the notice says: ${notice()?.textContent})`,
-    );
-    await framed(root, () => run.click(), "Run it");
+    await runOffered(root);
     const slider = /** @type {HTMLInputElement} */ (controls(root).find((c) => c instanceof HTMLInputElement && c.type === "range"));
     const tried = () => root.querySelector("[data-attacks]")?.textContent ?? "";
     const settled = () => tried().split("; ").length >= count && !tried().includes("pending");
