@@ -57,15 +57,23 @@ function picture(root) {
 }
 
 /**
+ * A reader's run: the figure's first starts its sandbox's Python from scratch, which took
+ * WebKit over 30 s with both cores busy. A ceiling far above, within the drivers' own (the
+ * Firefox runner's protocol allows a call 180 s).
+ */
+const RUN_MS = 120_000;
+
+/**
  * Do ``act`` and wait for the figure's next frame.
  * @param {HTMLElement} root
  * @param {() => void} act
  * @param {string} what
+ * @param {number} [ceiling] How long it may take, in ms.
  */
-async function framed(root, act, what) {
+async function framed(root, act, what, ceiling = 20_000) {
   const before = frameCount(root);
   act();
-  await until(() => frameCount(root) > before, 20_000, () => `no frame after ${what} (${root.dataset.state})`);
+  await until(() => frameCount(root) > before, ceiling, () => `no frame after ${what} (${root.dataset.state})`);
 }
 
 /**
@@ -143,12 +151,12 @@ async function runOffered(root) {
     20_000,
     () => `no 'Run it' button (the notice says: ${notice()?.textContent})`,
   );
-  await framed(root, () => run.click(), "Run it");
+  await framed(root, () => run.click(), "Run it", RUN_MS);
 }
 
 /** Wait until a figure's run of edited code has ended; how. @param {HTMLElement} root */
 async function ran(root) {
-  await until(() => root.dataset.run && root.dataset.run !== "running", 30_000, () => `run: ${root.dataset.run}`);
+  await until(() => root.dataset.run && root.dataset.run !== "running", RUN_MS, () => `run: ${root.dataset.run}`);
   return root.dataset.run;
 }
 

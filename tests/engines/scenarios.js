@@ -131,7 +131,7 @@ const scenarios = {
     const change = await until(() => notice.querySelector("pre:not([hidden])")?.textContent, 10_000, () => "no change shown");
     const run = named(notice, "Run it");
     if (!run) throw new Error("no 'Run it' button");
-    await framed(root, () => run.click(), "Run it");
+    await framed(root, () => run.click(), "Run it", RUN_MS);
     return {
       before,
       change,
