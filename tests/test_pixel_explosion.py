@@ -5,12 +5,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, ViewportSize, expect
 
 from essay_site.dev.site_server import serve
 from essay_site.figures import api
@@ -25,6 +26,7 @@ from tests.conftest import (
     shipped_source,
     wait_for_frame,
 )
+from tests.shared_pages import DEFAULT_SIZE
 from widgets import pixel_explosion
 from widgets.pixel_explosion import (
     bar_fraction,
@@ -139,6 +141,54 @@ def test_static_then_live_then_red(essay_site: Path, visit: Callable[..., Visit]
     expect(figure.locator('[data-role="n"]')).to_have_text("29")
     assert opened.external == []
     assert opened.errors == []
+
+
+#: A 390 px phone (#32: the last ruler label ran into the figure's right edge there).
+PHONE: ViewportSize = {"width": 390, "height": 844}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [PHONE, DEFAULT_SIZE], ids=["phone", "desktop"])
+def test_the_ruler_and_its_labels_fit_the_figure(essay: Visit, viewport: ViewportSize) -> None:
+    page = essay.page
+    page.set_viewport_size(viewport)
+    try:
+        figure = live(page, "pixel_explosion")
+        # Off screen the page skips rendering (content-visibility): measured on screen.
+        figure.locator(".gm-px__ruler").scroll_into_view_if_needed()
+        boxes = figure.evaluate(
+            """root => {
+              const box = (e) => { const b = e.getBoundingClientRect();
+                return { left: b.left, right: b.right, top: b.top, bottom: b.bottom }; };
+              return {
+                figure: box(root),
+                drawing: box(root.querySelector(".gm-px")),
+                ruler: box(root.querySelector(".gm-px__ruler")),
+                ticks: [...root.querySelectorAll(".gm-px__mark")].map(box),
+                labels: [...root.querySelectorAll(".gm-px__mark span")].map((span) => ({
+                  text: span.textContent, ...box(span) })),
+              };
+            }"""
+        )
+    finally:
+        page.set_viewport_size(DEFAULT_SIZE)  # the shared page is left as built
+    drawing, ruler = boxes["drawing"], boxes["ruler"]
+    assert len(boxes["labels"]) == len(pixel_explosion.LANDMARKS)
+    # Each label inside the figure's drawing (so inside its frame too), none over the next.
+    for label in boxes["labels"]:
+        for outer in (drawing, boxes["figure"]):
+            assert outer["left"] <= label["left"] and label["right"] <= outer["right"], label
+            assert outer["top"] <= label["top"] and label["bottom"] <= outer["bottom"], label
+    for left, right in pairwise(boxes["labels"]):
+        assert left["right"] <= right["left"], (left["text"], right["text"])
+    # Each tick stands on the ruler, where its count is (not pushed by a list's indent).
+    for tick, mark in zip(boxes["ticks"], pixel_explosion.LANDMARKS, strict=True):
+        at = (
+            ruler["left"]
+            + (ruler["right"] - ruler["left"]) * mark.bits / pixel_explosion.MAX_PIXELS
+        )
+        assert ruler["left"] <= tick["left"] and tick["right"] <= ruler["right"], mark.label
+        assert tick["left"] == pytest.approx(at, abs=1), mark.label
 
 
 @pytest.mark.browser
