@@ -8,6 +8,7 @@ import { Bridge } from "../../src/essay_site/figures/browser/bridge.js";
 import { FakeFigure, FakeWorker, frame } from "./fakes.mjs";
 
 const RENDER_MS = 5_000;
+const RUN_MS = 20_000;
 const BUSY_MS = 180_000;
 
 /** @type {FakeWorker[]} */
@@ -39,6 +40,7 @@ function started(ids, { ready = true } = {}) {
     boot: /** @type {any} */ ({ indexURL: "/pyodide/", moduleURL: "/py/", shared: [], sizes: {}, timeout: 60 }),
     busySeconds: BUSY_MS / 1000,
     renderSeconds: RENDER_MS / 1000,
+    runSeconds: RUN_MS / 1000,
   });
   const figures = ids.map((id) => new FakeFigure(id));
   bridge.start(figures);
@@ -127,10 +129,13 @@ test("a run that never finishes is stopped, though a frame was on its way", () =
   worker.answer("took", { id: "a", request: "render" });
   worker.answer("frame", frame("a")); // the frame asked for before the run
   worker.answer("took", { id: "a", request: "run" });
-  mock.timers.tick(RENDER_MS);
+  // A run imports the reader's module first: it has run_timeout, longer than a render's.
+  mock.timers.tick(RUN_MS - 1);
+  assert.deepEqual(a.of("ran"), []);
+  mock.timers.tick(1);
   const [outcome] = a.of("ran");
   assert.equal(outcome.ok, false);
-  assert.match(outcome.message, /did not finish within 5 s and was stopped/);
+  assert.match(outcome.message, /did not finish within 20 s and was stopped/);
   assert.notEqual(a.state, "error", "the figure comes back, as it was before the run");
   assert.deepEqual(workers.at(-1)?.of("start")[0].figures.map((/** @type {Protocol.FigureSpec} */ spec) => spec.id), ["a"]);
 });
@@ -217,6 +222,7 @@ test("a worker that cannot start fails every figure, saying why", () => {
     boot: /** @type {any} */ ({ indexURL: "", moduleURL: "", shared: [], sizes: {}, timeout: 60 }),
     busySeconds: 180,
     renderSeconds: 5,
+    runSeconds: 20,
   });
   const figure = new FakeFigure("a");
   bridge.start([figure]);

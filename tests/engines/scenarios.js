@@ -210,6 +210,8 @@ const scenarios = {
   async attacked({ widget, count }) {
     const root = figure(widget);
     await runOffered(root);
+    const how = await ran(root);
+    if (how !== "ok") throw new Error(`the link's code did not run (${how})`);
     const slider = /** @type {HTMLInputElement} */ (controls(root).find((c) => c instanceof HTMLInputElement && c.type === "range"));
     const tried = () => root.querySelector("[data-attacks]")?.textContent ?? "";
     const settled = () => tried().split("; ").length >= count && !tried().includes("pending");

@@ -101,6 +101,9 @@ class FiguresConfig(base.Config):
     # A figure awaiting a frame while the worker is silent this long is stopped (its loop, say).
     render_timeout = opt.Type(int, default=5)
 
+    # The same for a reader's run, which imports their module first (and loads what it needs).
+    run_timeout = opt.Type(int, default=20)
+
     def placed(self) -> dict[str, Placed]:
         """``placed_classes`` as the contract hands them to the page."""
         rules = self.placed_classes.items()

@@ -295,7 +295,8 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             f'<script src="{script}" data-sizes="{sizes}" data-contract="{contract}" '
             f'data-timeout="{self.config.runtime_timeout}" '
             f'data-busy-timeout="{self.config.busy_timeout}" '
-            f'data-render-timeout="{self.config.render_timeout}"></script>'
+            f'data-render-timeout="{self.config.render_timeout}" '
+            f'data-run-timeout="{self.config.run_timeout}"></script>'
         )
         return output.replace("</head>", f"{tag}\n{sandbox_template()}\n</head>", 1)
 

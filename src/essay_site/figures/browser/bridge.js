@@ -9,7 +9,8 @@
 //   its watch.
 // - The worker answers one request at a time, in the order asked, and says when it takes
 //   one ("took"). Only the request it took is watched, and every message it sends restarts
-//   that watch: a worker silent for render_timeout with a request taken is stuck on that
+//   that watch: a worker silent for render_timeout (run_timeout for a run: a reader's module
+//   is imported first, slowly on a slow computer) with a request taken is stuck on that
 //   one, and that figure is the one stopped. Silence before the worker takes a request
 //   (it is loading another figure's packages) is the runtime's, never blamed on a figure.
 //   The worker is restarted without the stuck one; the others come back, a reader's last
@@ -50,15 +51,17 @@
  * @property {Protocol.ToWorker["boot"]} boot What the worker needs to start Python.
  * @property {number} busySeconds The site's busy_timeout.
  * @property {number} renderSeconds The site's render_timeout.
+ * @property {number} runSeconds The site's run_timeout.
  */
 
 export class Bridge {
   /** @param {BridgeOptions} options */
-  constructor({ createWorker, boot, busySeconds, renderSeconds }) {
+  constructor({ createWorker, boot, busySeconds, renderSeconds, runSeconds }) {
     this.createWorker = createWorker;
     this.bootData = boot;
     this.busySeconds = busySeconds;
     this.renderSeconds = renderSeconds;
+    this.runSeconds = runSeconds;
     /** @type {Map<string, Client>} */
     this.figures = new Map();
     /** @type {Map<string, Channel>} */
@@ -153,7 +156,8 @@ export class Bridge {
     const channel = this.channel(figure);
     clearTimeout(channel.timer);
     const running = channel.taken === "run";
-    channel.timer = setTimeout(() => this.restart(figure, running), this.renderSeconds * 1000);
+    const seconds = running ? this.runSeconds : this.renderSeconds;
+    channel.timer = setTimeout(() => this.restart(figure, running), seconds * 1000);
   }
 
   // The request answered: ask for the latest state if the reader moved meanwhile.
@@ -277,7 +281,7 @@ export class Bridge {
   restart(stuck, running) {
     this.worker?.terminate();
     for (const channel of this.channels.values()) channel.ready = false;
-    const seconds = this.renderSeconds;
+    const seconds = running ? this.runSeconds : this.renderSeconds;
     if (running) {
       const message = `Your code did not finish within ${seconds} s and was stopped.`;
       this.finishRun(stuck, { id: stuck.id, ok: false, controls: "", message, line: null });

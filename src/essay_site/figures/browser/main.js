@@ -39,6 +39,7 @@ function readSettings() {
     },
     busySeconds: Number(dataset.busyTimeout) || 180,
     renderSeconds: Number(dataset.renderTimeout) || 5,
+    runSeconds: Number(dataset.runTimeout) || 20,
   };
 }
 
@@ -78,6 +79,7 @@ function goLive(settings) {
       boot: settings.boot,
       busySeconds: settings.busySeconds,
       renderSeconds: settings.renderSeconds,
+      runSeconds: settings.runSeconds,
     });
   const shared = bridge(() => new Worker(worker, { type: "module" }));
   const router = new Router(shared, (client) =>
