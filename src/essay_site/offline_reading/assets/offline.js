@@ -78,11 +78,16 @@
       ? await container.getRegistration()
       : await container.register(workerURL);
     if (!registration) return; // removed already: the next visit is an ordinary one
+    // An update is a worker that began installing while this page was already controlled. The
+    // first one claims the page as it activates, and an engine may tell of its "installed"
+    // after that (WebKit did): it is no new version.
     /** @param {ServiceWorker | null} worker */
-    const watch = (worker) =>
+    const watch = (worker) => {
+      const update = Boolean(container.controller);
       worker?.addEventListener("statechange", () => {
-        if (worker.state === "installed" && container.controller) offerUpdate(worker);
+        if (worker.state === "installed" && update) offerUpdate(worker);
       });
+    };
     if (registration.waiting && container.controller) offerUpdate(registration.waiting);
     watch(registration.installing);
     registration.addEventListener("updatefound", () => watch(registration.installing));
