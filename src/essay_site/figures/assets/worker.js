@@ -162,29 +162,30 @@ function makeSnapshot(indexURL) {
 // A sandbox (sandbox.js) hands this worker every file it may read, as bytes, in its boot
 // message: the worker fetches nothing and imports nothing from any address. Its context (an
 // opaque origin whose policy allows no connection at all) would refuse it anyway.
-let sealed = false;
+/** @type {Record<string, ArrayBuffer> | null} The files' bytes by absolute URL, once sealed. */
+let sealed = null;
+
+/** @param {string} url */
+function given(url) {
+  const bytes = sealed?.[url];
+  if (!bytes) throw new TypeError(`${url} is not among the files this sandbox was given.`);
+  return bytes;
+}
 
 /** @param {Record<string, ArrayBuffer>} files The files' bytes, by absolute URL. */
 function seal(files) {
-  sealed = true;
+  sealed = files;
   self.fetch = async (input) => {
     const url = input instanceof Request ? input.url : String(input);
-    const bytes = files[url];
-    if (!bytes) throw new TypeError(`${url} is not among the files this sandbox was given.`);
+    const bytes = given(url);
     // Browsers compile a .wasm only if its type is application/wasm.
     const type = url.endsWith(".wasm") ? "application/wasm" : "application/octet-stream";
     return new Response(bytes, { headers: { "Content-Type": type, "Content-Length": String(bytes.byteLength) } });
   };
-  /** @param {string} url */
-  const module = (url) => {
-    const bytes = files[url];
-    if (!bytes) throw new TypeError(`${url} is not among the files this sandbox was given.`);
-    return URL.createObjectURL(new Blob([bytes], { type: "text/javascript" }));
-  };
-  return module;
 }
-/** @type {(url: string) => string} */
-let sealedModule = () => "";
+
+/** A module of the given files, importable by its blob URL. @param {string} url */
+const sealedModule = (url) => URL.createObjectURL(new Blob([given(url)], { type: "text/javascript" }));
 
 // Pyodide's loader, and its Emscripten module first: the loader imports that one itself
 // only if it has not set _createPyodideModule, by an address a sandbox cannot reach.
@@ -281,7 +282,7 @@ function postFrame(id, frame) {
 /** @type {Protocol.Handlers<Protocol.ToWorker>} */
 const handlers = {
   boot({ indexURL: url, moduleURL: modules, shared, package: folder, sizes, timeout, snapshots: name, files }) {
-    if (files) sealedModule = seal(files);
+    if (files) seal(files);
     figuresPackage = folder;
     snapshots = name;
     indexURL = url;
