@@ -14,6 +14,7 @@ import pytest
 
 from essay_site.dev.build import mkdocs_build
 from essay_site.figures import contract
+from essay_site.offline_reading.plugin import OfflinePlugin
 from essay_site.pins import PYODIDE, PYODIDE_CORE_FILES
 from essay_site.self_hosted.plugin import fetched_from_elsewhere
 from tests.conftest import FIGURES, NUMPY_WHEEL, ROOT, make_project
@@ -244,6 +245,14 @@ def test_each_plugin_can_be_switched_off(tmp_path: Path) -> None:
     assert not (tmp_path / "site" / "assets" / "figures").exists()
 
 
+def test_no_script_in_head_holds_up_the_first_paint(essay_html: str) -> None:
+    # The browser layer and offline reading load deferred: a script in <head> without defer
+    # stops the parser until it arrives and runs (Lighthouse counts it against first paint).
+    head = essay_html.split("</head>", 1)[0]
+    tags = re.findall(r"<script src=[^>]*>", head)
+    assert len(tags) == 2 and all(re.search(r"\sdefer[\s>]", tag) for tag in tags), tags
+
+
 def test_the_contract_is_written_once(essay_html: str) -> None:
     # The build hands its names to the browser layer, which spells none of them itself.
     script = re.search(r'<script src="[^"]*figures\.js"[^>]*data-contract="([^"]+)"', essay_html)
@@ -306,3 +315,13 @@ def test_the_browser_layer_is_one_minified_script_with_its_map(essay_site: Path)
     assert sorted(sources) == sorted(f"browser/{p.name}" for p in browser.glob("*.js"))
     # Readers never need the map offline.
     assert "figures.js.map" not in (essay_site / "sw.js").read_text()
+
+
+def test_mkdocs_serve_never_registers_a_worker() -> None:
+    # What `mkdocs serve` gets: the retiring worker and pages that do not register one.
+    plugin = OfflinePlugin()
+    plugin.load_config({})
+    plugin.on_startup(command="serve", dirty=False)
+    assert not plugin.active
+    plugin.on_startup(command="build", dirty=False)
+    assert plugin.active

@@ -50,16 +50,6 @@ class Reader:
     errors: list[str] = field(default_factory=list)
 
 
-def network(url: str) -> bool:
-    """Whether a request could have gone to a server (a blob: or data: URL is in memory).
-
-    Only those are the saved copy's to answer. Playwright sees a sandbox's blob loads (its
-    worker's code, Pyodide's loader) only once it has attached to that worker, and once, in
-    CI's Chromium, saw one as aborted though the run it carried finished.
-    """
-    return url.startswith(("http:", "https:"))
-
-
 @contextmanager
 def reader(browser: Browser) -> Iterator[Reader]:
     """A fresh profile (no request routing: it would hide the service worker's traffic)."""
@@ -69,7 +59,9 @@ def reader(browser: Browser) -> Iterator[Reader]:
     record_errors(page, opened.errors)
 
     def failed(request: Request) -> None:
-        if network(request.url):
+        # Only a request that could reach a server is the saved copy's to answer, not a blob:
+        # load (in memory; CI's Chromium once saw a sandbox's aborted, its run done all the same).
+        if request.url.startswith(("http:", "https:")):
             opened.failed.append(f"{request.url}: {request.failure}")
 
     page.on("requestfailed", failed)
@@ -381,18 +373,6 @@ def test_a_new_build_replaces_the_old_one_whole_and_a_build_without_it_removes_i
         expect(page.locator("article")).to_contain_text("Text three.")
         expect(page.locator(".offline-reading")).to_have_count(0)
         assert page.evaluate("navigator.serviceWorker.controller") is None
-
-
-def test_mkdocs_serve_never_registers_a_worker() -> None:
-    # What `mkdocs serve` gets: the retiring worker and pages that do not register one.
-    from essay_site.offline_reading.plugin import OfflinePlugin
-
-    plugin = OfflinePlugin()
-    plugin.load_config({})
-    plugin.on_startup(command="serve", dirty=False)
-    assert not plugin.active
-    plugin.on_startup(command="build", dirty=False)
-    assert plugin.active
 
 
 @pytest.mark.browser

@@ -169,10 +169,12 @@ async function ran(root) {
  * @param {string} to
  */
 async function typeOver(content, line, from, to) {
+  // CodeMirror draws only the lines near the window's view: its first screenful, then.
+  content.scrollIntoView({ block: "start" });
   const target = await until(
     () => [...content.querySelectorAll(".cm-line")].find((e) => e.textContent === line),
     5_000,
-    () => `no line "${line}" in the editor`,
+    () => `no line "${line}" in the editor: ${[...content.querySelectorAll(".cm-line")].map((e) => e.textContent).join(" | ")}`,
   );
   // The text node and offset where ``from`` starts in that line.
   const at = (target.textContent || "").indexOf(from);

@@ -284,7 +284,10 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
         )
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        """On pages with figures, load the browser layer from <head> (it waits for the page)."""
+        """On pages with figures, load the browser layer from <head>, deferred.
+
+        Deferred, it blocks neither the parser nor the first paint; it waits for the page anyway.
+        """
         if f'class="{CLASSES["figure"]}"' not in output:
             return output
         script = get_relative_url(f"{SITE_FOLDER}/{LAYER}", page.url)
@@ -296,7 +299,7 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             f'data-timeout="{self.config.runtime_timeout}" '
             f'data-busy-timeout="{self.config.busy_timeout}" '
             f'data-render-timeout="{self.config.render_timeout}" '
-            f'data-run-timeout="{self.config.run_timeout}"></script>'
+            f'data-run-timeout="{self.config.run_timeout}" defer></script>'
         )
         return output.replace("</head>", f"{tag}\n{sandbox_template()}\n</head>", 1)
 

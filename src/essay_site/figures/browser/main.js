@@ -13,7 +13,7 @@ import { Router, Sandbox } from "./sandbox.js";
 
 // 1. What the build wrote onto this script: the contract, the sizes, the timeouts.
 function readSettings() {
-  // A classic <script>, so currentScript is set while this first runs.
+  // A classic (deferred) <script>, so currentScript is set while this first runs.
   const script = /** @type {HTMLScriptElement} */ (document.currentScript);
   const { dataset } = script;
   const assets = new URL("./", script.src);
@@ -43,11 +43,12 @@ function readSettings() {
   };
 }
 
-// 2. The page parsed.
+// 2. The page parsed: DOMContentLoaded, which follows a deferred script such as this one.
 function parsed() {
-  return document.readyState === "loading"
-    ? new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve))
-    : Promise.resolve();
+  const [navigation] = /** @type {PerformanceNavigationTiming[]} */ (performance.getEntriesByType("navigation"));
+  return document.readyState === "complete" || (navigation?.domContentLoadedEventEnd ?? 0) > 0
+    ? Promise.resolve()
+    : new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve, { once: true }));
 }
 
 // 3a. Opened from disk (file://), a page may not start workers: the figures stay as built,
