@@ -8,15 +8,21 @@ elements a formula). These tests read the built page, without a browser.
 from __future__ import annotations
 
 import re
-import struct
+import string
+import unicodedata
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from fontTools.ttLib import TTFont
 
+from essay_site.assets import cache_dir, npm_package
 from essay_site.dev.build import mkdocs_build
-from essay_site.katex.plugin import FONT, SITE_FOLDER, STYLESHEET
+from essay_site.katex import font as math_font
+from essay_site.katex.font import TOKENS
+from essay_site.katex.plugin import FONT, SITE_FOLDER, STYLESHEET, WHOLE
+from essay_site.pins import STIX_TWO_MATH
 from tests.conftest import ROOT, make_project
 
 MANUSCRIPT = ROOT / "tests" / "manuscript" / "generative-models.txt"
@@ -201,53 +207,72 @@ def test_the_math_font_is_served_with_its_stylesheet(essay_site: Path, page: str
         "STIXTwoMath-OFL.txt",
         "Temml-LICENSE.txt",
     }
-    # The font draws math: it has an OpenType MATH table (read from the WOFF2 directory).
-    assert "MATH" in woff2_tables((folder / FONT).read_bytes())
+    # The font draws math: it has an OpenType MATH table.
+    assert "MATH" in TTFont(folder / FONT)
     assert not (essay_site / "assets" / "katex").exists()
 
 
-#: WOFF2's known table tags, by the index its table directory gives (WOFF2 spec, 5.1).
-KNOWN_TAGS = (
-    *("cmap", "head", "hhea", "hmtx", "maxp", "name", "OS/2", "post", "cvt ", "fpgm", "glyf"),
-    *("loca", "prep", "CFF ", "VORG", "EBDT", "EBLC", "gasp", "hdmx", "kern", "LTSH", "PCLT"),
-    *("VDMX", "vhea", "vmtx", "BASE", "GDEF", "GPOS", "GSUB", "EBSC", "JSTF", "MATH", "CBDT"),
-    *("CBLC", "COLR", "CPAL", "SVG ", "sbix", "acnt", "avar", "bdat", "bloc", "bsln", "cvar"),
-    *("fdsc", "feat", "fmtx", "fvar", "gvar", "hsty", "just", "lcar", "mort", "morx", "opbd"),
-    *("prop", "trak", "Zapf", "Silf", "Glat", "Gloc", "Feat", "Sill"),
-)
+def italic(char: str) -> int | None:
+    """The mathematical italic a one-letter <mi> is drawn in (MathML Core), by Unicode name."""
+    if char == "h":
+        return 0x210E  # PLANCK CONSTANT stands in the italic alphabet for h
+    name = unicodedata.name(char)
+    for italic_name in (
+        re.sub(r"^(LATIN|GREEK) (SMALL|CAPITAL) LETTER ", r"MATHEMATICAL ITALIC \2 ", name),
+        f"MATHEMATICAL ITALIC {name}",
+    ):
+        try:
+            return ord(unicodedata.lookup(italic_name))
+        except KeyError:
+            pass
+    return None
 
 
-def woff2_tables(data: bytes) -> set[str]:
-    """The table tags of a WOFF2 font, read from its table directory (no decompression)."""
-    assert data[:4] == b"wOF2"
-    (count,) = struct.unpack(">H", data[12:14])
-    tags, offset = set(), 48
+def test_a_one_letter_mi_needs_its_italic() -> None:
+    # What the font cut keeps for <mi>x</mi>: MathML draws it as U+1D465, not as "x".
+    greek = (
+        chr(point) for point in range(0x391, 0x3CA) if unicodedata.category(chr(point)) != "Cn"
+    )
+    letters = [*string.ascii_letters, *greek]
+    assert {char: math_font.italic(char) for char in letters} == {c: italic(c) for c in letters}
 
-    def base128() -> int:
-        nonlocal offset
-        value = 0
-        for _ in range(5):
-            byte = data[offset]
-            offset += 1
-            value = (value << 7) | (byte & 0x7F)
-            if not byte & 0x80:
-                return value
-        raise AssertionError("bad UIntBase128")
 
-    for _ in range(count):
-        flags = data[offset]
-        offset += 1
-        if flags & 0x3F == 0x3F:
-            tag = data[offset : offset + 4].decode("latin-1")
-            offset += 4
-        else:
-            tag = KNOWN_TAGS[flags & 0x3F]
-        base128()  # origLength
-        transform = flags >> 6
-        if (tag in {"glyf", "loca"} and transform == 0) or (tag == "hmtx" and transform == 1):
-            base128()  # transformLength
-        tags.add(tag.strip())
-    return tags
+def stretched(font: TTFont) -> dict[int, list[tuple[int, int]]]:
+    """For each character with larger or assembled forms (the font's MATH table), how many
+    of each it has, vertical then horizontal: (sizes, assembly parts)."""
+    variants = font["MATH"].table.MathVariants
+    forms: dict[str, list[tuple[int, int]]] = {}
+    for coverage, constructions in (
+        (variants.VertGlyphCoverage, variants.VertGlyphConstruction),
+        (variants.HorizGlyphCoverage, variants.HorizGlyphConstruction),
+    ):
+        for glyph, construction in zip(coverage.glyphs, constructions, strict=True):
+            assembly = construction.GlyphAssembly
+            parts = len(assembly.PartRecords) if assembly else 0
+            forms.setdefault(glyph, []).append((construction.VariantCount, parts))
+    return {point: forms[glyph] for point, glyph in font.getBestCmap().items() if glyph in forms}
+
+
+def test_the_font_is_cut_to_what_the_math_draws(essay_site: Path, formulas: list[Node]) -> None:
+    served = essay_site / SITE_FOLDER / FONT
+    font = TTFont(served)
+    cmap = font.getBestCmap()
+    needed: set[int] = set()
+    for token in (t for m in formulas for tag in TOKENS for t in m.find(tag)):
+        needed |= {ord(char) for char in token.text}
+        if token.tag == "mi" and len(token.text) == 1 and "mathvariant" not in token.attrs:
+            needed |= {point for point in [italic(token.text)] if point is not None}
+    assert 0x1D465 in needed  # the italic x of every <mi>x</mi>
+    assert sorted(chr(point) for point in needed - set(cmap)) == []
+    # Every larger or stretched form of each character it keeps: fences, bars, braces.
+    whole_path = npm_package(STIX_TWO_MATH, cache_dir()) / "files" / WHOLE
+    whole, kept = stretched(TTFont(whole_path)), stretched(font)
+    assert {ord(char) for char in "(|⏟∫"} <= kept.keys()
+    assert {chr(point): whole[point] for point in cmap if point in whole} == {
+        chr(point): forms for point, forms in kept.items()
+    }
+    # And little else: the whole font is over twenty times larger.
+    assert served.stat().st_size * 20 < whole_path.stat().st_size
 
 
 def test_tex_that_cannot_be_typeset_fails_the_build(tmp_path: Path) -> None:

@@ -5,7 +5,8 @@ This plugin hands each page's formulas to Temml (KaTeX's MathML-only successor, 
 the same TeX) under Node.js once, so the reader's browser gets finished MathML Core: no
 script to run, no flash of raw TeX, nothing on the main thread, one element per token. The
 browser draws it in STIX Two Math, a font with an OpenType MATH table, served from the site
-with Temml's stylesheet for it; both come from pinned, verified npm tarballs.
+with Temml's stylesheet for it; both come from pinned, verified npm tarballs. The font is cut
+to the glyphs the site's formulas use (``font.py``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from essay_site.assets import AssetError, cache_dir, npm_package
+from essay_site.katex import font as math_font
 from essay_site.katex.config import KatexConfig
 from essay_site.pins import STIX_TWO_MATH, TEMML, NpmPin
 from essay_site.places import source_path
@@ -31,6 +33,8 @@ from essay_site.places import source_path
 SITE_FOLDER = "assets/math"
 STYLESHEET = "math.css"
 FONT = "STIXTwoMath-Regular.woff2"
+#: The font whole, in its npm package.
+WHOLE = "stix-two-math-latin-400-normal.woff2"
 TYPESET = Path(__file__).parent / "typeset.js"
 MATH = re.compile(
     r'(?P<open><span class="arithmatex">)\\\((?P<inline>.*?)\\\)(?=</span>)'
@@ -42,7 +46,8 @@ FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}\s*")
 #: Before Temml's rules: the font, shown in a fallback math font until it is in (``swap``:
 #: a formula is never invisible, and the service worker keeps the font for every later visit).
 HEAD = f"""/* Math: Temml's stylesheet for STIX Two Math (temml {TEMML.version}, MIT License:
-   Temml-LICENSE.txt), the font from {STIX_TWO_MATH.spec} (SIL OFL 1.1: STIXTwoMath-OFL.txt). */
+   Temml-LICENSE.txt), the font from {STIX_TWO_MATH.spec}, cut to this site's glyphs
+   (SIL OFL 1.1: STIXTwoMath-OFL.txt). */
 @font-face {{
   font-family: "STIX Two Math";
   src: url("{FONT}") format("woff2");
@@ -86,6 +91,16 @@ def stylesheet(temml_css: str) -> str:
 class KatexPlugin(BasePlugin[KatexConfig]):
     """Typesets every page's math as MathML at build time and ships its stylesheet and font."""
 
+    def __init__(self) -> None:
+        #: The code points the site's formulas draw, gathered page by page.
+        self.drawn: set[int] = set()
+        #: Whether this build renders only changed pages (`mkdocs serve --dirty`).
+        self.dirty = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Note a dirty build: it sees only some pages' formulas, so the font ships whole."""
+        self.dirty = dirty
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Link the math stylesheet; there is no script to link."""
         if self.config.enabled:
@@ -111,6 +126,8 @@ class KatexPlugin(BasePlugin[KatexConfig]):
             for m in found
         ]
         typeset = self.typeset(formulas, source_path(page, config))
+        for mathml in typeset:
+            self.drawn |= math_font.drawn(mathml)
         rendered = iter(typeset)
         return MATH.sub(lambda m: opening(m) + next(rendered), html_text)
 
@@ -132,7 +149,7 @@ class KatexPlugin(BasePlugin[KatexConfig]):
         return [result["mathml"] for result in results]
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write the stylesheet; copy the font (woff2: every current browser reads it), licenses."""
+        """Write the stylesheet, the font (WOFF2: every current browser reads it), licences."""
         if not self.config.enabled:
             return
         temml, font = self.package(TEMML), self.package(STIX_TWO_MATH)
@@ -140,6 +157,10 @@ class KatexPlugin(BasePlugin[KatexConfig]):
         target.mkdir(parents=True, exist_ok=True)
         css = (temml / "dist" / "Temml-STIX2.css").read_text(encoding="utf-8")
         (target / STYLESHEET).write_text(stylesheet(css), encoding="utf-8")
-        shutil.copy2(font / "files" / "stix-two-math-latin-400-normal.woff2", target / FONT)
+        whole = font / "files" / WHOLE
+        if self.dirty:
+            shutil.copy2(whole, target / FONT)
+        else:
+            math_font.cut(whole, target / FONT, self.drawn)
         shutil.copy2(font / "LICENSE", target / "STIXTwoMath-OFL.txt")
         shutil.copy2(temml / "LICENSE", target / "Temml-LICENSE.txt")
