@@ -10,7 +10,8 @@ prints, for headless Chromium, from one run:
 - bytes transferred before the figure is live (raw, and what gzip would make of them);
 - what search costs: blocking until live with Material's search on (the site) and off;
 - Lighthouse (mobile) on the essay and on the same essay as a plain Material page (no
-  figures, no offline copy), both served with gzip as a static host serves them.
+  figures, no offline copy), both served with gzip as a static host serves them; besides
+  blocking time (tasks after first paint), every long task.
 
 These are figures to read, never pass/fail tests: the machines are noisy, so only the
 ratio to the reference, measured in the same run, means much.

@@ -29,6 +29,8 @@ class Audit:
     fcp_ms: float
     lcp_ms: float
     tbt_ms: float
+    #: Every long task's duration, before first paint too (blocking time counts those after).
+    long_tasks_ms: float
     cls: float
     #: Weighted audits that did not pass, as "category: audit (shown value)".
     failing: list[str]
@@ -71,6 +73,7 @@ def audit(url: str) -> Audit:
         fcp_ms=audits["first-contentful-paint"]["numericValue"],
         lcp_ms=audits["largest-contentful-paint"]["numericValue"],
         tbt_ms=audits["total-blocking-time"]["numericValue"],
+        long_tasks_ms=sum(task["duration"] for task in audits["long-tasks"]["details"]["items"]),
         cls=audits["cumulative-layout-shift"]["numericValue"],
         failing=failing,
     )
