@@ -127,3 +127,27 @@ test("a sandbox that cannot start ends the run waiting for it, and the shipped c
   assert.equal(sandboxes[0].terminated, true);
   assert.deepEqual(shared.of("render").map((r) => r.id), ["a"]);
 });
+
+test("a sandbox started ahead (the editor opened) waits, ready, and the first run goes straight to it", () => {
+  const { router, a } = routed();
+  router.prepare(a);
+  const [sandbox] = sandboxes;
+  sandbox.answer("ready", { id: "a" });
+  assert.equal(sandbox.terminated, false, "ready with nothing to run, it stays");
+  assert.deepEqual(shared.of("render"), [], "the shipped code goes on drawing as it was");
+  assert.equal(router.run(a, "edited"), true);
+  assert.deepEqual(sandbox.of("run").map((r) => r.source), ["edited"]);
+  assert.equal(sandboxes.length, 1);
+});
+
+test("a sandbox started ahead that cannot start goes quietly; the first run starts another", () => {
+  const { router, a } = routed();
+  router.prepare(a);
+  sandboxes[0].answer("error", { message: "its sandbox could not start", detail: "" });
+  assert.equal(sandboxes[0].terminated, true);
+  assert.deepEqual(a.calls.filter(([name]) => name === "fail" || name === "ran"), [], "the figure stays as it was");
+  router.run(a, "edited");
+  assert.equal(sandboxes.length, 2);
+  sandboxes[1].answer("ready", { id: "a" });
+  assert.deepEqual(sandboxes[1].of("run").map((r) => r.source), ["edited"]);
+});

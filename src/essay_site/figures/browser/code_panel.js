@@ -21,6 +21,7 @@ import { button, copy } from "./dom.js";
  * @property {Protocol.Contract["classes"]} classes
  * @property {string} widget The figure's module name.
  * @property {(source: string) => void} run Runs a source in place of the module.
+ * @property {() => void} prepare Starts what will run it (the editor opened: a run is near).
  * @property {() => string | null} edited The reader's current edit, if any.
  * @property {(source: string) => Promise<void>} download Offers the figure, with this source,
  *   as a folder that runs in the reader's own Python (takeaway.js).
@@ -100,6 +101,7 @@ export class CodePanel {
     edit.after(take);
     edit.addEventListener("click", async () => {
       edit.disabled = true;
+      this.options.prepare();
       /** @type {{ createEditor: EditorFactory }} */
       const { createEditor } = await import(new URL(this.options.editor, this.options.assets).href);
       const place = /** @type {HTMLElement} */ (file.querySelector(".highlight"));

@@ -67,6 +67,7 @@ export class Figure {
       classes,
       widget: this.widget,
       run: (source) => this.run(source),
+      prepare: () => this.bridge.prepare(this),
       edited: () => this.edited,
       download: async (source) => {
         const zipped = await takeAway({

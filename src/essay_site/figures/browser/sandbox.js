@@ -8,7 +8,8 @@
 //   files, the figure's modules), under the sandbox's policy, which lets no request out;
 // - it talks only to its figure: a message of another type, shape or figure is dropped
 //   (accepted below), and what it draws is sanitised like every frame (sanitize.js);
-// - a runaway edit is stopped by ending that sandbox; the shipped figures never notice.
+// - a runaway edit is stopped by ending that sandbox; the shipped figures never notice;
+// - it starts on the first run, or before, when the reader opens the editor (prepare).
 // Router sends each figure's requests where its code runs: the shared bridge for shipped
 // code, its sandbox's bridge once an edit has run there.
 
@@ -130,7 +131,8 @@ export class Sandbox {
 /**
  * A figure as its sandbox's bridge sees it: the figure's own state is the shared bridge's
  * (live all along), this one's is the sandbox's. The run asked for before the sandbox was
- * ready waits for it; after a restart (a runaway edit), the last good one runs again.
+ * ready waits for it; after a restart (a runaway edit), the last good one runs again. Started
+ * ahead of a run (the reader opened the editor), it waits, ready, for the first.
  * @implements {Client}
  */
 class Sandboxed {
@@ -149,6 +151,8 @@ class Sandboxed {
     this.running = null;
     /** @type {string | null} The last run that drew: while there is one, frames come from here. */
     this.good = null;
+    /** Whether it has yet to run anything: ready, it stays for the first run. */
+    this.fresh = true;
     this.bridge = router.sandboxFor(this);
     this.bridge.start([this]);
   }
@@ -171,8 +175,8 @@ class Sandboxed {
     this.state = "live";
     const source = this.pending ?? this.good;
     this.pending = null;
-    if (source === null) this.router.leave(this.figure);
-    else this.send(source);
+    if (source !== null) this.send(source);
+    else if (!this.fresh) this.router.leave(this.figure);
   }
 
   /** @param {string} source */
@@ -187,6 +191,7 @@ class Sandboxed {
   send(source) {
     if (!this.bridge.run(this, source)) return false;
     this.running = source;
+    this.fresh = false;
     return true;
   }
 
@@ -203,13 +208,14 @@ class Sandboxed {
   }
 
   // The sandbox itself failed: a run waiting for it ends so, and shipped code draws again.
+  // Started ahead and never used, it goes quietly: the first run starts another.
   /** @param {string} message */
   fail(message) {
     this.state = "error";
     const waiting = this.pending !== null || this.running !== null;
     this.router.leave(this.figure);
     if (waiting) this.figure.ran({ id: this.id, ok: false, controls: "", message: `Python could not run it: ${message}`, line: null });
-    else this.figure.fail(message);
+    else if (!this.fresh) this.figure.fail(message);
   }
 
   restarting() {
@@ -243,12 +249,21 @@ export class Router {
    * @param {string} source
    */
   run(figure, source) {
+    return this.prepare(figure).run(source);
+  }
+
+  /**
+   * The figure's sandbox, started now if it has none: a reader who opens the editor is
+   * about to run, and Python takes seconds to start.
+   * @param {Client & { edited: string | null }} figure
+   */
+  prepare(figure) {
     let own = this.sandboxes.get(figure.id);
     if (!own) {
       own = new Sandboxed(figure, this);
       this.sandboxes.set(figure.id, own);
     }
-    return own.run(source);
+    return own;
   }
 
   /** The figure's sandbox ended; the shipped code, in the shared worker, draws it again. @param {Client} figure */
