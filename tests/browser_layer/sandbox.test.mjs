@@ -57,12 +57,15 @@ const bridgeOf = (make) =>
     runSeconds: 20,
   });
 
-/** A router over a shared worker whose figures a and b are live. */
-function routed() {
+/**
+ * A router over a shared worker whose figures a and b are live.
+ * @param {() => FakeWorker} [sandbox] Makes each sandbox's worker.
+ */
+function routed(sandbox = () => new FakeWorker()) {
   const sharedBridge = bridgeOf(() => (shared = new FakeWorker()));
   const router = new Router(sharedBridge, () =>
     bridgeOf(() => {
-      const worker = new FakeWorker();
+      const worker = sandbox();
       sandboxes.push(worker);
       return worker;
     }),
@@ -130,6 +133,7 @@ test("a sandbox that cannot start ends the run waiting for it, and the shipped c
 
 test("a sandbox started ahead (the editor opened) waits, ready, and the first run goes straight to it", () => {
   const { router, a } = routed();
+  a.state = "live";
   router.prepare(a);
   const [sandbox] = sandboxes;
   sandbox.answer("ready", { id: "a" });
@@ -142,6 +146,7 @@ test("a sandbox started ahead (the editor opened) waits, ready, and the first ru
 
 test("a sandbox started ahead that cannot start goes quietly; the first run starts another", () => {
   const { router, a } = routed();
+  a.state = "live";
   router.prepare(a);
   sandboxes[0].answer("error", { message: "its sandbox could not start", detail: "" });
   assert.equal(sandboxes[0].terminated, true);
@@ -150,4 +155,23 @@ test("a sandbox started ahead that cannot start goes quietly; the first run star
   assert.equal(sandboxes.length, 2);
   sandboxes[1].answer("ready", { id: "a" });
   assert.deepEqual(sandboxes[1].of("run").map((r) => r.source), ["edited"]);
+});
+
+test("no sandbox starts ahead while the figure itself still starts: two Pythons would slow both", () => {
+  const { router, a } = routed();
+  a.state = "loading";
+  router.prepare(a);
+  assert.equal(sandboxes.length, 0);
+});
+
+test("a sandbox that cannot even be made says so at its run, and the next run tries another", () => {
+  let made = 0;
+  const { router, a } = routed(() => {
+    if (made++ === 0) throw new Error("no template");
+    return new FakeWorker();
+  });
+  assert.equal(router.run(a, "edited"), false);
+  assert.match(a.of("fail")[0], /could not start \(no template\)/);
+  assert.equal(router.run(a, "edited"), true);
+  assert.equal(made, 2);
 });

@@ -24,7 +24,7 @@ def report_audits(found: dict[str, list[lighthouse.Audit]], searches: dict[str, 
         ("first contentful paint (s)", "fcp_ms", 1e-3),
         ("largest contentful paint (s)", "lcp_ms", 1e-3),
         ("total blocking time (ms)", "tbt_ms", 1),
-        ("long tasks in all, before first paint too (ms)", "long_tasks_ms", 1),
+        ("20 longest tasks, before first paint too (ms)", "long_tasks_ms", 1),
         ("cumulative layout shift", "cls", 1),
     ):
         ours, theirs = (statistics.median(getattr(a, field) for a in found[k]) for k in found)

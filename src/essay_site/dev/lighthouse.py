@@ -29,7 +29,8 @@ class Audit:
     fcp_ms: float
     lcp_ms: float
     tbt_ms: float
-    #: Every long task's duration, before first paint too (blocking time counts those after).
+    #: The durations of Lighthouse's 20 longest tasks, before first paint too (blocking time
+    #: counts those after it).
     long_tasks_ms: float
     cls: float
     #: Weighted audits that did not pass, as "category: audit (shown value)".

@@ -4,8 +4,11 @@ STIX Two Math whole is 403 KB of WOFF2, over 5,000 glyphs; an essay's formulas u
 dozen characters. The subset keeps, for each character the MathML shows, its glyph and every
 glyph the font reaches from it: the OpenType MATH table's larger and stretched forms
 (fences, braces, big operators, radicals) and the GSUB alternates (script-size forms, dotless
-i and j). The font's licence (SIL OFL 1.1, no Reserved Font Name) allows the cut under the
-same name; its name table, copyright and licence included, is kept whole.
+i and j). Math that draws what this module cannot tell (a ``mathvariant`` other than normal
+or italic) gets the font whole. The font's licence (SIL OFL 1.1, no Reserved Font Name)
+allows the cut under the same name; its name table, copyright and licence included, is kept.
+The cut is the same bytes for the same code points (no timestamp), so a build that changes
+no formula changes no file for the service worker to fetch again.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from fontTools.ttLib import TTFont
 
 #: MathML's token elements: their text is what the font draws.
 TOKENS = frozenset({"mi", "mn", "mo", "ms", "mtext"})
+#: Elements that draw a glyph of their own: a radical sign, stretched to its contents.
+DRAWN_BY = {"msqrt": "\u221a", "mroot": "\u221a"}
 
 #: Letters MathML draws in italic from their own code point to another (MathML Core's
 #: ``text-transform: math-auto`` on a one-character <mi>), besides the ranges in italic().
@@ -57,10 +62,17 @@ class _Drawn(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.points: set[int] = set()
-        self.open: list[tuple[str, bool]] = []  # (tag, has a mathvariant)
+        #: mathvariant values met that draw from alphabets this module does not map.
+        self.unmapped: set[str] = set()
+        self.open: list[tuple[str, str | None]] = []  # (tag, its mathvariant)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.open.append((tag, any(name == "mathvariant" for name, _ in attrs)))
+        variant = dict(attrs).get("mathvariant")
+        if variant not in (None, "normal", "italic"):
+            self.unmapped.add(str(variant))
+        if tag in DRAWN_BY:
+            self.points.add(ord(DRAWN_BY[tag]))
+        self.open.append((tag, variant))
 
     def handle_endtag(self, tag: str) -> None:
         while self.open and self.open.pop()[0] != tag:
@@ -73,17 +85,21 @@ class _Drawn(HTMLParser):
         if tag not in TOKENS:
             return
         self.points.update(map(ord, data))
-        drawn = italic(data) if tag == "mi" and len(data) == 1 and not variant else None
-        if drawn is not None:
-            self.points.add(drawn)
+        # MathML draws a one-letter <mi>, and any token marked italic, in the italic alphabet.
+        slanted = variant == "italic" or (tag == "mi" and len(data) == 1 and variant is None)
+        if slanted:
+            self.points.update(point for point in map(italic, data) if point is not None)
 
 
-def drawn(mathml: str) -> set[int]:
-    """Every code point the font must have to draw ``mathml`` (its TeX annotation aside)."""
+def drawn(mathml: str) -> set[int] | None:
+    """Every code point the font must draw ``mathml`` with (its TeX annotation aside).
+
+    None if it uses an alphabet (a mathvariant) this module cannot tell the letters of.
+    """
     parser = _Drawn()
     parser.feed(mathml)
     parser.close()
-    return parser.points
+    return None if parser.unmapped else parser.points
 
 
 def cut(source: Path, target: Path, points: set[int]) -> None:
@@ -93,8 +109,7 @@ def cut(source: Path, target: Path, points: set[int]) -> None:
     options.name_IDs = ["*"]
     options.name_languages = ["*"]
     options.notdef_outline = True
-    options.flavor = "woff2"
-    font = TTFont(source)
+    font = TTFont(source, recalcTimestamp=False)
     cutter = subset.Subsetter(options)
     cutter.populate(unicodes=points)
     cutter.subset(font)

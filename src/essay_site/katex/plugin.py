@@ -46,8 +46,8 @@ FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}\s*")
 #: Before Temml's rules: the font, shown in a fallback math font until it is in (``swap``:
 #: a formula is never invisible, and the service worker keeps the font for every later visit).
 HEAD = f"""/* Math: Temml's stylesheet for STIX Two Math (temml {TEMML.version}, MIT License:
-   Temml-LICENSE.txt), the font from {STIX_TWO_MATH.spec}, cut to this site's glyphs
-   (SIL OFL 1.1: STIXTwoMath-OFL.txt). */
+   Temml-LICENSE.txt), the font from {STIX_TWO_MATH.spec}, cut to this site's glyphs where
+   the build could tell them (SIL OFL 1.1: STIXTwoMath-OFL.txt). */
 @font-face {{
   font-family: "STIX Two Math";
   src: url("{FONT}") format("woff2");
@@ -92,19 +92,22 @@ class KatexPlugin(BasePlugin[KatexConfig]):
     """Typesets every page's math as MathML at build time and ships its stylesheet and font."""
 
     def __init__(self) -> None:
-        #: The code points the site's formulas draw, gathered page by page.
-        self.drawn: set[int] = set()
-        #: Whether this build renders only changed pages (`mkdocs serve --dirty`).
+        #: The code points the site's formulas draw, gathered page by page; None once a
+        #: formula draws what the cut cannot tell, or in a build that sees only some pages.
+        self.drawn: set[int] | None = set()
+        #: Whether builds render only changed pages (``--dirty``).
         self.dirty = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Note a dirty build: it sees only some pages' formulas, so the font ships whole."""
+        """Note dirty builds: they see only some pages' formulas, so the font ships whole."""
         self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Link the math stylesheet; there is no script to link."""
         if self.config.enabled:
             config.extra_css.append(f"{SITE_FOLDER}/{STYLESHEET}")
+        # Each build gathers afresh (`mkdocs serve` keeps this plugin between builds).
+        self.drawn = None if self.dirty else set()
         return config
 
     def package(self, pin: NpmPin) -> Path:
@@ -127,7 +130,8 @@ class KatexPlugin(BasePlugin[KatexConfig]):
         ]
         typeset = self.typeset(formulas, source_path(page, config))
         for mathml in typeset:
-            self.drawn |= math_font.drawn(mathml)
+            points = math_font.drawn(mathml)
+            self.drawn = None if points is None or self.drawn is None else self.drawn | points
         rendered = iter(typeset)
         return MATH.sub(lambda m: opening(m) + next(rendered), html_text)
 
@@ -158,7 +162,7 @@ class KatexPlugin(BasePlugin[KatexConfig]):
         css = (temml / "dist" / "Temml-STIX2.css").read_text(encoding="utf-8")
         (target / STYLESHEET).write_text(stylesheet(css), encoding="utf-8")
         whole = font / "files" / WHOLE
-        if self.dirty:
+        if self.drawn is None:
             shutil.copy2(whole, target / FONT)
         else:
             math_font.cut(whole, target / FONT, self.drawn)

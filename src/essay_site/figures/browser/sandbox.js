@@ -139,10 +139,12 @@ class Sandboxed {
   /**
    * @param {Client & { edited: string | null }} figure
    * @param {Router} router
+   * @param {boolean} ahead Started before any run (the editor opened).
    */
-  constructor(figure, router) {
+  constructor(figure, router, ahead) {
     this.figure = figure;
     this.router = router;
+    this.ahead = ahead;
     /** @type {FigureState} */
     this.state = "loading";
     /** @type {string | null} A run waiting for the sandbox. */
@@ -154,6 +156,8 @@ class Sandboxed {
     /** Whether it has yet to run anything: ready, it stays for the first run. */
     this.fresh = true;
     this.bridge = router.sandboxFor(this);
+    // Known to the router before it starts: a start that fails at once leaves it there.
+    router.sandboxes.set(figure.id, this);
     this.bridge.start([this]);
   }
 
@@ -215,7 +219,7 @@ class Sandboxed {
     const waiting = this.pending !== null || this.running !== null;
     this.router.leave(this.figure);
     if (waiting) this.figure.ran({ id: this.id, ok: false, controls: "", message: `Python could not run it: ${message}`, line: null });
-    else if (!this.fresh) this.figure.fail(message);
+    else if (!(this.ahead && this.fresh)) this.figure.fail(message);
   }
 
   restarting() {
@@ -244,26 +248,22 @@ export class Router {
   }
 
   /**
-   * Code not the site's runs in the figure's sandbox, started on its first run.
+   * Code not the site's runs in the figure's sandbox, started on its first run if not before.
    * @param {Client & { edited: string | null }} figure
    * @param {string} source
    */
   run(figure, source) {
-    return this.prepare(figure).run(source);
+    return (this.sandboxes.get(figure.id) ?? new Sandboxed(figure, this, false)).run(source);
   }
 
   /**
-   * The figure's sandbox, started now if it has none: a reader who opens the editor is
-   * about to run, and Python takes seconds to start.
+   * Start the figure's sandbox ahead of a run: a reader who opens the editor is about to
+   * run, and Python takes seconds to start. Not while the figure itself still starts: two
+   * Pythons starting at once would slow both.
    * @param {Client & { edited: string | null }} figure
    */
   prepare(figure) {
-    let own = this.sandboxes.get(figure.id);
-    if (!own) {
-      own = new Sandboxed(figure, this);
-      this.sandboxes.set(figure.id, own);
-    }
-    return own;
+    if (figure.state === "live" && !this.sandboxes.has(figure.id)) new Sandboxed(figure, this, true);
   }
 
   /** The figure's sandbox ended; the shipped code, in the shared worker, draws it again. @param {Client} figure */
