@@ -101,7 +101,6 @@ export class CodePanel {
     edit.after(take);
     edit.addEventListener("click", async () => {
       edit.disabled = true;
-      this.options.prepare();
       /** @type {{ createEditor: EditorFactory }} */
       const { createEditor } = await import(new URL(this.options.editor, this.options.assets).href);
       const place = /** @type {HTMLElement} */ (file.querySelector(".highlight"));
@@ -128,6 +127,9 @@ export class CodePanel {
         link,
       );
       editor.view.focus();
+      // Once the editor is up (started with it, the sandbox slowed it by 150 ms): the reader
+      // now reads and types for a while before the first run.
+      setTimeout(() => this.options.prepare(), 0);
     });
   }
 
