@@ -59,9 +59,10 @@ def reader(browser: Browser) -> Iterator[Reader]:
     record_errors(page, opened.errors)
 
     def failed(request: Request) -> None:
-        # Only a request that could reach a server is the saved copy's to answer, not a blob:
-        # load (in memory; CI's Chromium once saw a sandbox's aborted, its run done all the same).
-        if request.url.startswith(("http:", "https:")):
+        # Only what the saved copy failed to answer: not a load the browser itself cancelled
+        # (ERR_ABORTED: a page left, under load, before its search index arrived), nor a blob:
+        # (in memory; CI's Chromium once saw a sandbox's aborted, its run done all the same).
+        if request.url.startswith(("http:", "https:")) and request.failure != "net::ERR_ABORTED":
             opened.failed.append(f"{request.url}: {request.failure}")
 
     page.on("requestfailed", failed)
