@@ -1,8 +1,8 @@
 """Python's runtime on its way to the reader, from a site whose server can fail it: a file
 that arrives broken ends in an error naming it at once, a slow link shows the bytes and never
 fails, a download that stalls ends in the worker's error (6 s of silence on this site), a slow
-computer (a start-up step that computes for 15 s) goes live, and a start-up that never ends is
-stopped by the page's watchdog (40 s of the worker saying nothing on this site).
+computer (a start-up step that computes for 10 s) goes live, and a start-up that never ends is
+stopped by the page's watchdog (25 s of the worker saying nothing on this site).
 
 In offline headless Chromium (``CHROMIUM_ARGS``), each test in a fresh profile.
 """
@@ -43,7 +43,7 @@ def test_broken_runtime_ends_in_error_not_a_hang(
     for index in range(figures.count()):
         figure = figures.nth(index)
         # The error names the file, at once: not the watchdog's "said nothing", which comes
-        # after the site's busy_timeout (40 s) and bounds even a runtime that hangs.
+        # after the site's busy_timeout (25 s) and bounds even a runtime that hangs.
         expect(figure).to_have_attribute("data-state", "error", timeout=60_000)
         status = figure.locator(".live-figure__status")
         expect(status).to_have_attribute("role", "alert")
@@ -84,8 +84,8 @@ def test_a_stalled_download_still_ends_in_error(
 
 
 def test_a_slow_computer_is_not_a_stall(fault_site: Path, visit: Callable[..., Visit]) -> None:
-    # Pyodide's loader computes for 15 s before Python starts (a slow computer's step): well
-    # beyond the 6 s of network silence that mean a stall, well within the 40 s of a hang.
+    # Pyodide's loader computes for 10 s before Python starts (a slow computer's step): well
+    # beyond the 6 s of network silence that mean a stall, well within the 25 s of a hang.
     opened = visit(fault_site, {"pyodide.asm.js": "busy"})
     good = opened.page.locator('[data-widget="pixel_explosion"]')
     expect(good).to_have_attribute("data-state", "live", timeout=120_000)
@@ -104,6 +104,6 @@ def test_a_start_up_that_never_ends_is_stopped(
     good = opened.page.locator('[data-widget="pixel_explosion"]')
     expect(good).to_have_attribute("data-state", "error", timeout=120_000)
     expect(good.locator(".live-figure__status")).to_contain_text(
-        "Python's start-up said nothing for 40 s and was stopped"
+        "Python's start-up said nothing for 25 s and was stopped"
     )
     expect(good.locator(".live-figure__output")).not_to_be_empty()

@@ -30,7 +30,7 @@ CHUNK = 16_384
 
 #: What the "busy" and "hang" faults put before a script: the thread that runs it computes,
 #: alive, for BUSY_SECONDS (a slow computer's long start-up step), or for ever (a hung one).
-BUSY_SECONDS = 15
+BUSY_SECONDS = 10
 BUSY = b"{ const end = Date.now() + %d; while (Date.now() < end); }\n" % (BUSY_SECONDS * 1000)
 HANG = b"for (;;);\n"
 
