@@ -356,10 +356,9 @@ class FiguresPlugin(BasePlugin[FiguresConfig]):
             return
         site = Path(config.site_dir)
         target = site / SITE_FOLDER
-        # The worker arrives bundled (below), downloads.js in it.
-        shutil.copytree(
-            ASSETS, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("downloads.js")
-        )
+        # The worker arrives bundled (below), the modules only it imports in it.
+        in_worker = shutil.ignore_patterns("downloads.js", "restore.js")
+        shutil.copytree(ASSETS, target, dirs_exist_ok=True, ignore=in_worker)
         try:
             cache = cache_dir(self.config.cache_dir)
             for bundled in [*layer_bundle(cache), *worker_bundle(cache)]:

@@ -5,8 +5,8 @@
 // The messages to and from the page, {type, data} each, are typed in ../protocol.d.ts and
 // listed in ARCHITECTURE.md; the page side is ../browser/bridge.js.
 
-import { sha256 } from "./digest.js";
 import { describe, watchDownloads } from "./downloads.js";
+import { readSnapshot, trying } from "./restore.js";
 
 /**
  * essay_site/figures/runner.py, what the worker calls, as imported through Pyodide. `message` may
@@ -75,37 +75,6 @@ let snapshots = "";
 const snapshotKey = (indexURL) => `${indexURL}memory-snapshot`;
 let wantSnapshot = false;
 
-// Pyodide 0.27 starts every snapshot with this number, and its interpreter's memory is never
-// smaller than 20 MiB; snapshot.js records the length.
-const SNAPSHOT_MARK = 0x706e7300;
-const SNAPSHOT_MIN = 20 * 2 ** 20;
-
-// The stored snapshot, if it looks whole and its sha256 is the one recorded when this browser
-// made it (snapshot.js). A damaged one could hang Pyodide rather than fail,
-// so each attempt leaves a mark until it has worked: a mark found on arrival means the last
-// attempt never finished, and that snapshot is not tried again.
-/** @param {Cache} cache @param {string} key */
-async function readSnapshot(cache, key) {
-  const [saved, tried] = await Promise.all([cache.match(key), cache.match(`${key}.trying`)]);
-  if (!saved) return null;
-  const bytes = new Uint8Array(await saved.arrayBuffer());
-  const whole =
-    !tried &&
-    String(bytes.byteLength) === saved.headers.get("X-Snapshot-Length") &&
-    bytes.byteLength >= SNAPSHOT_MIN &&
-    bytes.byteLength % 4 === 0 &&
-    new Uint32Array(bytes.buffer, 0, 1)[0] === SNAPSHOT_MARK;
-  const ours = whole && saved.headers.get("X-Snapshot-SHA256") === (await sha256(bytes));
-  if (ours) return bytes;
-  console.warn(
-    whole
-      ? "The memory snapshot is not the one this browser made; starting Python afresh."
-      : "The memory snapshot is damaged; starting Python afresh.",
-  );
-  await caches.delete(snapshots);
-  return null;
-}
-
 /** @param {string} indexURL */
 const loadInterpreter = (indexURL) => async (/** @type {PyodideLoader} */ { loadPyodide }) => {
   const key = snapshotKey(indexURL);
@@ -115,13 +84,16 @@ const loadInterpreter = (indexURL) => async (/** @type {PyodideLoader} */ { load
   const cache =
     sealed || typeof caches === "undefined" ? null : await caches.open(snapshots).catch(() => null);
   const snapshot = cache && (await readSnapshot(cache, key));
-  if (cache && snapshot) {
+  if (typeof snapshot === "string") {
+    console.warn(snapshot);
+    await caches.delete(snapshots);
+  } else if (cache && snapshot) {
     try {
-      await cache.put(`${key}.trying`, new Response(""));
+      await cache.put(trying(key), new Response(""));
       const runtime = await loadPyodide({ indexURL, _loadSnapshot: snapshot });
       // The snapshot froze the random module's state: each visit gets fresh randomness.
       runtime.runPython("import random; random.seed()");
-      await cache.delete(`${key}.trying`);
+      await cache.delete(trying(key));
       console.info("Python started from this browser's memory snapshot.");
       return runtime;
     } catch (error) {

@@ -1,0 +1,90 @@
+// @ts-check
+// Whether a stored memory snapshot may be restored (src/essay_site/figures/assets/restore.js):
+// each way a stored one can be wrong, against a fake Cache, no browser, no Python. What only
+// Pyodide can tell (another build's snapshot) is tested in Chromium, with one of these end to
+// end (tests/test_offline_reading.py::test_a_bad_snapshot_means_a_normal_boot).
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { readSnapshot, trying } from "../../src/essay_site/figures/assets/restore.js";
+
+const KEY = "https://reader.example/essay/assets/pyodide/memory-snapshot";
+const DAMAGED = "The memory snapshot is damaged; starting Python afresh.";
+const NOT_OURS = "The memory snapshot is not the one this browser made; starting Python afresh.";
+/** The smallest memory Pyodide 0.27's interpreter has, and the mark its snapshots start with. */
+const SMALLEST = 20 * 2 ** 20;
+const MARK = 0x706e7300;
+
+/** Snapshot-like bytes: Pyodide's mark (in the platform's order, as Pyodide writes it), then memory. */
+function snapshot(size = SMALLEST + 16, mark = MARK) {
+  const bytes = new Uint8Array(size);
+  new Uint32Array(bytes.buffer, 0, 1)[0] = mark;
+  bytes[size - 1] = 7;
+  return bytes;
+}
+
+/** @param {Uint8Array<ArrayBuffer>} bytes */
+async function hex(bytes) {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return [...digest].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * A Cache holding `bytes` under KEY as snapshot.js stores them (their length and sha256 in
+ * headers) unless told otherwise, and the mark of a try that never finished if `tried`.
+ * @param {Uint8Array<ArrayBuffer>} bytes
+ * @param {{ length?: string, sha256?: string | null, tried?: boolean }} [wrong]
+ */
+async function stored(bytes, { length = String(bytes.length), sha256, tried = false } = {}) {
+  /** @type {Record<string, string>} */
+  const headers = { "X-Snapshot-Length": length };
+  const digest = sha256 === undefined ? await hex(bytes) : sha256;
+  if (digest !== null) headers["X-Snapshot-SHA256"] = digest;
+  /** @type {Map<string, () => Response>} */
+  const entries = new Map([[KEY, () => new Response(bytes, { headers })]]);
+  if (tried) entries.set(trying(KEY), () => new Response(""));
+  return { match: async (/** @type {RequestInfo | URL} */ key) => entries.get(String(key))?.() };
+}
+
+/**
+ * What readSnapshot answered, short enough for an assertion's message (a snapshot is 20 MiB).
+ * @param {Uint8Array<ArrayBuffer> | string | null} answer
+ */
+const read = async (answer) => (answer instanceof Uint8Array ? `sha256 ${await hex(answer)}` : answer);
+
+test("a snapshot stored as this browser made it is restored, byte for byte", async () => {
+  const bytes = snapshot();
+  assert.equal(await read(await readSnapshot(await stored(bytes), KEY)), `sha256 ${await hex(bytes)}`);
+});
+
+test("with none stored there is nothing to restore and nothing to say", async () => {
+  assert.equal(await readSnapshot({ match: async () => undefined }, KEY), null);
+});
+
+/** @type {[string, () => Promise<Pick<Cache, "match">>][]} */
+const DAMAGES = [
+  ["a few bytes", () => stored(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]))],
+  ["cut short of the recorded length", () => stored(snapshot(), { length: String(2 * SMALLEST) })],
+  ["with no recorded length", () => stored(snapshot(), { length: "" })],
+  ["smaller than any interpreter's memory", () => stored(snapshot(SMALLEST - 16))],
+  ["not in whole 4-byte words", () => stored(snapshot(SMALLEST + 15))],
+  ["without Pyodide's mark", () => stored(snapshot(SMALLEST + 16, 0))],
+  ["left by a boot from it that never ended", () => stored(snapshot(), { tried: true })],
+];
+for (const [how, cache] of DAMAGES) {
+  test(`one ${how} is damaged, and not restored`, async () => {
+    assert.equal(await read(await readSnapshot(await cache(), KEY)), DAMAGED);
+  });
+}
+
+test("a whole one whose sha256 is not the one recorded is not this browser's", async () => {
+  const tampered = await stored(snapshot(), { sha256: "0".repeat(64) });
+  assert.equal(await read(await readSnapshot(tampered, KEY)), NOT_OURS);
+  const unsigned = await stored(snapshot(), { sha256: null });
+  assert.equal(await read(await readSnapshot(unsigned, KEY)), NOT_OURS);
+  const altered = snapshot();
+  const recorded = await hex(altered);
+  altered[4] = 1; // a byte changed after snapshot.js recorded its sha256
+  const answer = await readSnapshot(await stored(altered, { sha256: recorded }), KEY);
+  assert.equal(await read(answer), NOT_OURS);
+});
