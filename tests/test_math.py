@@ -250,6 +250,11 @@ def test_a_one_letter_mi_needs_its_italic() -> None:
     assert {char: math_font.italic(char) for char in letters} == {c: italic(c) for c in letters}
 
 
+def whole_font() -> Path:
+    """STIX Two Math whole, as its pinned npm package has it."""
+    return npm_package(STIX_TWO_MATH, cache_dir()) / "files" / WHOLE
+
+
 def stretched(font: TTFont) -> dict[int, list[tuple[int, int]]]:
     """For each character with larger or assembled forms (the font's MATH table), how many
     of each it has, vertical then horizontal: (sizes, assembly parts)."""
@@ -278,7 +283,7 @@ def test_the_font_is_cut_to_what_the_math_draws(essay_site: Path, formulas: list
     assert 0x1D465 in needed  # the italic x of every <mi>x</mi>
     assert sorted(chr(point) for point in needed - set(cmap)) == []
     # Every larger or stretched form of each character it keeps: fences, bars, braces.
-    whole_path = npm_package(STIX_TWO_MATH, cache_dir()) / "files" / WHOLE
+    whole_path = whole_font()
     whole, kept = stretched(TTFont(whole_path)), stretched(font)
     assert {ord(char) for char in "(|⏟∫"} <= kept.keys()
     assert {chr(point): whole[point] for point in cmap if point in whole} == {
@@ -309,12 +314,12 @@ def test_math_the_cut_cannot_tell_gets_the_font_whole(tmp_path: Path) -> None:
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode == 0, result.stderr
     served = (tmp_path / "site" / SITE_FOLDER / FONT).read_bytes()
-    assert served == (npm_package(STIX_TWO_MATH, cache_dir()) / "files" / WHOLE).read_bytes()
+    assert served == whole_font().read_bytes()
 
 
 def test_the_cut_is_the_same_bytes_each_time(tmp_path: Path) -> None:
     # Else every build would be a new version of the site for readers' saved copies.
-    whole = npm_package(STIX_TWO_MATH, cache_dir()) / "files" / WHOLE
+    whole = whole_font()
     cuts = [tmp_path / "one.woff2", tmp_path / "two.woff2"]
     for index, cut in enumerate(cuts):
         if index:

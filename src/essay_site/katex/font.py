@@ -25,7 +25,7 @@ TOKENS = frozenset({"mi", "mn", "mo", "ms", "mtext"})
 DRAWN_BY = {"msqrt": "\u221a", "mroot": "\u221a"}
 
 #: Letters MathML draws in italic from their own code point to another (MathML Core's
-#: ``text-transform: math-auto`` on a one-character <mi>), besides the ranges in italic().
+#: ``text-transform: math-auto`` on a one-character <mi>), besides ITALIC_RANGES.
 ITALIC_SINGLES = {
     "h": 0x210E,
     "ı": 0x1D6A4,
@@ -41,16 +41,22 @@ ITALIC_SINGLES = {
     "ϴ": 0x1D6F3,
 }
 
+#: The rest, by range: (first, last, the italic of first). Latin A-Z, a-z, Greek capitals and
+#: small letters.
+ITALIC_RANGES = (
+    (0x41, 0x5A, 0x1D434),
+    (0x61, 0x7A, 0x1D44E),
+    (0x391, 0x3A9, 0x1D6E2),
+    (0x3B1, 0x3C9, 0x1D6FC),
+)
+
 
 def italic(char: str) -> int | None:
     """The code point MathML draws a one-letter <mi> with, if it is not the letter's own."""
     if char in ITALIC_SINGLES:
         return ITALIC_SINGLES[char]
     point = ord(char)
-    for first, last, to in ((0x41, 0x5A, 0x1D434), (0x61, 0x7A, 0x1D44E)):
-        if first <= point <= last:
-            return to + point - first
-    for first, last, to in ((0x391, 0x3A9, 0x1D6E2), (0x3B1, 0x3C9, 0x1D6FC)):
+    for first, last, to in ITALIC_RANGES:
         if first <= point <= last:
             return to + point - first
     return None

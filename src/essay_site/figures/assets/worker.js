@@ -87,7 +87,7 @@ const loadInterpreter = (indexURL) => async (/** @type {PyodideLoader} */ { load
   if (typeof snapshot === "string") {
     console.warn(snapshot);
     await caches.delete(snapshots);
-  } else if (cache && snapshot) {
+  } else if (snapshot) {
     try {
       await cache.put(trying(key), new Response(""));
       const runtime = await loadPyodide({ indexURL, _loadSnapshot: snapshot });
