@@ -325,16 +325,23 @@ def test_an_edit_is_kept_for_its_version_only(essay_site: Path, essay: Visit) ->
     code.locator("summary").click()
     code.get_by_role("button", name="Edit").click()
     expect(code.locator(".cm-content")).to_contain_text("BAR_BITS = 20")
-    # An edit made on another version of the module is not run without asking.
-    page.evaluate(
+    # An edit made on another version of the module is not run without asking; run, it fails
+    # here (it draws nothing), and with no editor open the figure says so beside it.
+    older = (
         "localStorage.setItem('figures / edit pixel_explosion',"
         " JSON.stringify({version: 'older', source: 'BAR_BITS = 1'}))"
     )
-    page.reload()
-    expect(figure).to_have_attribute("data-state", "live", timeout=90_000)
-    expect(figure.get_by_role("button", name="Run my edit")).to_be_visible()
-    assert figure.get_attribute("data-edited") is None
-    figure.get_by_role("button", name="Discard it").click()
+    for choice in ("Run my edit", "Discard it"):
+        page.evaluate(older)
+        page.reload()
+        expect(figure).to_have_attribute("data-state", "live", timeout=90_000)
+        assert figure.get_attribute("data-edited") is None
+        figure.get_by_role("button", name=choice).click()
+        if choice == "Run my edit":
+            expect(figure).to_have_attribute("data-run", "error", timeout=RUN_TIMEOUT)
+            said = figure.get_by_role("alert").filter(has_text="The changed code did not run")
+            expect(said).to_contain_text("render")
+            expect(figure).to_have_attribute("data-state", "live")
     assert page.evaluate("localStorage.getItem('figures / edit pixel_explosion')") is None
 
 

@@ -154,10 +154,16 @@ async function runOffered(root) {
   await framed(root, () => run.click(), "Run it", RUN_MS);
 }
 
-/** Wait until a figure's run of edited code has ended; how. @param {HTMLElement} root */
+/**
+ * Wait until a figure's run of edited code has ended; how: "ok", else "error" and what the
+ * figure says of it (in its editor, or beside it when none is open).
+ * @param {HTMLElement} root
+ */
 async function ran(root) {
   await until(() => root.dataset.run && root.dataset.run !== "running", RUN_MS, () => `run: ${root.dataset.run}`);
-  return root.dataset.run;
+  if (root.dataset.run === "ok") return "ok";
+  const said = [...root.querySelectorAll(".live-code__error, .live-code__ask")].map((e) => e.textContent).join(" ");
+  return `${root.dataset.run}: ${said.trim()}`;
 }
 
 /**

@@ -134,12 +134,13 @@ export class CodePanel {
   }
 
   /**
-   * Say in the editor how a run ended.
+   * Say in the editor how a run ended; false if no editor is open.
    * @param {Protocol.ToPage["ran"]} outcome
    */
   showOutcome({ ok, message, line }) {
-    if (!this.editor) return;
+    if (!this.editor) return false;
     this.editor.error.textContent = ok ? "" : `${line ? `Line ${line}: ` : ""}${message}`;
     this.editor.mark(ok ? null : line, message);
+    return true;
   }
 }

@@ -86,6 +86,8 @@ export class Figure {
         await copy(url.href, pressed, "Link copied", "Link to copy");
       },
     });
+    /** @type {HTMLElement | undefined} How the last run failed, said beside the figure. */
+    this.outcomeNotice = undefined;
     /** @type {string | null} The code a link brought, once the reader chose to run it. */
     this.linked = null;
     this.edits = new SavedEdits(() => localStorage, `${storage}edit ${this.placement}`, this.panel.version);
@@ -282,7 +284,14 @@ export class Figure {
         this.form.append(cleanControls(outcome.controls, this.placement));
       }
     }
-    this.panel.showOutcome(outcome);
+    // In the editor if it is open; else (a link's code, a kept edit replayed) beside the figure.
+    this.outcomeNotice?.remove();
+    if (!this.panel.showOutcome(outcome) && !outcome.ok) {
+      this.outcomeNotice = this.notice("p");
+      this.outcomeNotice.setAttribute("role", "alert");
+      const where = outcome.line ? `line ${outcome.line}: ` : "";
+      this.outcomeNotice.textContent = `The changed code did not run (${where}${outcome.message}). The figure shows its own code.`;
+    }
   }
 
   // A kept edit of this version runs as the figure; one of another version asks first.
