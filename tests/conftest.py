@@ -113,9 +113,11 @@ def essay_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def fault_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A site with faulty figures beside a good one, and short runtime timeouts: 6 s of network
-    silence, 25 s of a worker saying nothing (well above the "busy" fault's 10 s of computing)."""
+    silence, 25 s of a worker saying nothing (well above the "busy" fault's 10 s of computing),
+    7 s for a reader's run (an edit that never ends; not render_timeout's 5 s: the message tells
+    which watch stopped it)."""
     tmp = tmp_path_factory.mktemp("faults")
-    options = "      runtime_timeout: 6\n      busy_timeout: 25"
+    options = "      runtime_timeout: 6\n      busy_timeout: 25\n      run_timeout: 7"
     project = make_project(tmp, faults.PAGE, faults.FIGURES, options=options)
     return built(project, tmp / "site")
 

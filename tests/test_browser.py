@@ -16,10 +16,14 @@ from essay_site.dev.site_server import serve
 from tests.conftest import (
     BUILT_VALUE,
     FIGURES,
+    RUN_TIMEOUT,
     Visit,
     all_live,
     built,
+    edit_and_run,
     make_project,
+    open_editor,
+    shipped_source,
 )
 
 pytestmark = pytest.mark.browser
@@ -289,6 +293,18 @@ def test_a_figure_that_hangs_is_stopped_and_the_others_come_back(
     expect(good.locator('[data-role="n"]')).to_have_text("30")
     page.fill("#pixel_explosion-n", "31")
     expect(good.locator('[data-role="n"]')).to_have_text("31")
+    # A reader's edit that never finishes is stopped at the site's run_timeout (7 s), in its
+    # own sandbox: the figure goes on with its shipped code, and the stuck one stays stopped.
+    code = open_editor(good)
+    shipped = shipped_source(fault_site, "pixel_explosion")
+    edit_and_run(page, code, shipped.replace('    n = int(state["n"])', "    while True: pass"))
+    expect(code.locator(".live-code__error")).to_contain_text(
+        "did not finish within 7 s", timeout=RUN_TIMEOUT
+    )
+    page.fill("#pixel_explosion-n", "32")
+    expect(good.locator('[data-role="n"]')).to_have_text("32")
+    expect(good).to_have_attribute("data-state", "live")
+    expect(stuck).to_have_attribute("data-state", "error")
     assert opened.external == []
 
 

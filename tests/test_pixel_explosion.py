@@ -19,12 +19,10 @@ from tests.conftest import (
     RUN_TIMEOUT,
     Visit,
     edit_and_run,
-    frames,
     live,
     open_editor,
     record_errors,
     shipped_source,
-    wait_for_frame,
 )
 from tests.shared_pages import DEFAULT_SIZE
 from widgets import pixel_explosion
@@ -266,7 +264,6 @@ def test_a_link_to_this_view_can_be_copied(essay: Visit) -> None:
 def test_a_reader_edits_the_python_and_runs_it(essay_site: Path, essay: Visit) -> None:
     page = essay.page
     figure = page.locator('[data-widget="pixel_explosion"]')
-    other = page.locator('[data-widget="probability_budget"]')
     expect(figure).to_have_attribute("data-state", "live", timeout=90_000)
     page.fill("#pixel_explosion-n", "22")
     expect(figure.locator(".gm-px__fill--over")).to_have_count(0)
@@ -285,19 +282,7 @@ def test_a_reader_edits_the_python_and_runs_it(essay_site: Path, essay: Visit) -
     expect(code.locator(".cm-lintRange-error")).to_have_count(1)
     page.fill("#pixel_explosion-n", "23")
     expect(figure.locator('[data-role="n"]')).to_have_text("23")
-    # Code that never finishes is stopped; every other figure goes on.
-    edit_and_run(
-        page, code, shipped.replace('    n = int(state["n"])', "    while True:\n        pass")
-    )
-    expect(code.locator(".live-code__error")).to_contain_text(
-        "did not finish within 20 s", timeout=RUN_TIMEOUT
-    )
-    expect(other).to_have_attribute("data-state", "live", timeout=60_000)
-    budget = live(page, "probability_budget")
-    painted = frames(budget)
-    page.fill("#probability_budget-p1", "0.6")
-    wait_for_frame(budget, painted)  # another figure answers its slider
-    expect(figure).to_have_attribute("data-state", "live", timeout=60_000)
+    # (Code that never finishes: test_browser's hang test, on a site whose run_timeout is short.)
     # Reset: the shipped source, so the bar is red only from 28 again.
     code.get_by_role("button", name="Reset").click()
     expect(figure).to_have_attribute("data-run", "ok", timeout=RUN_TIMEOUT)
