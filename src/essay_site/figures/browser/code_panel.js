@@ -139,8 +139,14 @@ export class CodePanel {
    */
   showOutcome({ ok, message, line }) {
     if (!this.editor) return false;
-    this.editor.error.textContent = ok ? "" : `${line ? `Line ${line}: ` : ""}${message}`;
+    this.editor.error.textContent = ok ? "" : failure({ message, line });
     this.editor.mark(ok ? null : line, message);
     return true;
   }
 }
+
+/**
+ * How a run failed, in words: Python's message, after its line if it has one.
+ * @param {{ message: string, line: number | null }} outcome
+ */
+export const failure = ({ message, line }) => `${line ? `Line ${line}: ` : ""}${message}`;

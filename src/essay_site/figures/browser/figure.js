@@ -11,7 +11,7 @@ import { enableDrag } from "./drag.js";
 import { SavedEdits } from "./edits.js";
 import { paintLayers } from "./paint.js";
 import { fromURL, toURL } from "./permalink.js";
-import { CodePanel } from "./code_panel.js";
+import { CodePanel, failure } from "./code_panel.js";
 import { cleanControls, cleanFrame } from "./sanitize.js";
 import { carried, followed, lineDiff, toFragment, unpack } from "./share.js";
 import { takeAway } from "./takeaway.js";
@@ -289,8 +289,7 @@ export class Figure {
     if (!this.panel.showOutcome(outcome) && !outcome.ok) {
       this.outcomeNotice = this.notice("p");
       this.outcomeNotice.setAttribute("role", "alert");
-      const where = outcome.line ? `line ${outcome.line}: ` : "";
-      this.outcomeNotice.textContent = `The changed code did not run (${where}${outcome.message}). The figure shows its own code.`;
+      this.outcomeNotice.textContent = `The changed code did not run (${failure(outcome)}). The figure shows its own code.`;
     }
   }
 
