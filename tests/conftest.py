@@ -142,6 +142,14 @@ def engine_build(playwright: Playwright, engine: Engine) -> Build:
 #: its own; with the suite's other process busy, more), so the ceiling stands well above.
 RUN_TIMEOUT = 60_000
 
+#: From now on, each figure that goes (back) to loading, in ``window.restarted``.
+WATCH_RESTARTS = """() => {
+  window.restarted = [];
+  new MutationObserver((changes) => changes.forEach(({ target }) => {
+    if (target.dataset.state === "loading") window.restarted.push(target.dataset.widget);
+  })).observe(document.body, { subtree: true, attributes: true, attributeFilter: ["data-state"] });
+}"""
+
 #: Pyodide's numpy, the one package the essay's figures import.
 NUMPY_WHEEL = "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"
 

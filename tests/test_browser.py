@@ -17,6 +17,7 @@ from tests.conftest import (
     BUILT_VALUE,
     FIGURES,
     RUN_TIMEOUT,
+    WATCH_RESTARTS,
     Visit,
     all_live,
     built,
@@ -30,8 +31,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_math_and_footnotes_render(essay: Visit) -> None:
-    opened = essay
-    page = opened.page
+    page = essay.page
     displays = page.locator('div.arithmatex > math[display="block"]')
     expect(displays.first).to_be_visible()
     assert displays.count() == 14
@@ -56,8 +56,8 @@ def test_math_and_footnotes_render(essay: Visit) -> None:
     assert figures.count() == FIGURES
     for index in range(figures.count()):
         expect(figures.nth(index)).to_have_attribute("data-state", "live", timeout=90_000)
-    assert opened.external == []
-    assert opened.errors == []
+    assert essay.external == []
+    assert essay.errors == []
 
 
 def test_a_request_for_another_host_is_seen_and_goes_nowhere(essay: Visit) -> None:
@@ -293,8 +293,9 @@ def test_a_figure_that_hangs_is_stopped_and_the_others_come_back(
     expect(good.locator('[data-role="n"]')).to_have_text("30")
     page.fill("#pixel_explosion-n", "31")
     expect(good.locator('[data-role="n"]')).to_have_text("31")
-    # A reader's edit that never finishes is stopped at the site's run_timeout (7 s), in its
-    # own sandbox: the figure goes on with its shipped code, and the stuck one stays stopped.
+    # An edit that never finishes is stopped at run_timeout (7 s), in its own sandbox: no figure
+    # goes back to loading, it goes on with its shipped code, and the stuck one stays stopped.
+    page.evaluate(WATCH_RESTARTS)
     code = open_editor(good)
     shipped = shipped_source(fault_site, "pixel_explosion")
     edit_and_run(page, code, shipped.replace('    n = int(state["n"])', "    while True: pass"))
@@ -305,6 +306,7 @@ def test_a_figure_that_hangs_is_stopped_and_the_others_come_back(
     expect(good.locator('[data-role="n"]')).to_have_text("32")
     expect(good).to_have_attribute("data-state", "live")
     expect(stuck).to_have_attribute("data-state", "error")
+    assert page.evaluate("window.restarted") == []
     assert opened.external == []
 
 
@@ -384,9 +386,8 @@ HOSTILE_LINK = (
 def test_a_hostile_link_sets_nothing_it_should_not(essay: Visit) -> None:
     # The rules are tested one by one without a browser (tests/browser_layer/permalink); here,
     # once, the real page: out of range is clamped, everything else leaves the figure as built.
-    opened = essay
-    page = opened.page
-    page.goto(opened.server.url + HOSTILE_LINK)
+    page = essay.page
+    page.goto(essay.server.url + HOSTILE_LINK)
     values = all_figures_live(page)
     defaults = [figure.evaluate(BUILT_VALUES) for figure in all_live(page, FIGURES)]
     top = page.locator("#pixel_explosion-n").get_attribute("max")
@@ -396,4 +397,4 @@ def test_a_hostile_link_sets_nothing_it_should_not(essay: Visit) -> None:
         values[0]["n"]
     )
     assert page.title() != "pwned"
-    assert opened.errors == []
+    assert essay.errors == []

@@ -327,6 +327,8 @@ def test_an_edit_is_kept_for_its_version_only(essay_site: Path, essay: Visit) ->
             said = figure.get_by_role("alert").filter(has_text="The changed code did not run")
             expect(said).to_contain_text("render")
             expect(figure).to_have_attribute("data-state", "live")
+            # It is not the figure's edit: not marked, not run again after a restart.
+            assert figure.get_attribute("data-edited") is None
     assert page.evaluate("localStorage.getItem('figures / edit pixel_explosion')") is None
 
 

@@ -162,7 +162,7 @@ async function runOffered(root) {
 async function ran(root) {
   await until(() => root.dataset.run && root.dataset.run !== "running", RUN_MS, () => `run: ${root.dataset.run}`);
   if (root.dataset.run === "ok") return "ok";
-  const said = [...root.querySelectorAll(".live-code__error, .live-code__ask")].map((e) => e.textContent).join(" ");
+  const said = [...root.querySelectorAll('[role="alert"]')].map((e) => e.textContent).join(" ");
   return `${root.dataset.run}: ${said.trim()}`;
 }
 

@@ -58,6 +58,8 @@ export class Figure {
     this.bytes = "";
     /** @type {string | null} The reader's edit this figure runs, if any. */
     this.edited = null;
+    /** @type {{ source: string | null, mark: string | undefined }} The last code that drew, its mark. */
+    this.good = { source: null, mark: undefined };
     /** The source of the run awaited. */
     this.running = "";
     const details = /** @type {HTMLDetailsElement} */ (root.querySelector(`details.${classes.code}`));
@@ -274,41 +276,44 @@ export class Figure {
       const original = this.running === this.panel.shipped;
       // A link's code runs with the reader's consent on this visit; it is not kept for the next.
       const linked = this.running === this.linked;
-      this.edited = original ? null : this.running;
-      if (!linked) this.edits.keep(this.edited);
-      if (original) delete this.root.dataset.edited;
-      else this.root.dataset.edited = linked ? "link" : "";
+      this.good = { source: original ? null : this.running, mark: original ? undefined : linked ? "link" : "" };
+      if (!linked) this.edits.keep(this.good.source);
       if (outcome.controls) {
         const legend = this.contract.classes.legend;
         this.form.querySelectorAll(`:scope > :not(.${legend})`).forEach((e) => e.remove());
         this.form.append(cleanControls(outcome.controls, this.placement));
       }
     }
+    // What it runs from now on (after a restart too): this code if it drew, else the last that did.
+    this.use(this.good.source, this.good.mark);
     // In the editor if it is open; else (a link's code, a kept edit replayed) beside the figure.
     this.outcomeNotice?.remove();
     if (!this.panel.showOutcome(outcome) && !outcome.ok) {
       this.outcomeNotice = this.notice("p");
       this.outcomeNotice.setAttribute("role", "alert");
-      this.outcomeNotice.textContent = `The changed code did not run (${failure(outcome)}). The figure shows its own code.`;
+      const shown = this.good.source === null ? "its own code" : "the last code that ran";
+      this.outcomeNotice.textContent = `The changed code did not run (${failure(outcome)}). The figure shows ${shown}.`;
     }
+  }
+
+  /** The edit run (null: its own code), marked: "" a reader's, "link" a link's. @param {string | null} source @param {string | undefined} mark */
+  use(source, mark) {
+    this.edited = source;
+    if (mark === undefined) delete this.root.dataset.edited;
+    else this.root.dataset.edited = mark;
   }
 
   // A kept edit of this version runs as the figure; one of another version asks first.
   recall() {
     const kept = this.edits.recall();
     if (!kept) return;
-    if (kept.current) {
-      this.edited = kept.source;
-      this.root.dataset.edited = "";
-      return;
-    }
+    if (kept.current) return this.use(kept.source, "");
     const ask = this.notice("p");
     ask.textContent = "You edited this figure's Python for an earlier version of this page. ";
     ask.append(
       button("Run my edit", () => {
         ask.remove();
-        this.edited = kept.source;
-        this.root.dataset.edited = "";
+        this.use(kept.source, "");
         this.run(kept.source);
       }),
       button("Discard it", () => {
@@ -364,8 +369,7 @@ export class Figure {
       button("Run it", () => {
         notice.remove();
         this.linked = source;
-        this.edited = source;
-        this.root.dataset.edited = "link";
+        this.use(source, "link");
         // Not live yet: it runs as the figure goes live, as a kept edit does.
         if (this.state === "live") this.run(source);
       }),
