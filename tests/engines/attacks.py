@@ -61,24 +61,35 @@ def _request(url):
     return js.Promise.new(create_proxy(wait))
 
 
-_fetch = js.WorkerGlobalScope.prototype.fetch
-_try("caches", lambda: js.caches.keys().then(lambda keys: f"{keys.length} caches"))
-_try("caches.put", lambda: js.caches.open("attack").then(
-    lambda cache: cache.put("SITE", js.Response.new("attacked"))))
-_try("indexedDB", lambda: js.indexedDB.open("attack"))
-_try("localStorage", lambda: js.localStorage.setItem("attack", "1"))
-_try("fetch this site", lambda: _fetch.call(js.self, "SITE"))
-_try("fetch another host", lambda: _fetch.call(js.self, "http://attack.invalid/"))
-_try("XMLHttpRequest", lambda: _request("SITE"))
-_try("WebSocket", lambda: _socket("ws://attack.invalid/"))
-_try("import()", lambda: run_js("import('SITE')"))
-_try("importScripts", lambda: js.importScripts("SITEassets/figures/worker.js"))
-_try("new Worker", lambda: _worker("SITEassets/figures/worker.js"))
-for _type in ("progress", "took", "ready", "frame", "error", "ran"):
-    _data = {"id": "density_surface", "html": "<p>attacked</p>", "alt": "attacked", "layers": [],
-             "message": "attacked", "detail": "", "request": "render", "ok": True,
-             "controls": "", "line": None, "step": 1, "label": "attacked", "loaded": 0, "total": 0}
-    js.postMessage(to_js({"type": _type, "data": _data}, dict_converter=js.Object.fromEntries))
+# The attempts run once the import has returned (from a timer), not during it. In Firefox, on a
+# loaded machine, a run that made them was stopped now and then by the run's 20 s watch (its
+# worker silent; Firefox sets up a worker's XMLHttpRequest, WebSocket and new Worker through
+# the page's main thread, which may be the wait). From a timer they reach the same, and a slow
+# attempt delays frames instead of ending the run.
+def _attack():
+    _fetch = js.WorkerGlobalScope.prototype.fetch
+    _try("caches", lambda: js.caches.keys().then(lambda keys: f"{keys.length} caches"))
+    _try("caches.put", lambda: js.caches.open("attack").then(
+        lambda cache: cache.put("SITE", js.Response.new("attacked"))))
+    _try("indexedDB", lambda: js.indexedDB.open("attack"))
+    _try("localStorage", lambda: js.localStorage.setItem("attack", "1"))
+    _try("fetch this site", lambda: _fetch.call(js.self, "SITE"))
+    _try("fetch another host", lambda: _fetch.call(js.self, "http://attack.invalid/"))
+    _try("XMLHttpRequest", lambda: _request("SITE"))
+    _try("WebSocket", lambda: _socket("ws://attack.invalid/"))
+    _try("import()", lambda: run_js("import('SITE')"))
+    _try("importScripts", lambda: js.importScripts("SITEassets/figures/worker.js"))
+    _try("new Worker", lambda: _worker("SITEassets/figures/worker.js"))
+    for _type in ("progress", "took", "ready", "frame", "error", "ran"):
+        _data = {"id": "density_surface", "html": "<p>attacked</p>", "alt": "attacked",
+                 "layers": [], "message": "attacked", "detail": "", "request": "render",
+                 "ok": True, "controls": "", "line": None, "step": 1, "label": "attacked",
+                 "loaded": 0, "total": 0}
+        _message = to_js({"type": _type, "data": _data}, dict_converter=js.Object.fromEntries)
+        js.postMessage(_message)
+
+
+js.setTimeout(create_proxy(_attack), 0)
 # What density_surface computes with, and this figure does not.
 numpy.cos = numpy.radians = numpy.cross = None
 

@@ -217,8 +217,9 @@ const scenarios = {
     const slider = /** @type {HTMLInputElement} */ (controls(root).find((c) => c instanceof HTMLInputElement && c.type === "range"));
     const tried = () => root.querySelector("[data-attacks]")?.textContent ?? "";
     const settled = () => tried().split("; ").length >= count && !tried().includes("pending");
+    // The attempts may hold the sandbox's worker for a while on a loaded machine: a ceiling.
     for (let moves = 0; !settled() && moves < 100; moves += 1) {
-      await framed(root, change(slider), slider.name);
+      await framed(root, change(slider), slider.name, RUN_MS);
     }
     return tried();
   },
