@@ -58,8 +58,8 @@ export class Figure {
     this.bytes = "";
     /** @type {string | null} The reader's edit this figure runs, if any. */
     this.edited = null;
-    /** @type {{ source: string | null, mark: string | undefined }} The last code that drew, its mark. */
-    this.good = { source: null, mark: undefined };
+    /** @type {string | null} The last edit that drew (null: the shipped code); a failed run goes back to it. */
+    this.good = null;
     /** The source of the run awaited. */
     this.running = "";
     const details = /** @type {HTMLDetailsElement} */ (root.querySelector(`details.${classes.code}`));
@@ -276,8 +276,8 @@ export class Figure {
       const original = this.running === this.panel.shipped;
       // A link's code runs with the reader's consent on this visit; it is not kept for the next.
       const linked = this.running === this.linked;
-      this.good = { source: original ? null : this.running, mark: original ? undefined : linked ? "link" : "" };
-      if (!linked) this.edits.keep(this.good.source);
+      this.good = original ? null : this.running;
+      if (!linked) this.edits.keep(this.good);
       if (outcome.controls) {
         const legend = this.contract.classes.legend;
         this.form.querySelectorAll(`:scope > :not(.${legend})`).forEach((e) => e.remove());
@@ -285,35 +285,35 @@ export class Figure {
       }
     }
     // What it runs from now on (after a restart too): this code if it drew, else the last that did.
-    this.use(this.good.source, this.good.mark);
+    this.use(this.good);
     // In the editor if it is open; else (a link's code, a kept edit replayed) beside the figure.
     this.outcomeNotice?.remove();
     if (!this.panel.showOutcome(outcome) && !outcome.ok) {
       this.outcomeNotice = this.notice("p");
       this.outcomeNotice.setAttribute("role", "alert");
-      const shown = this.good.source === null ? "its own code" : "the last code that ran";
+      const shown = this.good === null ? "its own code" : "the last code that ran";
       this.outcomeNotice.textContent = `The changed code did not run (${failure(outcome)}). The figure shows ${shown}.`;
     }
   }
 
-  /** The edit run (null: its own code), marked: "" a reader's, "link" a link's. @param {string | null} source @param {string | undefined} mark */
-  use(source, mark) {
+  /** The edit it runs (null: its own code), marked: "" a reader's, "link" a link's. @param {string | null} source */
+  use(source) {
     this.edited = source;
-    if (mark === undefined) delete this.root.dataset.edited;
-    else this.root.dataset.edited = mark;
+    if (source === null) delete this.root.dataset.edited;
+    else this.root.dataset.edited = source === this.linked ? "link" : "";
   }
 
   // A kept edit of this version runs as the figure; one of another version asks first.
   recall() {
     const kept = this.edits.recall();
     if (!kept) return;
-    if (kept.current) return this.use(kept.source, "");
+    if (kept.current) return this.use(kept.source);
     const ask = this.notice("p");
     ask.textContent = "You edited this figure's Python for an earlier version of this page. ";
     ask.append(
       button("Run my edit", () => {
         ask.remove();
-        this.use(kept.source, "");
+        this.use(kept.source);
         this.run(kept.source);
       }),
       button("Discard it", () => {
@@ -369,7 +369,7 @@ export class Figure {
       button("Run it", () => {
         notice.remove();
         this.linked = source;
-        this.use(source, "link");
+        this.use(source);
         // Not live yet: it runs as the figure goes live, as a kept edit does.
         if (this.state === "live") this.run(source);
       }),
