@@ -134,11 +134,13 @@ export class CodePanel {
   }
 
   /**
-   * Say in the editor how a run ended; false if no editor is open.
+   * Say in the editor how a run of its text ended; false if no editor is open, or it holds
+   * other code than ran (a link's, a kept edit's): its lines are not the ones Python named.
    * @param {Protocol.ToPage["ran"]} outcome
+   * @param {string} source The code that ran.
    */
-  showOutcome({ ok, message, line }) {
-    if (!this.editor) return false;
+  showOutcome({ ok, message, line }, source) {
+    if (!this.editor || this.editor.text() !== source) return false;
     this.editor.error.textContent = ok ? "" : failure({ message, line });
     this.editor.mark(ok ? null : line, message);
     return true;

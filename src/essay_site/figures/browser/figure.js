@@ -286,9 +286,9 @@ export class Figure {
     }
     // What it runs from now on (after a restart too): this code if it drew, else the last that did.
     this.use(this.good);
-    // In the editor if it is open; else (a link's code, a kept edit replayed) beside the figure.
+    // In the editor if it holds the code that ran; else (a link's, a kept edit's) by the figure.
     this.outcomeNotice?.remove();
-    if (!this.panel.showOutcome(outcome) && !outcome.ok) {
+    if (!this.panel.showOutcome(outcome, this.running) && !outcome.ok) {
       this.outcomeNotice = this.notice("p");
       this.outcomeNotice.setAttribute("role", "alert");
       const shown = this.good === null ? "its own code" : "the last code that ran";
