@@ -301,9 +301,7 @@ class WebKit:
                 "noProxy": ["127.0.0.1"],
             }
         )
-        # JavaScriptCore's optimizing WebAssembly tier (OMG) recompiles Pyodide on other threads:
-        # 10 CPU-s of a visit's 21 that no test waits for; the baseline tier runs the same code.
-        environment = {**os.environ, "DISPLAY": f":{number}", "JSC_useOMGJIT": "0"}
+        environment = {**os.environ, "DISPLAY": f":{number}"}
         # Now and then (about one start in ten under load) WebKitWebDriver never answers the
         # new session and waits for ever: after STARTUP it is stopped and started once more.
         for attempt in range(1, ATTEMPTS + 1):
