@@ -187,6 +187,17 @@ test("a failed run lets input made meanwhile through", () => {
   assert.deepEqual(worker.of("render"), [{ id: "a", state: { n: 9 } }]);
 });
 
+test("an outcome is told with the code it is of, and only for a run under way", () => {
+  const { bridge, figures: [a], worker } = started(["a"]);
+  const drew = { id: "a", ok: true, controls: "", message: "", line: null };
+  worker.answer("ran", drew); // a worker (a sandbox runs a reader's code) may say anything
+  assert.deepEqual(a.of("ran"), []);
+  bridge.run(a, "BAR = 1");
+  worker.answer("ran", drew);
+  worker.answer("ran", drew);
+  assert.deepEqual(a.of("ran"), [{ ...drew, source: "BAR = 1" }]);
+});
+
 test("a worker silent for busy_timeout while figures wait is stopped, failing them", () => {
   const { figures, worker } = started(["a", "b"], { ready: false });
   mock.timers.tick(BUSY_MS - 1);

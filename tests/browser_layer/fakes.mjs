@@ -73,9 +73,9 @@ export class FakeFigure {
     return this.paintable;
   }
 
-  /** @param {any} outcome */
-  ran(outcome) {
-    this.calls.push(["ran", outcome]);
+  /** The outcome, with the code it is of. @param {any} outcome @param {string} source */
+  ran(outcome, source) {
+    this.calls.push(["ran", { ...outcome, source }]);
   }
 
   /** @param {string} message */

@@ -120,13 +120,16 @@ test("a runaway edit ends its sandbox alone; the last good edit runs again in a 
   assert.equal(sandboxes.length, 2);
   sandboxes[1].answer("ready", { id: "a" });
   assert.deepEqual(sandboxes[1].of("run").map((r) => r.source), ["good"]);
+  // That run's outcome is the good code's, not the runaway's (which must not be kept as drawn).
+  sandboxes[1].answer("ran", { id: "a", ok: true, controls: "", message: "", line: null });
+  assert.deepEqual(a.of("ran").map((o) => [o.ok, o.source]), [[true, "good"], [false, "while True: pass"], [true, "good"]]);
 });
 
 test("a sandbox that cannot start ends the run waiting for it, and the shipped code draws again", () => {
   const { router, a } = routed();
   router.run(a, "edited");
   sandboxes[0].answer("error", { message: "its sandbox could not start", detail: "" });
-  assert.deepEqual(a.of("ran").map((o) => [o.ok, o.message]), [[false, "Python could not run it: its sandbox could not start"]]);
+  assert.deepEqual(a.of("ran").map((o) => [o.ok, o.message, o.source]), [[false, "Python could not run it: its sandbox could not start", "edited"]]);
   assert.equal(sandboxes[0].terminated, true);
   assert.deepEqual(shared.of("render").map((r) => r.id), ["a"]);
 });

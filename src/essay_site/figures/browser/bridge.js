@@ -32,7 +32,7 @@
  *   progress(progress: Protocol.ToPage["progress"]): void,
  *   live(): void,
  *   paint(frame: Protocol.Frame): boolean,
- *   ran(outcome: Protocol.ToPage["ran"]): void,
+ *   ran(outcome: Protocol.ToPage["ran"], source: string): void,
  *   fail(message: string): void,
  *   restarting(): void,
  * }} Client
@@ -40,7 +40,8 @@
 
 /**
  * Where one figure's requests stand: taken is the request the worker is working on, if any.
- * @typedef {{ ready: boolean, busy: boolean, pending: boolean, running: boolean,
+ * running is the source of a reader's run under way.
+ * @typedef {{ ready: boolean, busy: boolean, pending: boolean, running: string | null,
  *   taken: Protocol.ToPage["took"]["request"] | null,
  *   timer: ReturnType<typeof setTimeout> | undefined }} Channel
  */
@@ -110,8 +111,8 @@ export class Bridge {
    */
   run(figure, source) {
     const channel = this.channel(figure);
-    if (!channel.ready || channel.running) return false;
-    channel.running = true;
+    if (!channel.ready || channel.running !== null) return false;
+    channel.running = source;
     this.ask(figure, "run", { id: figure.id, source, state: figure.values() });
     return true;
   }
@@ -211,7 +212,7 @@ export class Bridge {
       clearTimeout(channel.timer);
       channel.taken = null;
       // A frame asked for before a reader's run is not that run's outcome: the run goes on.
-      const running = channel.running;
+      const running = channel.running !== null;
       if (!figure.paint(data)) this.reset(figure);
       else if (!running) this.settle(figure);
     },
@@ -238,10 +239,12 @@ export class Bridge {
    */
   finishRun(figure, outcome) {
     const channel = this.channel(figure);
+    const source = channel.running;
+    if (source === null) return; // no run under way: a worker may say anything
     clearTimeout(channel.timer);
-    channel.running = false;
+    channel.running = null;
     channel.taken = null;
-    figure.ran(outcome);
+    figure.ran(outcome, source);
     if (!outcome.ok) this.settle(figure);
   }
 
@@ -273,7 +276,7 @@ export class Bridge {
   // they share one worker: stop that worker, and start the others afresh in a new one. They
   // come back in the state their controls show; the stuck figure keeps its last picture.
   // A reader's run that never finishes is theirs to fix: that figure restarts too, as it
-  // was before the run, and the editor says what happened.
+  // was before the run, and its outcome says what happened.
   /**
    * @param {Client} stuck
    * @param {boolean} running Whether the request it is stuck on is a reader's run.
@@ -291,7 +294,7 @@ export class Bridge {
     }
     const others = [...this.figures.values()].filter((figure) => figure.state !== "error");
     for (const figure of others) {
-      if (this.channel(figure).running) {
+      if (this.channel(figure).running !== null) {
         // A run queued behind the stuck request never started: say so, not that it hung.
         const message = "Python was restarted before your code ran; run it again.";
         this.finishRun(figure, { id: figure.id, ok: false, controls: "", message, line: null });
@@ -307,5 +310,5 @@ export class Bridge {
 
 /** @returns {Channel} */
 function idle() {
-  return { ready: false, busy: false, pending: false, running: false, taken: null, timer: undefined };
+  return { ready: false, busy: false, pending: false, running: null, taken: null, timer: undefined };
 }

@@ -106,7 +106,12 @@ export class CodePanel {
       const place = /** @type {HTMLElement} */ (file.querySelector(".highlight"));
       const holder = document.createElement("div");
       place.replaceWith(holder);
-      const runIt = () => run(editor.text());
+      // The last run's message goes: this run's outcome is told here only if the text stays.
+      const runIt = () => {
+        error.textContent = "";
+        editor.mark(null, "");
+        run(editor.text());
+      };
       const editor = createEditor(holder, edited() ?? shipped, {
         run: runIt,
         label: `Python source of ${widget}.py (Escape, then Tab, leaves)`,

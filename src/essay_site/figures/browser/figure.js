@@ -60,8 +60,6 @@ export class Figure {
     this.edited = null;
     /** @type {string | null} The last edit that drew (null: the shipped code); a failed run goes back to it. */
     this.good = null;
-    /** The source of the run awaited. */
-    this.running = "";
     const details = /** @type {HTMLDetailsElement} */ (root.querySelector(`details.${classes.code}`));
     this.panel = new CodePanel(details, {
       assets,
@@ -266,17 +264,19 @@ export class Figure {
   run(source) {
     if (!this.bridge.run(this, source)) return;
     this.root.dataset.run = "running";
-    this.running = source;
   }
 
-  /** @param {Protocol.ToPage["ran"]} outcome */
-  ran(outcome) {
+  /**
+   * @param {Protocol.ToPage["ran"]} outcome
+   * @param {string} source The code that ran (after a sandbox's restart, its last good code).
+   */
+  ran(outcome, source) {
     this.root.dataset.run = outcome.ok ? "ok" : "error";
     if (outcome.ok) {
-      const original = this.running === this.panel.shipped;
+      const original = source === this.panel.shipped;
       // A link's code runs with the reader's consent on this visit; it is not kept for the next.
-      const linked = this.running === this.linked;
-      this.good = original ? null : this.running;
+      const linked = source === this.linked;
+      this.good = original ? null : source;
       if (!linked) this.edits.keep(this.good);
       if (outcome.controls) {
         const legend = this.contract.classes.legend;
@@ -288,7 +288,7 @@ export class Figure {
     this.use(this.good);
     // In the editor if it holds the code that ran; else (a link's, a kept edit's) by the figure.
     this.outcomeNotice?.remove();
-    if (!this.panel.showOutcome(outcome, this.running) && !outcome.ok) {
+    if (!this.panel.showOutcome(outcome, source) && !outcome.ok) {
       this.outcomeNotice = this.notice("p");
       this.outcomeNotice.setAttribute("role", "alert");
       const shown = this.good === null ? "its own code" : "the last code that ran";

@@ -204,11 +204,14 @@ class Sandboxed {
     return this.figure.paint(frame);
   }
 
-  /** @param {Protocol.ToPage["ran"]} outcome */
-  ran(outcome) {
-    if (outcome.ok) this.good = this.running;
+  /**
+   * @param {Protocol.ToPage["ran"]} outcome
+   * @param {string} source The code that ran: after a restart, the last good one, run again.
+   */
+  ran(outcome, source) {
+    if (outcome.ok) this.good = source;
     this.running = null;
-    this.figure.ran(outcome);
+    this.figure.ran(outcome, source);
   }
 
   // The sandbox itself failed: a run waiting for it ends so, and shipped code draws again.
@@ -216,9 +219,12 @@ class Sandboxed {
   /** @param {string} message */
   fail(message) {
     this.state = "error";
-    const waiting = this.pending !== null || this.running !== null;
+    const waiting = this.pending ?? this.running;
     this.router.leave(this.figure);
-    if (waiting) this.figure.ran({ id: this.id, ok: false, controls: "", message: `Python could not run it: ${message}`, line: null });
+    if (waiting !== null) {
+      const outcome = { id: this.id, ok: false, controls: "", message: `Python could not run it: ${message}`, line: null };
+      this.figure.ran(outcome, waiting);
+    }
     else if (!(this.ahead && this.fresh)) this.figure.fail(message);
   }
 
