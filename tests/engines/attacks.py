@@ -18,6 +18,9 @@ _tried = {}
 
 def _try(name, attempt):
     _tried[name] = "pending"
+    # Told to the page first: if an attempt holds this worker, the scenario names it.
+    said = {"step": 0, "label": f"attempting {name}", "loaded": 0, "total": 0}
+    js.postMessage(to_js({"type": "progress", "data": said}, dict_converter=js.Object.fromEntries))
     try:
         result = attempt()
     except Exception:
