@@ -198,6 +198,16 @@ test("an outcome is told with the code it is of, and only for a run under way", 
   assert.deepEqual(a.of("ran"), [{ ...drew, source: "BAR = 1" }]);
 });
 
+test("a restart that leaves no figure to draw starts no worker (a sandbox's stuck render)", () => {
+  const { bridge, figures: [a], worker } = started(["a"]);
+  bridge.render(a);
+  worker.answer("took", { id: "a", request: "render" });
+  mock.timers.tick(RENDER_MS);
+  assert.equal(worker.terminated, true);
+  assert.match(a.of("fail")[0], /did not answer within 5 s/);
+  assert.equal(workers.length, 1, "a new worker, for no figure, would boot Python for nothing");
+});
+
 test("a worker silent for busy_timeout while figures wait is stopped, failing them", () => {
   const { figures, worker } = started(["a", "b"], { ready: false });
   mock.timers.tick(BUSY_MS - 1);

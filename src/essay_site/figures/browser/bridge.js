@@ -302,6 +302,7 @@ export class Bridge {
       this.reset(figure);
       figure.restarting();
     }
+    if (!others.length) return; // none left to draw (a sandbox's figure went back to the shared worker)
     this.boot();
     this.post("start", { figures: others.map((figure) => figure.spec()) });
     this.arm();
