@@ -85,7 +85,10 @@ const RUN_MS = 120_000;
 async function framed(root, act, what, ceiling = 20_000) {
   const before = frameCount(root);
   act();
-  await until(() => frameCount(root) > before, ceiling, () => `no frame after ${what} (${root.dataset.state})`);
+  const said = () => root.querySelector(".live-figure__status")?.textContent?.trim();
+  const sandboxes = () => document.querySelectorAll("iframe[sandbox]").length;
+  await until(() => frameCount(root) > before, ceiling, () =>
+    `no frame after ${what} (${root.dataset.state}: "${said()}"; ${states()}; ${sandboxes()} sandboxes)`);
 }
 
 /**
