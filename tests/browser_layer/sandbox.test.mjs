@@ -125,6 +125,16 @@ test("a runaway edit ends its sandbox alone; the last good edit runs again in a 
   assert.deepEqual(a.of("ran").map((o) => [o.ok, o.source]), [[true, "good"], [false, "while True: pass"], [true, "good"]]);
 });
 
+test("a sandbox that fails during a run ends that run, told with its code", () => {
+  const { router, a } = routed();
+  router.run(a, "first");
+  sandboxes[0].answer("ready", { id: "a" });
+  sandboxes[0].answer("took", { id: "a", request: "run" });
+  sandboxes[0].answer("error", { id: "a", message: "it broke", detail: "" });
+  assert.deepEqual(a.of("ran").map((o) => [o.ok, o.source]), [[false, "first"]]);
+  assert.equal(sandboxes[0].terminated, true);
+});
+
 test("a sandbox that cannot start ends the run waiting for it, and the shipped code draws again", () => {
   const { router, a } = routed();
   router.run(a, "edited");

@@ -149,8 +149,6 @@ class Sandboxed {
     this.state = "loading";
     /** @type {string | null} A run waiting for the sandbox. */
     this.pending = null;
-    /** @type {string | null} The run under way. */
-    this.running = null;
     /** @type {string | null} The last run that drew: while there is one, frames come from here. */
     this.good = null;
     /** Whether it has yet to run anything: ready, it stays for the first run. */
@@ -194,7 +192,6 @@ class Sandboxed {
   /** @param {string} source */
   send(source) {
     if (!this.bridge.run(this, source)) return false;
-    this.running = source;
     this.fresh = false;
     return true;
   }
@@ -210,7 +207,6 @@ class Sandboxed {
    */
   ran(outcome, source) {
     if (outcome.ok) this.good = source;
-    this.running = null;
     this.figure.ran(outcome, source);
   }
 
@@ -219,7 +215,8 @@ class Sandboxed {
   /** @param {string} message */
   fail(message) {
     this.state = "error";
-    const waiting = this.pending ?? this.running;
+    // A run waiting for the sandbox, else the one under way (its bridge keeps that one's source).
+    const waiting = this.pending ?? this.bridge.channel(this).running;
     this.router.leave(this.figure);
     if (waiting !== null) {
       const outcome = { id: this.id, ok: false, controls: "", message: `Python could not run it: ${message}`, line: null };
