@@ -55,6 +55,31 @@ let errors = [];
 /** @type {string[]} */
 let external = [];
 
+// Firefox alone has stalled a figure now and then (no frame, nothing said): the page keeps
+// the last messages between it and its workers (type, figure, time), and a frame that never
+// comes names them (page.js), so the next stall says whether the worker took its request.
+const RECORD = `(() => {
+  const Base = window.Worker;
+  if (!Base || window.__engineWorkerLog) return;
+  const log = (window.__engineWorkerLog = []);
+  const note = (way, message) => {
+    const data = (message && message.data) || {};
+    log.push(\`\${Math.round(performance.now())} \${way} \${message && message.type} \${data.id || ""} \${data.request || ""}\`);
+    if (log.length > 60) log.shift();
+  };
+  window.Worker = class extends Base {
+    constructor(url, options) {
+      super(url, options);
+      const name = String(url).split("/").pop();
+      this.addEventListener("message", (event) => note(\`\${name} ->\`, event.data));
+    }
+    postMessage(message, ...rest) {
+      note("->", message);
+      super.postMessage(message, ...rest);
+    }
+  };
+})();`;
+
 /** @param {string} url */
 async function open(url) {
   if (page) await page.close();
@@ -74,6 +99,7 @@ async function open(url) {
     }
   });
   page = tab;
+  await tab.evaluateOnNewDocument(RECORD);
   await tab.goto(url);
   return null;
 }

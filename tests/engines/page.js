@@ -87,8 +87,10 @@ async function framed(root, act, what, ceiling = 20_000) {
   act();
   const said = () => root.querySelector(".live-figure__status")?.textContent?.trim();
   const sandboxes = () => document.querySelectorAll("iframe[sandbox]").length;
+  // Where a driver records the page's traffic with its workers (firefox.mjs), the last of it.
+  const traffic = () => (/** @type {any} */ (window).__engineWorkerLog || []).slice(-25).join(" | ");
   await until(() => frameCount(root) > before, ceiling, () =>
-    `no frame after ${what} (${root.dataset.state}: "${said()}"; ${states()}; ${sandboxes()} sandboxes)`);
+    `no frame after ${what} at ${Math.round(performance.now())} (${root.dataset.state}: "${said()}"; ${states()}; ${sandboxes()} sandboxes; worker traffic: ${traffic()})`);
 }
 
 /**
