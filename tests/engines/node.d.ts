@@ -41,6 +41,7 @@ declare module "puppeteer-core" {
     on(event: "request", handler: (request: HTTPRequest) => void): this;
     goto(url: string): Promise<unknown>;
     evaluate(expression: string): Promise<unknown>;
+    evaluateOnNewDocument(source: string): Promise<unknown>;
     close(): Promise<void>;
   }
 
