@@ -16,22 +16,27 @@ from essay_site.figures.api import Frame
 _tried = {}
 
 
+def _tell(label):
+    said = {"step": 0, "label": label, "loaded": 0, "total": 0}
+    js.postMessage(to_js({"type": "progress", "data": said}, dict_converter=js.Object.fromEntries))
+
+
 def _try(name, attempt):
     _tried[name] = "pending"
-    # Told to the page first: if an attempt holds this worker, the scenario names it.
-    said = {"step": 0, "label": f"attempting {name}", "loaded": 0, "total": 0}
-    js.postMessage(to_js({"type": "progress", "data": said}, dict_converter=js.Object.fromEntries))
+    # Told to the page before and after: if an attempt holds this worker, the scenario names it.
+    _tell(f"attempting {name}")
     try:
         result = attempt()
     except Exception:
         _tried[name] = "refused"
-        return
+        result = None
     if hasattr(result, "then"):
         allowed = create_proxy(lambda value: _tried.__setitem__(name, f"allowed {value}"))
         refused = create_proxy(lambda error: _tried.__setitem__(name, "refused"))
         result.then(allowed, refused)
-    else:
+    elif _tried[name] == "pending":
         _tried[name] = "allowed"
+    _tell(f"attempted {name}")
 
 
 def _socket(url):
@@ -90,6 +95,7 @@ def _attack():
                  "loaded": 0, "total": 0}
         _message = to_js({"type": _type, "data": _data}, dict_converter=js.Object.fromEntries)
         js.postMessage(_message)
+    _tell("attempted all")
 
 
 js.setTimeout(create_proxy(_attack), 0)

@@ -36,15 +36,15 @@ function figure(widget) {
   return root;
 }
 
-// What a link's code said it was attempting (tests/engines/attacks.py), heard from the first
-// call on: if a frame never comes, the attempt begun last is the one that holds its worker.
+// What a link's code said it was attempting and had attempted (tests/engines/attacks.py), heard
+// from the first call on: if a frame never comes, the attempt begun and not ended holds its worker.
 /** @type {string[]} */
 const attempts = /** @type {any} */ (window).__engineAttempts || [];
 if (!(/** @type {any} */ (window).__engineAttempts)) {
   /** @type {any} */ (window).__engineAttempts = attempts;
   addEventListener("message", ({ data }) => {
     const label = data?.type === "progress" ? String(data.data?.label) : "";
-    if (label.startsWith("attempting ")) attempts.push(label.slice("attempting ".length));
+    if (label.startsWith("attempt")) attempts.push(label);
   });
 }
 

@@ -220,7 +220,7 @@ const scenarios = {
     // The attempts may hold the sandbox's worker for a while on a loaded machine: a ceiling.
     for (let moves = 0; !settled() && moves < 100; moves += 1) {
       await framed(root, change(slider), slider.name, RUN_MS).catch((/** @type {Error} */ error) => {
-        throw new Error(`${error.message}; attempts begun, in order: ${attempts.join(", ")}`);
+        throw new Error(`${error.message}; the link's code said, in order: ${attempts.join(", ")}`);
       });
     }
     return tried();
