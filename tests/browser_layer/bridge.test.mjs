@@ -28,10 +28,11 @@ afterEach(() => {
 /**
  * A bridge started on ``ids``, every figure's module imported (ready).
  * @param {string[]} ids
- * @param {{ ready?: boolean }} [options]
+ * @param {{ ready?: boolean, sandboxed?: boolean }} [options]
  */
-function started(ids, { ready = true } = {}) {
+function started(ids, { ready = true, sandboxed = false } = {}) {
   const bridge = new Bridge({
+    sandboxed,
     createWorker: () => {
       const worker = new FakeWorker();
       workers.push(worker);
@@ -175,6 +176,54 @@ test("silence before the worker takes a request (another figure's packages) blam
   worker.answer("frame", frame("a"));
   assert.equal(a.state, "live");
   assert.equal(b.of("live").length, 1);
+});
+
+/** Each figure drawn once: all live, the worker idle. @param {Bridge} bridge @param {FakeFigure[]} figures */
+function drawn(bridge, figures) {
+  const worker = /** @type {FakeWorker} */ (workers.at(-1));
+  for (const figure of figures) {
+    bridge.render(figure);
+    worker.answer("took", { id: figure.id, request: "render" });
+    worker.answer("frame", frame(figure.id));
+  }
+}
+
+test("a request an idle worker never takes restarts it for every figure, none blamed", () => {
+  const { bridge, figures, worker } = started(["a", "b"]);
+  drawn(bridge, figures);
+  bridge.render(figures[1]); // held outside any request (in Firefox, seen), it takes nothing
+  mock.timers.tick(RENDER_MS - 1_000);
+  worker.answer("progress", { step: 3, label: "Working", loaded: 0, total: 0 }); // not a take
+  mock.timers.tick(1_000);
+  assert.ok(worker.terminated);
+  assert.deepEqual(figures.map((figure) => figure.of("fail")), [[], []]);
+  const next = /** @type {FakeWorker} */ (workers.at(-1));
+  assert.notEqual(next, worker);
+  assert.deepEqual(next.of("start")[0].figures.map((/** @type {Protocol.FigureSpec} */ spec) => spec.id), ["a", "b"]);
+});
+
+test("a request taken, or one asked while a figure still starts, is not left untaken", () => {
+  const { bridge, figures: [a, b], worker } = started(["a", "b"]);
+  drawn(bridge, [a]); // b has yet to draw: its first frame may take long
+  bridge.render(a);
+  mock.timers.tick(RENDER_MS * 3);
+  assert.equal(workers.length, 1, "no restart while b starts");
+  drawn(bridge, [b]);
+  worker.answer("took", { id: "a", request: "render" });
+  mock.timers.tick(RENDER_MS - 1);
+  worker.answer("frame", frame("a"));
+  mock.timers.tick(RENDER_MS);
+  assert.equal(workers.length, 1, "taken, then answered");
+});
+
+test("a sandbox's worker that never takes a request is stopped, its figure with it", () => {
+  const { bridge, figures: [a], worker } = started(["a"], { sandboxed: true });
+  drawn(bridge, [a]);
+  bridge.render(a); // a timer of the reader's code that never returns holds the worker
+  mock.timers.tick(RENDER_MS);
+  assert.ok(worker.terminated);
+  assert.match(a.of("fail")[0], /did not answer within 5 s and was stopped/);
+  assert.equal(workers.length, 1, "not started again: the same code would hold it again");
 });
 
 test("a failed run lets input made meanwhile through", () => {

@@ -73,9 +73,12 @@ export class FakeFigure {
     return this.paintable;
   }
 
-  /** The outcome, with the code it is of. @param {any} outcome @param {string} source */
-  ran(outcome, source) {
-    this.calls.push(["ran", { ...outcome, source }]);
+  /**
+   * The outcome, with the code it is of, and whether its sandbox is gone.
+   * @param {any} outcome @param {string} source @param {boolean} [gone]
+   */
+  ran(outcome, source, gone = false) {
+    this.calls.push(["ran", { ...outcome, source, ...(gone && { gone }) }]);
   }
 
   /** @param {string} message */

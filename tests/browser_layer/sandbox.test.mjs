@@ -47,9 +47,10 @@ afterEach(() => {
   mock.restoreAll();
 });
 
-/** @param {() => FakeWorker} make */
-const bridgeOf = (make) =>
+/** @param {() => FakeWorker} make @param {boolean} sandboxed */
+const bridgeOf = (make, sandboxed) =>
   new Bridge({
+    sandboxed,
     createWorker: () => /** @type {any} */ (make()),
     boot: /** @type {any} */ ({ indexURL: "/pyodide/", moduleURL: "/py/", shared: [], sizes: {}, timeout: 60 }),
     busySeconds: 180,
@@ -62,13 +63,13 @@ const bridgeOf = (make) =>
  * @param {() => FakeWorker} [sandbox] Makes each sandbox's worker.
  */
 function routed(sandbox = () => new FakeWorker()) {
-  const sharedBridge = bridgeOf(() => (shared = new FakeWorker()));
+  const sharedBridge = bridgeOf(() => (shared = new FakeWorker()), false);
   const router = new Router(sharedBridge, () =>
     bridgeOf(() => {
       const worker = sandbox();
       sandboxes.push(worker);
       return worker;
-    }),
+    }, true),
   );
   const [a, b] = ["a", "b"].map((id) => Object.assign(new FakeFigure(id), { edited: /** @type {string | null} */ (null) }));
   sharedBridge.start([a, b]);
@@ -133,6 +134,24 @@ test("a sandbox that fails during a run ends that run, told with its code", () =
   sandboxes[0].answer("error", { id: "a", message: "it broke", detail: "" });
   assert.deepEqual(a.of("ran").map((o) => [o.ok, o.source]), [[false, "first"]]);
   assert.equal(sandboxes[0].terminated, true);
+});
+
+test("a sandbox stopped after its code drew: the figure's own code draws again, told why", () => {
+  const { router, a } = routed();
+  router.run(a, "good");
+  sandboxes[0].answer("ready", { id: "a" });
+  sandboxes[0].answer("took", { id: "a", request: "run" });
+  sandboxes[0].answer("ran", { id: "a", ok: true, controls: "", message: "", line: null });
+  sandboxes[0].answer("frame", frame("a"));
+  router.render(a); // never taken: a timer of the code's holds its worker
+  mock.timers.tick(5_000);
+  assert.equal(sandboxes[0].terminated, true);
+  const told = a.of("ran").at(-1);
+  assert.deepEqual([told.ok, told.source, told.gone], [false, "good", true]);
+  assert.match(told.message, /did not answer within 5 s and was stopped/);
+  assert.deepEqual(shared.of("render").map((r) => r.id), ["a"]);
+  router.render(a);
+  assert.equal(sandboxes.length, 1, "its frames come from the shared worker again");
 });
 
 test("a sandbox that cannot start ends the run waiting for it, and the shipped code draws again", () => {

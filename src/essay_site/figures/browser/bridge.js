@@ -15,6 +15,11 @@
 //   (it is loading another figure's packages) is the runtime's, never blamed on a figure.
 //   The worker is restarted without the stuck one; the others come back, a reader's last
 //   good edit run again.
+// - A worker with every figure live and no request taken takes the next at once: one left
+//   untaken for render_timeout means the worker is held outside any figure's request (a
+//   timer of a reader's code that never returns; a browser's own stall, seen in Firefox). The
+//   site's worker is restarted for every figure, none blamed; a sandbox's, running code that
+//   is not the site's, is stopped, and its figure goes back to its own code.
 // - A worker that says nothing for busy_timeout while figures wait on it (a start-up step that
 //   never ends) is stopped and fails them, never an endless spinner. The bound is generous: a
 //   slow computer's silent steps (compiling, starting Python, importing) are not a stall. A
@@ -32,7 +37,7 @@
  *   progress(progress: Protocol.ToPage["progress"]): void,
  *   live(): void,
  *   paint(frame: Protocol.Frame): boolean,
- *   ran(outcome: Protocol.ToPage["ran"], source: string): void,
+ *   ran(outcome: Protocol.ToPage["ran"], source: string, gone?: boolean): void,
  *   fail(message: string): void,
  *   restarting(): void,
  * }} Client
@@ -53,16 +58,18 @@
  * @property {number} busySeconds The site's busy_timeout.
  * @property {number} renderSeconds The site's render_timeout.
  * @property {number} runSeconds The site's run_timeout.
+ * @property {boolean} [sandboxed] Whether it runs one figure's code that is not the site's.
  */
 
 export class Bridge {
   /** @param {BridgeOptions} options */
-  constructor({ createWorker, boot, busySeconds, renderSeconds, runSeconds }) {
+  constructor({ createWorker, boot, busySeconds, renderSeconds, runSeconds, sandboxed = false }) {
     this.createWorker = createWorker;
     this.bootData = boot;
     this.busySeconds = busySeconds;
     this.renderSeconds = renderSeconds;
     this.runSeconds = runSeconds;
+    this.sandboxed = sandboxed;
     /** @type {Map<string, Client>} */
     this.figures = new Map();
     /** @type {Map<string, Channel>} */
@@ -75,6 +82,8 @@ export class Bridge {
     this.runtimeError = null;
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.watchdog = undefined;
+    /** @type {ReturnType<typeof setTimeout> | undefined} The watch on a request left untaken. */
+    this.untaken = undefined;
   }
 
   /** Boot Python and hand it the figures. @param {Client[]} figures */
@@ -150,6 +159,23 @@ export class Bridge {
     const channel = this.channel(figure);
     channel.busy = true;
     this.post(type, data);
+    this.expect();
+  }
+
+  // Watch, while the worker is idle but for requests it has yet to take (see the rules above).
+  expect() {
+    const channels = [...this.channels.values()];
+    const idle = !this.waiting().length && channels.some((c) => c.busy) && !channels.some((c) => c.taken);
+    if (!idle) {
+      clearTimeout(this.untaken);
+      this.untaken = undefined;
+    } else if (this.untaken === undefined) {
+      this.untaken = setTimeout(() => {
+        this.untaken = undefined;
+        const asked = [...this.figures.values()].find((figure) => this.channel(figure).busy);
+        this.restart(this.sandboxed ? /** @type {Client} */ (asked) : null, false);
+      }, this.renderSeconds * 1000);
+    }
   }
 
   /** @param {Client} figure */
@@ -189,6 +215,7 @@ export class Bridge {
     [...this.figures.values()]
       .filter((figure) => this.channel(figure).taken)
       .forEach((figure) => this.watch(figure));
+    this.expect();
   }
 
   // The worker only names the figures start() sent it, hence the casts to Client.
@@ -278,19 +305,22 @@ export class Bridge {
   // A reader's run that never finishes is theirs to fix: that figure restarts too, as it
   // was before the run, and its outcome says what happened.
   /**
-   * @param {Client} stuck
+   * @param {Client | null} stuck The figure stopped, if any (none: the worker stalled).
    * @param {boolean} running Whether the request it is stuck on is a reader's run.
    */
   restart(stuck, running) {
     this.worker?.terminate();
+    clearTimeout(this.untaken);
+    this.untaken = undefined;
     for (const channel of this.channels.values()) channel.ready = false;
     const seconds = running ? this.runSeconds : this.renderSeconds;
-    if (running) {
+    if (stuck && running) {
       const message = `Your code did not finish within ${seconds} s and was stopped.`;
       this.finishRun(stuck, { id: stuck.id, ok: false, controls: "", message, line: null });
-    } else {
+    } else if (stuck) {
       this.reset(stuck);
-      stuck.fail(`it did not answer within ${seconds} s, so Python was restarted without it.`);
+      const after = this.sandboxed ? " and was stopped" : ", so Python was restarted without it";
+      stuck.fail(`it did not answer within ${seconds} s${after}.`);
     }
     const others = [...this.figures.values()].filter((figure) => figure.state !== "error");
     for (const figure of others) {

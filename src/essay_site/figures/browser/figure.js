@@ -49,10 +49,8 @@ export class Figure {
     this.bar = /** @type {HTMLProgressElement} */ (this.status.querySelector("progress"));
     this.text = /** @type {HTMLSpanElement} */ (this.status.querySelector("span"));
     this.linkButton = /** @type {HTMLButtonElement} */ (this.status.querySelector("button"));
-    /** @type {ReturnType<typeof setTimeout> | undefined} */
-    this.announcing = undefined;
-    /** @type {ReturnType<typeof setTimeout> | undefined} */
-    this.remembering = undefined;
+    /** @type {ReturnType<typeof setTimeout> | undefined} Timers: announcing a frame, remembering the state. */
+    this.announcing = this.remembering = undefined;
     this.step = 0;
     this.label = "";
     this.bytes = "";
@@ -269,9 +267,11 @@ export class Figure {
   /**
    * @param {Protocol.ToPage["ran"]} outcome
    * @param {string} source The code that ran (after a sandbox's restart, its last good code).
+   * @param {boolean} [gone] Its sandbox was stopped: no edit draws any more, its own code does.
    */
-  ran(outcome, source) {
+  ran(outcome, source, gone = false) {
     this.root.dataset.run = outcome.ok ? "ok" : "error";
+    if (gone) this.good = null;
     if (outcome.ok) {
       const original = source === this.panel.shipped;
       // A link's code runs with the reader's consent on this visit; it is not kept for the next.

@@ -73,19 +73,20 @@ function explainFromDisk(classes) {
 function goLive(settings) {
   const worker = new URL("worker.js", settings.assets).href;
   const template = /** @type {HTMLTemplateElement} */ (document.querySelector("template[data-sandbox]"));
-  /** @param {() => Worker} createWorker */
-  const bridge = (createWorker) =>
+  /** @param {() => Worker} createWorker @param {boolean} sandboxed */
+  const bridge = (createWorker, sandboxed) =>
     new Bridge({
       createWorker,
+      sandboxed,
       boot: settings.boot,
       busySeconds: settings.busySeconds,
       renderSeconds: settings.renderSeconds,
       runSeconds: settings.runSeconds,
     });
-  const shared = bridge(() => new Worker(worker, { type: "module" }));
+  const shared = bridge(() => new Worker(worker, { type: "module" }), false);
   const router = new Router(shared, (client) =>
     // Not a Worker, but all of one the bridge uses.
-    bridge(() => /** @type {Worker} */ (/** @type {unknown} */ (new Sandbox({ template, worker, spec: client.spec() })))),
+    bridge(() => /** @type {Worker} */ (/** @type {unknown} */ (new Sandbox({ template, worker, spec: client.spec() }))), true),
   );
   const roots = /** @type {HTMLElement[]} */ ([...document.querySelectorAll("[data-widget]")]);
   shared.start(roots.map((root) => new Figure(root, router, settings)));

@@ -210,19 +210,18 @@ class Sandboxed {
     this.figure.ran(outcome, source);
   }
 
-  // The sandbox itself failed: a run waiting for it ends so, and shipped code draws again.
-  // Started ahead and never used, it goes quietly: the first run starts another.
+  // The sandbox itself failed, or was stopped: its figure's own code draws again, and the code
+  // it was running (a run waiting for it, the one under way, else the last that drew) is told
+  // it failed so. Started ahead and never used, it goes quietly: the first run starts another.
   /** @param {string} message */
   fail(message) {
     this.state = "error";
-    // A run waiting for the sandbox, else the one under way (its bridge keeps that one's source).
-    const waiting = this.pending ?? this.bridge.channel(this).running;
+    const code = this.pending ?? this.bridge.channel(this).running ?? this.good;
     this.router.leave(this.figure);
-    if (waiting !== null) {
+    if (code !== null) {
       const outcome = { id: this.id, ok: false, controls: "", message: `Python could not run it: ${message}`, line: null };
-      this.figure.ran(outcome, waiting);
-    }
-    else if (!(this.ahead && this.fresh)) this.figure.fail(message);
+      this.figure.ran(outcome, code, true);
+    } else if (!(this.ahead && this.fresh)) this.figure.fail(message);
   }
 
   restarting() {
