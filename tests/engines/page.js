@@ -217,6 +217,9 @@ async function typeOver(content, line, from, to) {
   selection.removeAllRanges();
   selection.addRange(range);
   await until(() => selection.toString() === from, 5_000, () => `"${from}" is not selected`);
-  await sleep(200); // the editor reads the selection on selectionchange
+  // The editor reads the selection on selectionchange, and then draws it (its selection layer):
+  // an insertion before that lands where its own selection was (WebKit, under load).
+  const editor = /** @type {HTMLElement} */ (content.closest(".cm-editor"));
+  await until(() => editor.querySelector(".cm-selectionBackground"), 20_000, () => "the editor has not seen the selection");
   document.execCommand("insertText", false, to);
 }
