@@ -91,6 +91,11 @@
     if (registration.waiting && container.controller) offerUpdate(registration.waiting);
     watch(registration.installing);
     registration.addEventListener("updatefound", () => watch(registration.installing));
+    // The browser looks for a new sw.js after each navigation, but Chromium puts that off
+    // while requests keep the worker busy (a loading page, for a minute on a slow computer):
+    // asked once the page is live, a new build, or one without offline reading, is found on
+    // this visit. Offline there is nothing to find: the saved copy is what the reader reads.
+    if (container.controller) whenPageIsLive().then(() => registration.update()).catch(() => {});
   }
 
   // After the first live figure (or, on a page without figures, once it has loaded).
