@@ -322,7 +322,8 @@ def test_an_edit_that_holds_its_sandbox_is_stopped(essay_site: Path, essay: Visi
     # (5 s), stops the sandbox, and the figure's own code draws (red only from 28) and says why.
     page.fill("#pixel_explosion-n", "22")
     expect(figure).to_have_attribute("data-run", "error", timeout=RUN_TIMEOUT)
-    expect(code.locator(".live-code__error")).to_contain_text("did not answer within 5 s and was stopped")
+    said = "did not answer within 5 s and was stopped"
+    expect(code.locator(".live-code__error")).to_contain_text(said)
     expect(figure.locator('[data-role="n"]')).to_have_text("22")
     expect(figure.locator(".gm-px__fill--over")).to_have_count(0)
     assert figure.get_attribute("data-edited") is None
