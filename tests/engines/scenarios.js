@@ -244,7 +244,8 @@ const scenarios = {
   async compute({ widget }) {
     const root = figure(widget);
     for (const control of controls(root).filter((c) => c instanceof HTMLInputElement && c.type === "range")) {
-      await framed(root, change(control), /** @type {HTMLInputElement} */ (control).name);
+      // A worker the browser holds is restarted (render_timeout, then a boot): a ceiling above.
+      await framed(root, change(control), /** @type {HTMLInputElement} */ (control).name, RUN_MS);
     }
     const text = root.querySelector(".live-figure__output")?.textContent ?? "";
     return { state: root.dataset.state, text, caches: await caches.keys() };
