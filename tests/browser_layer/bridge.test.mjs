@@ -216,6 +216,19 @@ test("a request taken, or one asked while a figure still starts, is not left unt
   assert.equal(workers.length, 1, "taken, then answered");
 });
 
+test("a request out when the worker restarted without its figure never stops the next worker", () => {
+  const { bridge, figures: [a, b], worker } = started(["a", "b"]);
+  drawn(bridge, [a, b]);
+  worker.answer("error", { id: "a", message: "its render raised", detail: "" });
+  bridge.render(a); // the reader moves the figure in error; the worker, held, takes nothing
+  mock.timers.tick(RENDER_MS);
+  assert.ok(worker.terminated);
+  /** @type {FakeWorker} */ (workers.at(-1)).answer("ready", { id: "b" });
+  drawn(bridge, [b]);
+  mock.timers.tick(RENDER_MS * 3);
+  assert.equal(workers.length, 2, "a's request went with the old worker: no restart for it");
+});
+
 test("a sandbox's worker that never takes a request is stopped, its figure with it", () => {
   const { bridge, figures: [a], worker } = started(["a"], { sandboxed: true });
   drawn(bridge, [a]);

@@ -165,14 +165,16 @@ export class Bridge {
   // Watch, while the worker is idle but for requests it has yet to take (see the rules above).
   expect() {
     const channels = [...this.channels.values()];
-    const idle = !this.waiting().length && channels.some((c) => c.busy) && !channels.some((c) => c.taken);
+    // Only a ready figure's request counts: one asked of a worker since restarted without it
+    // (a figure in error) stays busy, and no worker will ever take it.
+    const idle = !this.waiting().length && channels.some((c) => c.ready && c.busy) && !channels.some((c) => c.taken);
     if (!idle) {
       clearTimeout(this.untaken);
       this.untaken = undefined;
     } else if (this.untaken === undefined) {
       this.untaken = setTimeout(() => {
         this.untaken = undefined;
-        const asked = [...this.figures.values()].find((figure) => this.channel(figure).busy);
+        const asked = [...this.figures.values()].find((figure) => this.channel(figure).ready && this.channel(figure).busy);
         this.restart(this.sandboxed ? /** @type {Client} */ (asked) : null, false);
       }, this.renderSeconds * 1000);
     }
