@@ -293,43 +293,6 @@ def test_a_reader_edits_the_python_and_runs_it(essay_site: Path, essay: Visit) -
     assert essay.external == []
 
 
-#: Appended to an edit: once it has drawn, a timer of its own never returns.
-HOLD = """
-
-import js
-from pyodide.ffi import create_proxy
-
-
-def _hold():
-    while True:
-        pass
-
-
-js.setTimeout(create_proxy(_hold), 0)
-"""
-
-
-@pytest.mark.browser
-def test_an_edit_that_holds_its_sandbox_is_stopped(essay_site: Path, essay: Visit) -> None:
-    page = essay.page
-    figure = live(page, "pixel_explosion")
-    code = open_editor(figure)
-    shipped = shipped_source(essay_site, "pixel_explosion")
-    edit_and_run(page, code, shipped.replace("BAR_BITS = 28", "BAR_BITS = 20") + HOLD)
-    expect(figure).to_have_attribute("data-run", "ok", timeout=RUN_TIMEOUT)
-    expect(figure).to_have_attribute("data-edited", "")
-    # Its sandbox's worker now takes no request: the next one, untaken for render_timeout
-    # (5 s), stops the sandbox, and the figure's own code draws (red only from 28) and says why.
-    page.fill("#pixel_explosion-n", "22")
-    expect(figure).to_have_attribute("data-run", "error", timeout=RUN_TIMEOUT)
-    said = "did not answer within 5 s and was stopped"
-    expect(code.locator(".live-code__error")).to_contain_text(said)
-    expect(figure.locator('[data-role="n"]')).to_have_text("22")
-    expect(figure.locator(".gm-px__fill--over")).to_have_count(0)
-    assert figure.get_attribute("data-edited") is None
-    expect(figure).to_have_attribute("data-state", "live")
-
-
 @pytest.mark.browser
 def test_an_edit_is_kept_for_its_version_only(essay_site: Path, essay: Visit) -> None:
     page = essay.page

@@ -84,8 +84,7 @@ export class Figure {
         await copy(url.href, pressed, "Link copied", "Link to copy");
       },
     });
-    /** @type {HTMLElement | undefined} How the last run failed, said beside the figure. */
-    this.outcomeNotice = undefined;
+    this.outcomeNotice = /** @type {HTMLElement | undefined} How the last run failed, beside the figure. */ (undefined);
     /** @type {string | null} The code a link brought, once the reader chose to run it. */
     this.linked = null;
     this.edits = new SavedEdits(() => localStorage, `${storage}edit ${this.placement}`, this.panel.version);
@@ -284,8 +283,9 @@ export class Figure {
         this.form.append(cleanControls(outcome.controls, this.placement));
       }
     }
-    // What it runs from now on (after a restart too): this code if it drew, else the last that did.
+    // What it runs from now on: this code if it drew, else the last that did (drawn at once if none has yet).
     this.use(this.good);
+    if (!outcome.ok && this.state === "loading") this.request();
     // In the editor if it holds the code that ran; else (a link's, a kept edit's) by the figure.
     this.outcomeNotice?.remove();
     if (!this.panel.showOutcome(outcome, source) && !outcome.ok) {

@@ -1,0 +1,75 @@
+"""A reader's code that fails or holds its sandbox, in Chromium: the figure goes on with its
+own code, live, and says why (the rules themselves: tests/browser_layer/bridge.test.mjs and
+sandbox.test.mjs)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import (
+    RUN_TIMEOUT,
+    Visit,
+    edit_and_run,
+    live,
+    module_version,
+    open_editor,
+    shipped_source,
+)
+
+pytestmark = pytest.mark.browser
+
+#: Appended to an edit: once it has drawn, a timer of its own never returns.
+HOLD = """
+
+import js
+from pyodide.ffi import create_proxy
+
+
+def _hold():
+    while True:
+        pass
+
+
+js.setTimeout(create_proxy(_hold), 0)
+"""
+
+
+def test_an_edit_that_holds_its_sandbox_is_stopped(essay_site: Path, essay: Visit) -> None:
+    page = essay.page
+    figure = live(page, "pixel_explosion")
+    code = open_editor(figure)
+    shipped = shipped_source(essay_site, "pixel_explosion")
+    edit_and_run(page, code, shipped.replace("BAR_BITS = 28", "BAR_BITS = 20") + HOLD)
+    expect(figure).to_have_attribute("data-run", "ok", timeout=RUN_TIMEOUT)
+    expect(figure).to_have_attribute("data-edited", "")
+    # Its sandbox's worker now takes no request: the next one, untaken for render_timeout
+    # (5 s), stops the sandbox, and the figure's own code draws (red only from 28) and says why.
+    page.fill("#pixel_explosion-n", "22")
+    expect(figure).to_have_attribute("data-run", "error", timeout=RUN_TIMEOUT)
+    said = "did not answer within 5 s and was stopped"
+    expect(code.locator(".live-code__error")).to_contain_text(said)
+    expect(figure.locator('[data-role="n"]')).to_have_text("22")
+    expect(figure.locator(".gm-px__fill--over")).to_have_count(0)
+    assert figure.get_attribute("data-edited") is None
+    expect(figure).to_have_attribute("data-state", "live")
+
+
+def test_a_kept_edit_that_fails_as_the_figure_goes_live_leaves_it_live(
+    essay_site: Path, essay: Visit
+) -> None:
+    page = essay.page
+    # Made on this version, so it runs as the figure goes live; it draws nothing.
+    kept = {"version": module_version(essay_site, "pixel_explosion"), "source": "BAR_BITS = 1"}
+    store = "e => localStorage.setItem('figures / edit pixel_explosion', JSON.stringify(e))"
+    page.evaluate(store, kept)
+    page.reload()
+    figure = page.locator('[data-widget="pixel_explosion"]')
+    expect(figure).to_have_attribute("data-run", "error", timeout=RUN_TIMEOUT)
+    # Its own code draws instead: live (not left loading), unmarked, and it says why.
+    expect(figure).to_have_attribute("data-state", "live", timeout=RUN_TIMEOUT)
+    said = figure.get_by_role("alert").filter(has_text="The changed code did not run")
+    expect(said).to_contain_text("its own code")
+    assert figure.get_attribute("data-edited") is None
