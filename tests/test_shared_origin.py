@@ -84,7 +84,10 @@ def test_two_sites_on_one_origin_keep_to_their_own(tmp_path: Path, browser: Brow
             place(builds["off"], root, "a")
             page.reload()
             # The browser checks the worker on navigation; the retiring one cleans up and leaves.
-            for _ in range(300):
+            # In Chromium that waits while requests keep the old worker busy (this page, from
+            # the saved copy, boots its Python through it): 30 s was too short in two unloaded
+            # full runs of about 20, once with offline.js asking for the update. A ceiling.
+            for _ in range(1200):
                 if page.evaluate(REGISTRATIONS) == ["/b/"] and len(offline_caches(page)) == 1:
                     break
                 page.wait_for_timeout(100)
