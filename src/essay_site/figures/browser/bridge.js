@@ -164,18 +164,17 @@ export class Bridge {
 
   // Watch, while the worker is idle but for requests it has yet to take (see the rules above).
   expect() {
-    const channels = [...this.channels.values()];
     // Only a ready figure's request counts: one asked of a worker since restarted without it
     // (a figure in error) stays busy, and no worker will ever take it.
-    const idle = !this.waiting().length && channels.some((c) => c.ready && c.busy) && !channels.some((c) => c.taken);
-    if (!idle) {
+    const asked = () => [...this.figures.values()].filter((f) => this.channel(f).ready && this.channel(f).busy);
+    const taken = [...this.channels.values()].some((c) => c.taken);
+    if (this.waiting().length || taken || !asked().length) {
       clearTimeout(this.untaken);
       this.untaken = undefined;
     } else if (this.untaken === undefined) {
       this.untaken = setTimeout(() => {
         this.untaken = undefined;
-        const asked = [...this.figures.values()].find((figure) => this.channel(figure).ready && this.channel(figure).busy);
-        this.restart(this.sandboxed ? /** @type {Client} */ (asked) : null, false);
+        this.restart(this.sandboxed ? asked()[0] : null, false);
       }, this.renderSeconds * 1000);
     }
   }
