@@ -36,21 +36,32 @@ def _hold():
 js.setTimeout(create_proxy(_hold), 0)
 """
 
+#: The label of pixel_explosion's one slider, as built.
+BUILT_LABEL = "Binary pixels n"
+
 
 def test_an_edit_that_holds_its_sandbox_is_stopped(essay_site: Path, essay: Visit) -> None:
     page = essay.page
     figure = live(page, "pixel_explosion")
     code = open_editor(figure)
     shipped = shipped_source(essay_site, "pixel_explosion")
-    edit_and_run(page, code, shipped.replace("BAR_BITS = 28", "BAR_BITS = 20") + HOLD)
+    # It declares controls of its own too (its slider renamed).
+    edit = shipped.replace("BAR_BITS = 28", "BAR_BITS = 20").replace(BUILT_LABEL, "Edited n")
+    edit_and_run(page, code, edit + HOLD)
     expect(figure).to_have_attribute("data-run", "ok", timeout=RUN_TIMEOUT)
     expect(figure).to_have_attribute("data-edited", "")
+    expect(figure.locator(".live-control__label")).to_have_text("Edited n")
+    # The reader closes the code: what happens next is said beside the figure.
+    code.locator("summary").click()
     # Its sandbox's worker now takes no request: the next one, untaken for render_timeout
-    # (5 s), stops the sandbox, and the figure's own code draws (red only from 28) and says why.
+    # (5 s), stops the sandbox, and the figure's own code draws (red only from 28), with its
+    # own controls at the reader's value, and says why.
     page.fill("#pixel_explosion-n", "22")
     expect(figure).to_have_attribute("data-run", "error", timeout=RUN_TIMEOUT)
-    said = "did not answer within 5 s and was stopped"
-    expect(code.locator(".live-code__error")).to_contain_text(said)
+    said = figure.get_by_role("alert").filter(has_text="The changed code did not run")
+    expect(said).to_contain_text("did not answer within 5 s and was stopped")
+    expect(figure.locator(".live-control__label")).to_have_text(BUILT_LABEL)
+    expect(figure.locator("#pixel_explosion-n")).to_have_value("22")
     expect(figure.locator('[data-role="n"]')).to_have_text("22")
     expect(figure.locator(".gm-px__fill--over")).to_have_count(0)
     assert figure.get_attribute("data-edited") is None

@@ -1,15 +1,19 @@
 // @ts-check
 // Where a run's outcome is told (src/essay_site/figures/browser/code_panel.js): in the open
 // editor only if the editor holds the code that ran, since Python's line numbers are that
-// code's; otherwise the figure says it beside itself.
+// code's, and the reader has not closed it; otherwise the figure says it beside itself.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { CodePanel } from "../../src/essay_site/figures/browser/code_panel.js";
 
-/** A panel with an editor open on `text`, recording what it marks. @param {string | null} text */
-function panel(text) {
-  const details = /** @type {HTMLDetailsElement} */ (/** @type {unknown} */ ({ addEventListener() {}, dataset: {} }));
+/**
+ * A panel with an editor on `text`, recording what it marks.
+ * @param {string | null} text
+ * @param {boolean} [open] Whether the reader has the code disclosure open.
+ */
+function panel(text, open = true) {
+  const details = /** @type {HTMLDetailsElement} */ (/** @type {unknown} */ ({ addEventListener() {}, dataset: {}, open }));
   const options = /** @type {import("../../src/essay_site/figures/browser/code_panel.js").PanelOptions} */ (
     /** @type {unknown} */ ({ classes: { copy: "copy" } })
   );
@@ -55,4 +59,11 @@ test("other code's outcome (a link's, a kept edit's) leaves the open editor alon
 test("with no editor open the outcome is not told here", () => {
   const { shown } = panel(null);
   assert.equal(shown.showOutcome(failed, "print(x)"), false);
+});
+
+test("an editor the reader has closed is told, but the figure says it beside itself too", () => {
+  const { shown, marks } = panel("print(x)", false);
+  assert.equal(shown.showOutcome(failed, "print(x)"), false);
+  assert.equal(shown.editor?.error.textContent, "Line 3: NameError: name 'x' is not defined");
+  assert.deepEqual(marks, [[3, failed.message]]);
 });

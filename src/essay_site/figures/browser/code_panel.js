@@ -139,8 +139,10 @@ export class CodePanel {
   }
 
   /**
-   * Say in the editor how a run of its text ended; false if no editor is open, or it holds
-   * other code than ran (a link's, a kept edit's): its lines are not the ones Python named.
+   * Say in the editor how a run of its text ended; false if the reader cannot see it there:
+   * no editor, or one the reader has closed (told there too, for when they open it again),
+   * or one that holds other code than ran (a link's, a kept edit's): its lines are not the
+   * ones Python named.
    * @param {Protocol.ToPage["ran"]} outcome
    * @param {string} source The code that ran.
    */
@@ -148,7 +150,7 @@ export class CodePanel {
     if (!this.editor || this.editor.text() !== source) return false;
     this.editor.error.textContent = ok ? "" : failure({ message, line });
     this.editor.mark(ok ? null : line, message);
-    return true;
+    return this.details.open;
   }
 }
 

@@ -6,6 +6,7 @@
 // draws it) or error (it says why, and keeps its last picture). A restart goes back to
 // loading. Nothing else decides what a figure is doing.
 
+import { Controls } from "./controls.js";
 import { button, copy, save } from "./dom.js";
 import { enableDrag } from "./drag.js";
 import { SavedEdits } from "./edits.js";
@@ -42,6 +43,7 @@ export class Figure {
     /** @param {string} name */
     const part = (name) => /** @type {HTMLElement} */ (root.querySelector(`.${name}`));
     this.form = part(classes.controls);
+    this.controls = new Controls(this.form, classes.legend, this.placement);
     this.output = part(classes.output);
     this.alt = part(classes.alt);
     this.announce = part(classes.announce);
@@ -149,38 +151,12 @@ export class Figure {
     };
   }
 
-  // What a <form>'s elements would be: every control, in document order.
-  get controls() {
-    return [...this.form.querySelectorAll("button, input, output, select")];
-  }
-
-  // The controls' values, typed as Python should see them.
   values() {
-    /** @type {Protocol.ControlState} */
-    const state = {};
-    // Every control here (input, select, button, output) has the name, type and value of an
-    // input; `checked` is only read from checkboxes.
-    for (const element of /** @type {HTMLInputElement[]} */ (this.controls)) {
-      if (!element.name) continue;
-      if (element.type === "checkbox") state[element.name] = element.checked;
-      else if (element.type === "range" || element.type === "button") {
-        state[element.name] = Number(element.value);
-      } else state[element.name] = element.value;
-    }
-    return state;
-  }
-
-  showValues() {
-    for (const output of this.form.querySelectorAll("output")) {
-      const input = /** @type {HTMLInputElement | null} */ (
-        this.form.querySelector(`#${CSS.escape(output.htmlFor.value)}`)
-      );
-      if (input) output.value = `${input.value}${output.dataset.unit || ""}`;
-    }
+    return this.controls.values();
   }
 
   request() {
-    this.showValues();
+    this.controls.show();
     this.bridge.render(this);
   }
 
@@ -200,7 +176,7 @@ export class Figure {
   live() {
     this.bar.value = this.contract.steps;
     fromURL(this.form, this.placement, location.search);
-    this.showValues();
+    this.controls.show();
     // Back after a restart: a reader's last good edit runs again in the new worker.
     if (this.edited) this.run(this.edited);
     else this.request();
@@ -270,18 +246,19 @@ export class Figure {
    */
   ran(outcome, source, gone = false) {
     this.root.dataset.run = outcome.ok ? "ok" : "error";
-    if (gone) this.good = null;
+    if (gone) {
+      this.good = null;
+      // Its own code draws again, with its own controls (the frame asked for as its sandbox
+      // ended was asked before they were back).
+      if (this.controls.restore()) this.request();
+    }
     if (outcome.ok) {
       const original = source === this.panel.shipped;
       // A link's code runs with the reader's consent on this visit; it is not kept for the next.
       const linked = source === this.linked;
       this.good = original ? null : source;
       if (!linked) this.edits.keep(this.good);
-      if (outcome.controls) {
-        const legend = this.contract.classes.legend;
-        this.form.querySelectorAll(`:scope > :not(.${legend})`).forEach((e) => e.remove());
-        this.form.append(cleanControls(outcome.controls, this.placement));
-      }
+      if (outcome.controls) this.controls.replace([cleanControls(outcome.controls, this.placement)], !original);
     }
     // What it runs from now on: this code if it drew, else the last that did (drawn at once if none has yet).
     this.use(this.good);
@@ -381,14 +358,14 @@ export class Figure {
   rememberInURL() {
     clearTimeout(this.remembering);
     this.remembering = setTimeout(() => {
-      const url = toURL(this.controls, this.placement, new URL(location.href));
+      const url = toURL(this.controls.elements, this.placement, new URL(location.href));
       if (url.href !== location.href) history.replaceState(history.state, "", url);
     }, 250);
   }
 
   /** This page's address with this figure's state only: what either link starts from. */
   viewURL() {
-    return toURL(this.controls, this.placement, new URL(location.pathname, location.href));
+    return toURL(this.controls.elements, this.placement, new URL(location.pathname, location.href));
   }
 
   // "Link to this view": this figure's state only, and the figure itself as the target.

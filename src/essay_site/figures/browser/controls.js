@@ -1,0 +1,80 @@
+// @ts-check
+// A figure's controls (the form under it): their values as Python sees them, the outputs
+// that show them, and which set is in place. An edit may declare controls of its own; when
+// its sandbox is stopped the figure's own code draws again, with the build's set put back.
+
+import { fromURL, toURL } from "./permalink.js";
+
+export class Controls {
+  /**
+   * @param {HTMLElement} form
+   * @param {string} legend The class of the form's legend, which stays whatever the set.
+   * @param {string} placement The figure's placement, which names its controls in a URL.
+   */
+  constructor(form, legend, placement) {
+    this.form = form;
+    this.legend = legend;
+    this.placement = placement;
+    /** The build's set, to put back (a copy: the one in place changes). */
+    this.built = this.set().map((node) => node.cloneNode(true));
+    /** Whether the set in place is an edit's. */
+    this.edited = false;
+  }
+
+  /** The set in place: the form's children but its legend. */
+  set() {
+    return [...this.form.querySelectorAll(`:scope > :not(.${this.legend})`)];
+  }
+
+  // What a <form>'s elements would be: every control, in document order.
+  get elements() {
+    return [...this.form.querySelectorAll("button, input, output, select")];
+  }
+
+  // The controls' values, typed as Python should see them.
+  values() {
+    /** @type {Protocol.ControlState} */
+    const state = {};
+    // Every control here (input, select, button, output) has the name, type and value of an
+    // input; `checked` is only read from checkboxes.
+    for (const element of /** @type {HTMLInputElement[]} */ (this.elements)) {
+      if (!element.name) continue;
+      if (element.type === "checkbox") state[element.name] = element.checked;
+      else if (element.type === "range" || element.type === "button") {
+        state[element.name] = Number(element.value);
+      } else state[element.name] = element.value;
+    }
+    return state;
+  }
+
+  show() {
+    for (const output of this.form.querySelectorAll("output")) {
+      const input = /** @type {HTMLInputElement | null} */ (
+        this.form.querySelector(`#${CSS.escape(output.htmlFor.value)}`)
+      );
+      if (input) output.value = `${input.value}${output.dataset.unit || ""}`;
+    }
+  }
+
+  /**
+   * Put a run's set in place.
+   * @param {Node[]} nodes
+   * @param {boolean} edited Whether it is an edit's, not the figure's own.
+   */
+  replace(nodes, edited) {
+    this.set().forEach((node) => node.remove());
+    this.form.append(...nodes);
+    this.edited = edited;
+  }
+
+  /** The build's set back in place of an edit's, with the edit's values it accepts (as a
+   * link's would be); false if the figure's own set is in place. */
+  restore() {
+    if (!this.edited) return false;
+    const { search } = toURL(this.elements, this.placement, new URL(location.href));
+    this.replace(this.built.map((node) => node.cloneNode(true)), false);
+    fromURL(this.form, this.placement, search);
+    this.show();
+    return true;
+  }
+}
