@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,7 +12,17 @@ from hypothesis import strategies as st
 from playwright.sync_api import expect
 
 from essay_site.figures import api
-from tests.conftest import Visit, canvas_image, frames, live, wait_for_frame
+from tests.conftest import (
+    RUN_TIMEOUT,
+    Visit,
+    canvas_image,
+    edit_and_run,
+    frames,
+    live,
+    open_editor,
+    shipped_source,
+    wait_for_frame,
+)
 from widgets import density_surface
 from widgets.density_surface import (
     CENTRES,
@@ -61,7 +72,7 @@ def test_orbiting_changes_the_picture_not_the_volume() -> None:
 
 
 @pytest.mark.browser
-def test_orbit_by_drag_and_keyboard(essay: Visit) -> None:
+def test_orbit_by_drag_and_keyboard(essay_site: Path, essay: Visit) -> None:
     opened = essay
     page = opened.page
     figure = live(page, "density_surface")
@@ -89,5 +100,16 @@ def test_orbit_by_drag_and_keyboard(essay: Visit) -> None:
     expect(figure.get_by_role("img")).to_have_attribute("aria-label", "The density as a landscape")
     expect(figure.locator('[data-role="volume"]')).to_have_text("1.000")
     expect(figure.locator(".live-figure__alt")).to_contain_text("12 peaks")
+    # An edit's controls take the place of these (one renamed): the picture drives the new ones.
+    code = open_editor(figure)
+    source = shipped_source(essay_site, "density_surface")
+    assert '"Peaks"' in source
+    edit_and_run(page, code, source.replace('"Peaks"', '"Edited peaks"'))
+    expect(figure).to_have_attribute("data-run", "ok", timeout=RUN_TIMEOUT)
+    expect(figure.locator(".live-control__label").first).to_have_text("Edited peaks")
+    orbit = int(azimuth.input_value())
+    output.focus()
+    page.keyboard.press("ArrowRight")
+    expect(azimuth).to_have_value(str(orbit + 5))
     assert opened.external == []
     assert opened.errors == []

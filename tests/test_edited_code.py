@@ -36,8 +36,10 @@ def _hold():
 js.setTimeout(create_proxy(_hold), 0)
 """
 
-#: The label of pixel_explosion's one slider, as built.
-BUILT_LABEL = "Binary pixels n"
+#: pixel_explosion's controls as built, and an edit's: its slider renamed, and one it lacks.
+BUILT_CONTROLS = 'CONTROLS = (Slider("n", "Binary pixels n", '
+EXTRA = 'Slider("k", "Extra k", min=0, max=1, step=1, value=0)'
+EDITED_CONTROLS = f'CONTROLS = ({EXTRA}, Slider("n", "Edited n", '
 
 
 def test_an_edit_that_holds_its_sandbox_is_stopped(essay_site: Path, essay: Visit) -> None:
@@ -45,12 +47,15 @@ def test_an_edit_that_holds_its_sandbox_is_stopped(essay_site: Path, essay: Visi
     figure = live(page, "pixel_explosion")
     code = open_editor(figure)
     shipped = shipped_source(essay_site, "pixel_explosion")
-    # It declares controls of its own too (its slider renamed).
-    edit = shipped.replace("BAR_BITS = 28", "BAR_BITS = 20").replace(BUILT_LABEL, "Edited n")
+    # It declares controls of its own too: its slider renamed, and one the figure lacks.
+    assert BUILT_CONTROLS in shipped
+    edit = shipped.replace(BUILT_CONTROLS, EDITED_CONTROLS)
+    edit = edit.replace("BAR_BITS = 28", "BAR_BITS = 20")
     edit_and_run(page, code, edit + HOLD)
     expect(figure).to_have_attribute("data-run", "ok", timeout=RUN_TIMEOUT)
     expect(figure).to_have_attribute("data-edited", "")
-    expect(figure.locator(".live-control__label")).to_have_text("Edited n")
+    labels = figure.locator(".live-control__label")
+    expect(labels).to_have_text(["Extra k", "Edited n"])
     # The reader closes the code: what happens next is said beside the figure.
     code.locator("summary").click()
     # Its sandbox's worker now takes no request: the next one, untaken for render_timeout
@@ -60,12 +65,16 @@ def test_an_edit_that_holds_its_sandbox_is_stopped(essay_site: Path, essay: Visi
     expect(figure).to_have_attribute("data-run", "error", timeout=RUN_TIMEOUT)
     said = figure.get_by_role("alert").filter(has_text="The changed code did not run")
     expect(said).to_contain_text("did not answer within 5 s and was stopped")
-    expect(figure.locator(".live-control__label")).to_have_text(BUILT_LABEL)
+    expect(labels).to_have_text(["Binary pixels n"])
     expect(figure.locator("#pixel_explosion-n")).to_have_value("22")
     expect(figure.locator('[data-role="n"]')).to_have_text("22")
     expect(figure.locator(".gm-px__fill--over")).to_have_count(0)
     assert figure.get_attribute("data-edited") is None
     expect(figure).to_have_attribute("data-state", "live")
+    # Kept, it will not run by itself on the next visit (it would hold Python again).
+    kept = page.evaluate("JSON.parse(localStorage.getItem('figures / edit pixel_explosion'))")
+    assert kept["stopped"] is True and "BAR_BITS = 20" in kept["source"]
+    page.evaluate("localStorage.removeItem('figures / edit pixel_explosion')")
 
 
 def test_a_kept_edit_that_fails_as_the_figure_goes_live_leaves_it_live(

@@ -1,6 +1,7 @@
 // @ts-check
-// Saved edits (src/essay_site/figures/browser/edits.js): kept with the module's version,
-// never lost to a storage that is full, off, or holds something else.
+// Saved edits (src/essay_site/figures/browser/edits.js): kept with the module's version (and
+// whether their sandbox was stopped), never lost to a storage that is full, off, or holds
+// something else.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
@@ -24,6 +25,7 @@ test("an edit kept on this version comes back as current", () => {
   assert.deepEqual(new SavedEdits(() => store, "edit:a", "v1").recall(), {
     source: "x = 1",
     current: true,
+    stopped: false,
   });
   assert.equal(new SavedEdits(() => store, "edit:b", "v1").recall(), null, "per figure");
 });
@@ -34,7 +36,17 @@ test("an edit made on another version comes back, marked as not current", () => 
   assert.deepEqual(new SavedEdits(() => store, "edit:a", "v2").recall(), {
     source: "x = 1",
     current: false,
+    stopped: false,
   });
+});
+
+test("an edit whose sandbox was stopped comes back marked so, until it is kept again", () => {
+  const store = memory();
+  const edits = new SavedEdits(() => store, "edit:a", "v1");
+  edits.keep("while True: pass", true);
+  assert.deepEqual(edits.recall(), { source: "while True: pass", current: true, stopped: true });
+  edits.keep("x = 1");
+  assert.deepEqual(edits.recall(), { source: "x = 1", current: true, stopped: false });
 });
 
 test("forgetting removes the edit", () => {

@@ -3,7 +3,7 @@
 // that show them, and which set is in place. An edit may declare controls of its own; when
 // its sandbox is stopped the figure's own code draws again, with the build's set put back.
 
-import { fromURL, toURL } from "./permalink.js";
+import { fromURL } from "./permalink.js";
 
 export class Controls {
   /**
@@ -15,8 +15,8 @@ export class Controls {
     this.form = form;
     this.legend = legend;
     this.placement = placement;
-    /** The build's set, to put back (a copy: the one in place changes). */
-    this.built = this.set().map((node) => node.cloneNode(true));
+    /** The build's set, to put back (its own nodes: drag.js and the outputs know them). */
+    this.built = this.set();
     /** Whether the set in place is an edit's. */
     this.edited = false;
   }
@@ -67,13 +67,16 @@ export class Controls {
     this.edited = edited;
   }
 
-  /** The build's set back in place of an edit's, with the edit's values it accepts (as a
-   * link's would be); false if the figure's own set is in place. */
+  /** The build's set back in place of an edit's, each control taking the value of the edit's
+   * of its name if it accepts it (as from a link); false if the figure's own set is in place. */
   restore() {
     if (!this.edited) return false;
-    const { search } = toURL(this.elements, this.placement, new URL(location.href));
-    this.replace(this.built.map((node) => node.cloneNode(true)), false);
-    fromURL(this.form, this.placement, search);
+    const values = new URLSearchParams();
+    for (const [name, value] of Object.entries(this.values())) {
+      values.set(`${this.placement}.${name}`, typeof value === "boolean" ? (value ? "1" : "0") : String(value));
+    }
+    this.replace(this.built, false);
+    fromURL(this.form, this.placement, values.toString());
     this.show();
     return true;
   }

@@ -8,7 +8,9 @@
  * @param {() => void} changed Called after the bound sliders moved.
  */
 export function enableDrag(form, output, changed) {
-  const bound = /** @type {HTMLInputElement[]} */ ([...form.querySelectorAll("input[data-drag]")]);
+  // Looked up at each move too: an edit's controls, or the build's put back, replace these.
+  const sliders = () => /** @type {HTMLInputElement[]} */ ([...form.querySelectorAll("input[data-drag]")]);
+  const bound = sliders();
   if (!bound.length) return;
   // Each slider has its <label for> (essay_site/figures/markup.py), so `labels` is never null.
   const names = bound
@@ -22,7 +24,7 @@ export function enableDrag(form, output, changed) {
    * @param {number} dy
    */
   const nudge = (dx, dy) => {
-    for (const input of bound) {
+    for (const input of sliders()) {
       const delta = input.dataset.drag === "x" ? dx : dy;
       if (!delta) continue;
       const min = Number(input.min);

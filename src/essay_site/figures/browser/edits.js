@@ -1,6 +1,7 @@
 // @ts-check
 // A reader's edits are kept in this browser, per figure, with the version of the module
-// they were made on: the same version runs them again; another one asks first.
+// they were made on: the same version runs them again; another one asks first, as does an
+// edit whose sandbox was stopped (it held Python, and would again).
 
 /** @typedef {Pick<Storage, "getItem" | "setItem" | "removeItem">} Store */
 
@@ -18,8 +19,9 @@ export class SavedEdits {
   }
 
   /**
-   * The kept edit, and whether it was made on this version; null if none can be read.
-   * @returns {{ source: string, current: boolean } | null}
+   * The kept edit, whether it was made on this version, and whether it was stopped; null if
+   * none can be read.
+   * @returns {{ source: string, current: boolean, stopped: boolean } | null}
    */
   recall() {
     /** @type {unknown} */
@@ -30,16 +32,19 @@ export class SavedEdits {
       return null; // no storage here, or not ours to read: nothing kept
     }
     if (!kept || typeof kept !== "object") return null;
-    const { source, version } = /** @type {{ source?: unknown, version?: unknown }} */ (kept);
+    const { source, version, stopped } = /** @type {{ source?: unknown, version?: unknown, stopped?: unknown }} */ (kept);
     if (typeof source !== "string") return null;
-    return { source, current: version === this.version };
+    return { source, current: version === this.version, stopped: stopped === true };
   }
 
-  /** @param {string | null} source The edit to keep, or null to forget it. */
-  keep(source) {
+  /**
+   * @param {string | null} source The edit to keep, or null to forget it.
+   * @param {boolean} [stopped] Its sandbox was stopped: it runs again only when asked.
+   */
+  keep(source, stopped = false) {
     try {
       if (source === null) this.store().removeItem(this.key);
-      else this.store().setItem(this.key, JSON.stringify({ version: this.version, source }));
+      else this.store().setItem(this.key, JSON.stringify({ version: this.version, source, ...(stopped && { stopped }) }));
     } catch {
       // Storage full or off: the edit still runs, it is just not kept.
     }

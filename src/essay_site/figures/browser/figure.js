@@ -247,10 +247,11 @@ export class Figure {
   ran(outcome, source, gone = false) {
     this.root.dataset.run = outcome.ok ? "ok" : "error";
     if (gone) {
+      // A kept edit whose sandbox was stopped would hold the next one too: asked before it runs again.
+      if (this.good !== null && this.good !== this.linked) this.edits.keep(this.good, true);
       this.good = null;
-      // Its own code draws again, with its own controls (the frame asked for as its sandbox
-      // ended was asked before they were back).
-      if (this.controls.restore()) this.request();
+      // Its own code draws again (asked by the sandbox as it leaves), with its own controls.
+      if (this.controls.restore()) this.rememberInURL();
     }
     if (outcome.ok) {
       const original = source === this.panel.shipped;
@@ -280,13 +281,16 @@ export class Figure {
     else this.root.dataset.edited = source === this.linked ? "link" : "";
   }
 
-  // A kept edit of this version runs as the figure; one of another version asks first.
+  // A kept edit of this version runs as the figure; one of another version, or one that was
+  // stopped, asks first.
   recall() {
     const kept = this.edits.recall();
     if (!kept) return;
-    if (kept.current) return this.use(kept.source);
+    if (kept.current && !kept.stopped) return this.use(kept.source);
     const ask = this.notice("p");
-    ask.textContent = "You edited this figure's Python for an earlier version of this page. ";
+    ask.textContent = kept.current
+      ? "Your edit of this figure's Python was stopped the last time it ran. "
+      : "You edited this figure's Python for an earlier version of this page. ";
     ask.append(
       button("Run my edit", () => {
         ask.remove();

@@ -217,11 +217,16 @@ class Sandboxed {
   fail(message) {
     this.state = "error";
     const code = this.pending ?? this.bridge.channel(this).running ?? this.good;
+    if (code === null) {
+      this.router.leave(this.figure);
+      if (!(this.ahead && this.fresh)) this.figure.fail(message);
+      return;
+    }
+    // Told before it leaves: the figure puts its own controls back, and its own code is then
+    // asked for a frame of their values, never of controls it does not declare.
+    const outcome = { id: this.id, ok: false, controls: "", message: `Python could not run it: ${message}`, line: null };
+    this.figure.ran(outcome, code, true);
     this.router.leave(this.figure);
-    if (code !== null) {
-      const outcome = { id: this.id, ok: false, controls: "", message: `Python could not run it: ${message}`, line: null };
-      this.figure.ran(outcome, code, true);
-    } else if (!(this.ahead && this.fresh)) this.figure.fail(message);
   }
 
   restarting() {
