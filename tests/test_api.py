@@ -94,3 +94,20 @@ def test_new_controls_come_back_as_markup_for_their_placement(shipped: ModuleTyp
     assert result.ok
     assert "Pixels, as many as you like" in result.controls
     assert 'id="pixel_explosion-2-n"' in result.controls
+
+
+def test_an_edit_may_rename_a_control(shipped: ModuleType) -> None:
+    # The page sends the values of the controls it shows: the shipped module's.
+    renamed = SOURCE.replace('Slider("n", ', 'Slider("pixels", ').replace(
+        'state["n"]', 'state["pixels"]'
+    )
+    assert 'int(state["pixels"])' in renamed
+    result = runner.edit(shipped, renamed, {"n": 22}, "pixel_explosion")
+    assert result.ok, result.error
+    assert 'name="pixels"' in result.controls
+    # The renamed slider starts at its default; a control kept by name keeps its value.
+    assert result.frame == runner.message(shipped, {"n": 10})
+    kept = SOURCE.replace("BAR_BITS = 28", "BAR_BITS = 28  # unchanged")
+    assert runner.edit(shipped, kept, {"n": 22}, "pixel_explosion").frame == runner.message(
+        shipped, {"n": 22}
+    )

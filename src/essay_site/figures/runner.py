@@ -50,6 +50,21 @@ def _line(error: BaseException, filename: str) -> int | None:
     return lines[-1] if lines else None
 
 
+def _declared(module: ModuleType, raw: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The values of ``raw`` that ``module`` declares controls for.
+
+    The page sends the values of the controls it shows, which are the old module's: an edit
+    that renames or removes a control did so on purpose, and its other controls take their
+    values. A module without a tuple of controls gets ``raw`` as it is, and ``render`` says
+    what it lacks.
+    """
+    controls = getattr(module, "CONTROLS", None)
+    if not isinstance(controls, tuple):
+        return raw
+    names = {getattr(control, "name", None) for control in controls}
+    return {name: value for name, value in raw.items() if name in names}
+
+
 def edit(module: ModuleType, source: str, raw: Mapping[str, Any], placement: str) -> Edited:
     """Run a reader's edited source of a figure, in place of ``module``, for state ``raw``.
 
@@ -64,7 +79,7 @@ def edit(module: ModuleType, source: str, raw: Mapping[str, Any], placement: str
     edited.__package__ = module.__package__
     try:
         exec(compile(source, filename, "exec"), edited.__dict__)  # the reader's own code
-        frame = message(edited, raw)
+        frame = message(edited, _declared(edited, raw))
     except Exception as error:
         return Edited(
             ok=False,

@@ -57,27 +57,28 @@ export class Controls {
   }
 
   /**
-   * Put a run's set in place.
+   * Put a set in place, each control taking the value of the outgoing one of its name if it
+   * accepts it (as from a link): an edit's first frame was drawn with those values (and its
+   * new controls' defaults), and the build's set comes back as the reader left the edit's.
    * @param {Node[]} nodes
    * @param {boolean} edited Whether it is an edit's, not the figure's own.
    */
   replace(nodes, edited) {
-    this.set().forEach((node) => node.remove());
-    this.form.append(...nodes);
-    this.edited = edited;
-  }
-
-  /** The build's set back in place of an edit's, each control taking the value of the edit's
-   * of its name if it accepts it (as from a link); false if the figure's own set is in place. */
-  restore() {
-    if (!this.edited) return false;
     const values = new URLSearchParams();
     for (const [name, value] of Object.entries(this.values())) {
       values.set(`${this.placement}.${name}`, typeof value === "boolean" ? (value ? "1" : "0") : String(value));
     }
-    this.replace(this.built, false);
+    this.set().forEach((node) => node.remove());
+    this.form.append(...nodes);
     fromURL(this.form, this.placement, values.toString());
     this.show();
+    this.edited = edited;
+  }
+
+  /** The build's set back in place of an edit's; false if the figure's own set is in place. */
+  restore() {
+    if (!this.edited) return false;
+    this.replace(this.built, false);
     return true;
   }
 }

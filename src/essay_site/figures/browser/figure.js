@@ -259,7 +259,10 @@ export class Figure {
       const linked = source === this.linked;
       this.good = original ? null : source;
       if (!linked) this.edits.keep(this.good);
-      if (outcome.controls) this.controls.replace([cleanControls(outcome.controls, this.placement)], !original);
+      if (outcome.controls) {
+        this.controls.replace([cleanControls(outcome.controls, this.placement)], !original);
+        this.rememberInURL();
+      }
     }
     // What it runs from now on: this code if it drew, else the last that did (drawn at once if none has yet).
     this.use(this.good);
