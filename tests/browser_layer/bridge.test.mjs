@@ -188,6 +188,40 @@ function drawn(bridge, figures) {
   }
 }
 
+/** The page frozen (a background tab) for `ms`: its clock moves on, its timers have not run. @param {number} ms */
+function frozen(ms) {
+  mock.timers.reset();
+  mock.timers.enable({ apis: ["setTimeout", "Date"], now: 0 });
+  return () => mock.timers.setTime(Date.now() + ms);
+}
+
+test("a watch that fires late, the page itself held, waits again for the worker's messages", () => {
+  const freeze = frozen(60_000);
+  const { bridge, figures: [a], worker } = started(["a"]);
+  bridge.render(a);
+  worker.answer("took", { id: "a", request: "render" });
+  freeze();
+  mock.timers.tick(RENDER_MS);
+  assert.equal(worker.terminated, false, "the page was held, not its worker");
+  worker.answer("frame", frame("a")); // read now that the page runs again
+  mock.timers.tick(RENDER_MS * 3);
+  assert.equal(worker.terminated, false);
+  assert.deepEqual(a.of("fail"), []);
+  assert.equal(a.state, "live");
+});
+
+test("a late watch that finds the worker still silent stops it, one span later", () => {
+  const freeze = frozen(60_000);
+  const { bridge, figures, worker } = started(["a", "b"]);
+  drawn(bridge, figures);
+  bridge.render(figures[0]); // never taken
+  freeze();
+  mock.timers.tick(RENDER_MS);
+  assert.equal(worker.terminated, false);
+  mock.timers.tick(RENDER_MS);
+  assert.ok(worker.terminated, "the untaken request is still untaken, on the page's own time");
+});
+
 test("a request an idle worker never takes restarts it for every figure, none blamed", () => {
   const { bridge, figures, worker } = started(["a", "b"]);
   drawn(bridge, figures);

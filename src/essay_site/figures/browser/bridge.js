@@ -172,10 +172,11 @@ export class Bridge {
       clearTimeout(this.untaken);
       this.untaken = undefined;
     } else if (this.untaken === undefined) {
-      this.untaken = setTimeout(() => {
+      this.untaken = watchFor(this.renderSeconds, (late) => {
         this.untaken = undefined;
-        this.restart(this.sandboxed ? asked()[0] : null, false);
-      }, this.renderSeconds * 1000);
+        if (late) this.expect();
+        else this.restart(this.sandboxed ? asked()[0] : null, false);
+      });
     }
   }
 
@@ -185,7 +186,7 @@ export class Bridge {
     clearTimeout(channel.timer);
     const running = channel.taken === "run";
     const seconds = running ? this.runSeconds : this.renderSeconds;
-    channel.timer = setTimeout(() => this.restart(figure, running), seconds * 1000);
+    channel.timer = watchFor(seconds, (late) => (late ? this.watch(figure) : this.restart(figure, running)));
   }
 
   // The request answered: ask for the latest state if the reader moved meanwhile.
@@ -294,10 +295,11 @@ export class Bridge {
   arm() {
     clearTimeout(this.watchdog);
     if (!this.waiting().length) return;
-    this.watchdog = setTimeout(() => {
+    this.watchdog = watchFor(this.busySeconds, (late) => {
+      if (late) return this.arm();
       this.worker?.terminate();
       this.failAll(`Python's start-up said nothing for ${this.busySeconds} s and was stopped.`);
-    }, this.busySeconds * 1000);
+    });
   }
 
   // A frame that never comes (a render stuck in a loop) would hold up every figure, since
@@ -338,6 +340,20 @@ export class Bridge {
     this.post("start", { figures: others.map((figure) => figure.spec()) });
     this.arm();
   }
+}
+
+/**
+ * setTimeout for a watch on the worker. A timer that fires over a second late means the page
+ * itself was held (frozen in a background tab, or its main thread busy), and the worker's
+ * messages from meanwhile are yet to be read: `fire` is then told it is late, and the watch
+ * starts again, so that only the worker's own silence sets it off.
+ * @param {number} seconds
+ * @param {(late: boolean) => void} fire
+ */
+function watchFor(seconds, fire) {
+  // The wall clock (the tests move it), not the page's own: it goes on while the page is held.
+  const due = Date.now() + seconds * 1000;
+  return setTimeout(() => fire(Date.now() - due > 1000), seconds * 1000);
 }
 
 /** @returns {Channel} */
