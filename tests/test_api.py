@@ -111,3 +111,16 @@ def test_an_edit_may_rename_a_control(shipped: ModuleType) -> None:
     assert runner.edit(shipped, kept, {"n": 22}, "pixel_explosion").frame == runner.message(
         shipped, {"n": 22}
     )
+
+
+def test_a_control_the_edit_changed_starts_at_its_default(shipped: ModuleType) -> None:
+    # The slider n becomes a menu without the page's value (22) among its choices.
+    menu = 'Choice("n", "Pixels", (("10", "ten"), ("12", "twelve")), "12")'
+    changed = SOURCE.replace(
+        'Slider("n", "Binary pixels n", min=1, max=MAX_PIXELS, step=1, value=10)', menu
+    )
+    assert menu in changed
+    changed = changed.replace("import Frame, Slider", "import Choice, Frame, Slider")
+    result = runner.edit(shipped, changed, {"n": 22}, "pixel_explosion")
+    assert result.ok, result.error
+    assert result.frame == runner.message(shipped, {"n": 12})

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from playwright.sync_api import expect
 
 from essay_site.dev.fit import fit
 from essay_site.figures import api
-from tests.conftest import Visit, canvas_image, frames, live, wait_for_frame
+from tests.conftest import (
+    RUN_TIMEOUT,
+    Visit,
+    canvas_image,
+    edit_and_run,
+    frames,
+    live,
+    open_editor,
+    shipped_source,
+    wait_for_frame,
+)
 from widgets import family_samples
 from widgets.family_samples import FAMILIES, PIXELS, Models, models
 
@@ -104,7 +116,7 @@ def test_render_table_and_panel() -> None:
 
 
 @pytest.mark.browser
-def test_families_and_draw_again(essay: Visit) -> None:
+def test_families_and_draw_again(essay_site: Path, essay: Visit) -> None:
     opened = essay
     page = opened.page
     figure = live(page, "family_samples")
@@ -122,5 +134,15 @@ def test_families_and_draw_again(essay: Visit) -> None:
     expect(figure.locator(".gm-fs__samples p")).to_contain_text("digit 3")
     seen.add(canvas_image(figure))
     assert len(seen) == 4, "every change draws new samples"
+    # An edit's controls (the button renamed) come at the values it drew with, the count too.
+    code = open_editor(figure)
+    source = shipped_source(essay_site, "family_samples")
+    assert '"Draw again"' in source
+    edit_and_run(page, code, source.replace('"Draw again"', '"Draw once more"'))
+    expect(figure).to_have_attribute("data-run", "ok", timeout=RUN_TIMEOUT)
+    expect(figure.locator("button[name=again]")).to_have_text("Draw once more")
+    expect(figure.locator("button[name=again]")).to_have_attribute("value", "1")
+    expect(figure.locator("#family_samples-family")).to_have_value("naive_bayes")
+    expect(figure.locator("#family_samples-digit")).to_have_value("3")
     assert opened.external == []
     assert opened.errors == []

@@ -74,10 +74,10 @@ export class FakeFigure {
   }
 
   /**
-   * The outcome, with the code it is of, and whether its sandbox is gone.
-   * @param {any} outcome @param {string} source @param {boolean} [gone]
+   * The outcome, with the code it is of, and how its sandbox ended if it did.
+   * @param {any} outcome @param {string} source @param {"failed" | "held"} [gone]
    */
-  ran(outcome, source, gone = false) {
+  ran(outcome, source, gone) {
     this.calls.push(["ran", { ...outcome, source, ...(gone && { gone }) }]);
   }
 

@@ -145,19 +145,47 @@ test("a sandbox stopped after its code drew: the figure's own code draws again, 
   sandboxes[0].answer("frame", frame("a"));
   router.render(a); // never taken: a timer of the code's holds its worker
   // Told, the figure puts its own controls back (Figure.ran): only then is its code asked.
+  // A figure still loading asks for a frame itself as it is told: not of the ended sandbox.
   const told = a.ran.bind(a);
   a.ran = (outcome, source, gone) => {
     if (gone) a.controls = { n: 28 };
     told(outcome, source, gone);
+    router.render(a);
   };
   mock.timers.tick(5_000);
   assert.equal(sandboxes[0].terminated, true);
   const outcome = a.of("ran").at(-1);
-  assert.deepEqual([outcome.ok, outcome.source, outcome.gone], [false, "good", true]);
+  assert.deepEqual([outcome.ok, outcome.source, outcome.gone], [false, "good", "held"]);
   assert.match(outcome.message, /did not answer within 5 s and was stopped/);
   assert.deepEqual(shared.of("render").map((r) => [r.id, r.state]), [["a", { n: 28 }]]);
+  assert.equal(sandboxes[0].of("render").length, 1, "nothing more asked of it");
+  mock.timers.tick(15_000);
+  assert.equal(a.of("ran").length, 2, "told once");
   router.render(a);
   assert.equal(sandboxes.length, 1, "its frames come from the shared worker again");
+});
+
+test("an edit that raises in its sandbox ends it as failed, not held (its kept copy is not marked)", () => {
+  const { router, a } = routed();
+  router.run(a, "good");
+  sandboxes[0].answer("ready", { id: "a" });
+  sandboxes[0].answer("took", { id: "a", request: "run" });
+  sandboxes[0].answer("ran", { id: "a", ok: true, controls: "", message: "", line: null });
+  sandboxes[0].answer("frame", frame("a"));
+  router.render(a);
+  sandboxes[0].answer("took", { id: "a", request: "render" });
+  // A figure still loading (the shared worker restarting) asks for a frame as it is told.
+  const told = a.ran.bind(a);
+  a.ran = (outcome, source, gone) => {
+    told(outcome, source, gone);
+    if (gone) router.render(a);
+  };
+  sandboxes[0].answer("error", { id: "a", message: "ValueError: not at this n", detail: "" });
+  assert.deepEqual(a.of("ran").map((o) => [o.ok, o.gone]), [[true, undefined], [false, "failed"]]);
+  assert.equal(sandboxes[0].terminated, true);
+  assert.equal(sandboxes[0].of("render").length, 1, "the frame is asked of the shared worker");
+  mock.timers.tick(15_000);
+  assert.equal(a.of("ran").length, 2, "told once: no watch on the ended sandbox");
 });
 
 test("a sandbox that cannot start ends the run waiting for it, and the shipped code draws again", () => {

@@ -50,19 +50,27 @@ def _line(error: BaseException, filename: str) -> int | None:
     return lines[-1] if lines else None
 
 
-def _declared(module: ModuleType, raw: Mapping[str, Any]) -> Mapping[str, Any]:
-    """The values of ``raw`` that ``module`` declares controls for.
+def _accepted(module: ModuleType, raw: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The values of ``raw`` that ``module``'s controls accept.
 
     The page sends the values of the controls it shows, which are the old module's: an edit
-    that renames or removes a control did so on purpose, and its other controls take their
-    values. A module without a tuple of controls gets ``raw`` as it is, and ``render`` says
-    what it lacks.
+    that renames, removes or changes a control (a menu without the current choice) did so on
+    purpose, and that control starts at its default. A module without a tuple of controls
+    gets ``raw`` as it is, and ``render`` says what it lacks.
     """
     controls = getattr(module, "CONTROLS", None)
     if not isinstance(controls, tuple):
         return raw
-    names = {getattr(control, "name", None) for control in controls}
-    return {name: value for name, value in raw.items() if name in names}
+    accepted: dict[str, Any] = {}
+    for control in controls:
+        name = getattr(control, "name", None)
+        if isinstance(name, str) and name in raw:
+            try:
+                control.coerce(raw[name])
+            except (TypeError, ValueError):
+                continue
+            accepted[name] = raw[name]
+    return accepted
 
 
 def edit(module: ModuleType, source: str, raw: Mapping[str, Any], placement: str) -> Edited:
@@ -79,7 +87,7 @@ def edit(module: ModuleType, source: str, raw: Mapping[str, Any], placement: str
     edited.__package__ = module.__package__
     try:
         exec(compile(source, filename, "exec"), edited.__dict__)  # the reader's own code
-        frame = message(edited, _declared(edited, raw))
+        frame = message(edited, _accepted(edited, raw))
     except Exception as error:
         return Edited(
             ok=False,

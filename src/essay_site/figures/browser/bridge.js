@@ -37,8 +37,8 @@
  *   progress(progress: Protocol.ToPage["progress"]): void,
  *   live(): void,
  *   paint(frame: Protocol.Frame): boolean,
- *   ran(outcome: Protocol.ToPage["ran"], source: string, gone?: boolean): void,
- *   fail(message: string): void,
+ *   ran(outcome: Protocol.ToPage["ran"], source: string, gone?: "failed" | "held"): void,
+ *   fail(message: string, held?: boolean): void,
  *   restarting(): void,
  * }} Client
  */
@@ -323,7 +323,7 @@ export class Bridge {
     } else if (stuck) {
       this.reset(stuck);
       const after = this.sandboxed ? " and was stopped" : ", so Python was restarted without it";
-      stuck.fail(`it did not answer within ${seconds} s${after}.`);
+      stuck.fail(`it did not answer within ${seconds} s${after}.`, true);
     }
     const others = [...this.figures.values()].filter((figure) => figure.state !== "error");
     for (const figure of others) {

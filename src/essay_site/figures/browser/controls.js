@@ -64,13 +64,18 @@ export class Controls {
    * @param {boolean} edited Whether it is an edit's, not the figure's own.
    */
   replace(nodes, edited) {
+    const old = this.values();
     const values = new URLSearchParams();
-    for (const [name, value] of Object.entries(this.values())) {
+    for (const [name, value] of Object.entries(old)) {
       values.set(`${this.placement}.${name}`, typeof value === "boolean" ? (value ? "1" : "0") : String(value));
     }
     this.set().forEach((node) => node.remove());
     this.form.append(...nodes);
     fromURL(this.form, this.placement, values.toString());
+    // A button's value is its count of presses (a seed of the draw, say), which no link sets.
+    for (const pressed of /** @type {NodeListOf<HTMLButtonElement>} */ (this.form.querySelectorAll("button[name]"))) {
+      if (Object.hasOwn(old, pressed.name)) pressed.value = String(old[pressed.name]);
+    }
     this.show();
     this.edited = edited;
   }

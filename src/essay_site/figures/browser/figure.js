@@ -242,13 +242,14 @@ export class Figure {
   /**
    * @param {Protocol.ToPage["ran"]} outcome
    * @param {string} source The code that ran (after a sandbox's restart, its last good code).
-   * @param {boolean} [gone] Its sandbox was stopped: no edit draws any more, its own code does.
+   * @param {"failed" | "held"} [gone] Its sandbox ended (it failed, or a watch stopped it, held
+   *   by the code that drew): no edit draws any more, its own code does.
    */
-  ran(outcome, source, gone = false) {
+  ran(outcome, source, gone) {
     this.root.dataset.run = outcome.ok ? "ok" : "error";
     if (gone) {
-      // A kept edit whose sandbox was stopped would hold the next one too: asked before it runs again.
-      if (this.good !== null && this.good !== this.linked) this.edits.keep(this.good, true);
+      // A kept edit that held its sandbox would hold the next one too: asked before it runs again.
+      if (gone === "held" && this.good !== null && this.good !== this.linked) this.edits.keep(this.good, true);
       this.good = null;
       // Its own code draws again (asked by the sandbox as it leaves), with its own controls.
       if (this.controls.restore()) this.rememberInURL();

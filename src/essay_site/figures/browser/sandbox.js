@@ -213,10 +213,15 @@ class Sandboxed {
   // The sandbox itself failed, or was stopped: its figure's own code draws again, and the code
   // it was running (a run waiting for it, the one under way, else the last that drew) is told
   // it failed so. Started ahead and never used, it goes quietly: the first run starts another.
-  /** @param {string} message */
-  fail(message) {
+  /**
+   * @param {string} message
+   * @param {boolean} [held] A watch stopped it: its worker was held (by the code that drew).
+   */
+  fail(message, held = false) {
     this.state = "error";
     const code = this.pending ?? this.bridge.channel(this).running ?? this.good;
+    // Nothing more is asked of it: a frame asked for as its figure is told goes to the shared worker.
+    this.pending = this.good = null;
     if (code === null) {
       this.router.leave(this.figure);
       if (!(this.ahead && this.fresh)) this.figure.fail(message);
@@ -225,7 +230,7 @@ class Sandboxed {
     // Told before it leaves: the figure puts its own controls back, and its own code is then
     // asked for a frame of their values, never of controls it does not declare.
     const outcome = { id: this.id, ok: false, controls: "", message: `Python could not run it: ${message}`, line: null };
-    this.figure.ran(outcome, code, true);
+    this.figure.ran(outcome, code, held ? "held" : "failed");
     this.router.leave(this.figure);
   }
 
