@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -100,14 +101,16 @@ def test_orbit_by_drag_and_keyboard(essay_site: Path, essay: Visit) -> None:
     expect(figure.get_by_role("img")).to_have_attribute("aria-label", "The density as a landscape")
     expect(figure.locator('[data-role="volume"]')).to_have_text("1.000")
     expect(figure.locator(".live-figure__alt")).to_contain_text("12 peaks")
-    # An edit's controls take the place of these (one renamed), at the values it drew with
-    # (the reader's): the picture drives the new ones.
+    # An edit's controls take the place of these (the orbit renamed), at the values it drew
+    # with (the reader's): the picture drives the new ones, and says so by their names.
+    expect(output).to_have_attribute("aria-label", re.compile("change Orbit and Tilt"))
     code = open_editor(figure)
     source = shipped_source(essay_site, "density_surface")
-    assert '"Peaks"' in source
-    edit_and_run(page, code, source.replace('"Peaks"', '"Edited peaks"'))
+    assert '"Orbit"' in source
+    edit_and_run(page, code, source.replace('"Orbit"', '"Spin"'))
     expect(figure).to_have_attribute("data-run", "ok", timeout=RUN_TIMEOUT)
-    expect(figure.locator(".live-control__label").first).to_have_text("Edited peaks")
+    expect(figure.locator("label[for=density_surface-azimuth]")).to_have_text("Spin")
+    expect(output).to_have_attribute("aria-label", re.compile("change Spin and Tilt"))
     expect(azimuth).to_have_value("60")
     expect(page.locator("#density_surface-peaks")).to_have_value("12")
     output.focus()

@@ -6,25 +6,35 @@
  * @param {HTMLElement} form The figure's controls.
  * @param {HTMLElement} output The picture.
  * @param {() => void} changed Called after the bound sliders moved.
+ * @returns {() => void} Says again which sliders the picture moves, once the controls changed.
  */
 export function enableDrag(form, output, changed) {
-  // Looked up at each move too: an edit's controls, or the build's put back, replace these.
+  // Looked up at each move: an edit's controls, or the build's put back, replace these.
   const sliders = () => /** @type {HTMLInputElement[]} */ ([...form.querySelectorAll("input[data-drag]")]);
-  const bound = sliders();
-  if (!bound.length) return;
-  // Each slider has its <label for> (essay_site/figures/markup.py), so `labels` is never null.
-  const names = bound
-    .map((input) => /** @type {NodeListOf<HTMLLabelElement>} */ (input.labels)[0].textContent.trim())
-    .join(" and ");
-  output.dataset.drag = "";
-  output.tabIndex = 0;
-  output.setAttribute("aria-label", `Drag, or use the arrow keys, to change ${names}`);
+  const describe = () => {
+    const bound = sliders();
+    output.toggleAttribute("data-drag", bound.length > 0);
+    if (!bound.length) {
+      output.removeAttribute("tabindex");
+      output.removeAttribute("aria-label");
+      return;
+    }
+    // Each slider has its <label for> (essay_site/figures/markup.py), so `labels` is never null.
+    const names = bound
+      .map((input) => /** @type {NodeListOf<HTMLLabelElement>} */ (input.labels)[0].textContent.trim())
+      .join(" and ");
+    output.tabIndex = 0;
+    output.setAttribute("aria-label", `Drag, or use the arrow keys, to change ${names}`);
+  };
+  describe();
   /**
    * @param {number} dx
    * @param {number} dy
    */
   const nudge = (dx, dy) => {
-    for (const input of sliders()) {
+    const bound = sliders();
+    if (!bound.length) return;
+    for (const input of bound) {
       const delta = input.dataset.drag === "x" ? dx : dy;
       if (!delta) continue;
       const min = Number(input.min);
@@ -38,6 +48,7 @@ export function enableDrag(form, output, changed) {
   /** @type {[number, number] | null} */
   let last = null;
   output.addEventListener("pointerdown", (event) => {
+    if (!output.hasAttribute("data-drag")) return; // a picture without drag keeps its clicks
     last = [event.clientX, event.clientY];
     // Keep following the pointer outside the picture; synthetic events have no pointer.
     if (event.isTrusted) output.setPointerCapture(event.pointerId);
@@ -54,8 +65,9 @@ export function enableDrag(form, output, changed) {
   /** @type {Record<string, [number, number]>} */
   const keys = { ArrowLeft: [-10, 0], ArrowRight: [10, 0], ArrowUp: [0, 10], ArrowDown: [0, -10] };
   output.addEventListener("keydown", (event) => {
-    if (!(event.key in keys)) return;
+    if (!(event.key in keys) || !output.hasAttribute("data-drag")) return;
     event.preventDefault();
     nudge(...keys[event.key]);
   });
+  return describe;
 }

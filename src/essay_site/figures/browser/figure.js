@@ -103,7 +103,7 @@ export class Figure {
       this.request();
     });
     this.linkButton.addEventListener("click", () => this.copyLink());
-    enableDrag(this.form, this.output, () => this.request());
+    this.describeDrag = enableDrag(this.form, this.output, () => this.request());
     this.recall();
     /** @type {HTMLElement | null} The notice about the last link for this figure. */
     this.linkNotice = null;
@@ -252,7 +252,7 @@ export class Figure {
       if (gone === "held" && this.good !== null && this.good !== this.linked) this.edits.keep(this.good, true);
       this.good = null;
       // Its own code draws again (asked by the sandbox as it leaves), with its own controls.
-      if (this.controls.restore()) this.rememberInURL();
+      if (this.controls.restore()) this.controlsChanged();
     }
     if (outcome.ok) {
       const original = source === this.panel.shipped;
@@ -262,7 +262,7 @@ export class Figure {
       if (!linked) this.edits.keep(this.good);
       if (outcome.controls) {
         this.controls.replace([cleanControls(outcome.controls, this.placement)], !original);
-        this.rememberInURL();
+        this.controlsChanged();
       }
     }
     // What it runs from now on: this code if it drew, else the last that did (drawn at once if none has yet).
@@ -360,6 +360,12 @@ export class Figure {
       }),
       change,
     );
+  }
+
+  // Another set of controls: the address and the picture's drag follow.
+  controlsChanged() {
+    this.rememberInURL();
+    this.describeDrag();
   }
 
   // The address follows the controls (replaced, not pushed: a drag is not a history).
