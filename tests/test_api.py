@@ -124,3 +124,13 @@ def test_a_control_the_edit_changed_starts_at_its_default(shipped: ModuleType) -
     result = runner.edit(shipped, changed, {"n": 22}, "pixel_explosion")
     assert result.ok, result.error
     assert result.frame == runner.message(shipped, {"n": 12})
+
+
+def test_an_edit_with_two_controls_of_one_name_says_so(shipped: ModuleType) -> None:
+    # Copying a control's line and changing only its label, say.
+    slider = 'Slider("n", "Binary pixels n", min=1, max=MAX_PIXELS, step=1, value=10)'
+    twice = SOURCE.replace(slider, f"{slider}, {slider.replace('Binary pixels', 'Copy of')}")
+    assert twice != SOURCE
+    result = runner.edit(shipped, twice, {"n": 22}, "pixel_explosion")
+    assert not result.ok
+    assert result.error.endswith("pixel_explosion: more than one control is named n")

@@ -110,6 +110,13 @@ def test_bad_package_source_fails_the_build_naming_the_file(
             "figure 'bad' raised while pre-rendering: TypeError: widgets.bad.render must "
             "return a Frame, not str",
         ),
+        (
+            "from essay_site.figures.api import Toggle\n"
+            "CONTROLS = (Toggle('on', 'On', True), Toggle('on', 'Also on', False))\n"
+            "def render(state):\n    return Frame('', '')\n",
+            "figure 'bad' raised while pre-rendering: TypeError: widgets.bad: more than one "
+            "control is named on",
+        ),
     ],
 )
 def test_bad_figure_fails_the_build_naming_it(tmp_path: Path, source: str, message: str) -> None:

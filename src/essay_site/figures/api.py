@@ -292,6 +292,10 @@ def render(module: ModuleType, raw: Mapping[str, Any] | None = None) -> Frame:
     draw: Callable[[State], Frame] | None = getattr(module, "render", None)
     if not isinstance(controls, tuple) or not callable(draw):
         raise TypeError(f"{module.__name__} must define CONTROLS (a tuple) and render(state)")
+    # A name is a key of the state and the id of a control on the page: it must be one control's.
+    names = [getattr(control, "name", None) for control in controls]
+    if twice := sorted({str(name) for name in names if names.count(name) > 1}):
+        raise TypeError(f"{module.__name__}: more than one control is named {', '.join(twice)}")
     frame = draw(coerce(controls, raw or {}))
     if not isinstance(frame, Frame):
         raise TypeError(f"{module.__name__}.render must return a Frame, not {type(frame).__name__}")

@@ -74,7 +74,8 @@ export class Controls {
     fromURL(this.form, this.placement, values.toString());
     // A button's value is its count of presses (a seed of the draw, say), which no link sets.
     for (const pressed of /** @type {NodeListOf<HTMLButtonElement>} */ (this.form.querySelectorAll("button[name]"))) {
-      if (Object.hasOwn(old, pressed.name)) pressed.value = String(old[pressed.name]);
+      const count = old[pressed.name];
+      if (typeof count === "number" && Number.isFinite(count)) pressed.value = String(count);
     }
     this.show();
     this.edited = edited;
