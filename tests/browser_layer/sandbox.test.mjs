@@ -136,22 +136,41 @@ test("a sandbox that fails during a run ends that run, told with its code", () =
   assert.equal(sandboxes[0].terminated, true);
 });
 
-test("a sandbox stopped after its code drew: the figure's own code draws again, told why", () => {
-  const { router, a } = routed();
-  router.run(a, "good");
+/**
+ * The figure's code `source` run, and drawn, in its (first) sandbox.
+ * @param {Router} router @param {ReturnType<typeof routed>["a"]} a @param {string} source
+ */
+function drewInSandbox(router, a, source) {
+  router.run(a, source);
   sandboxes[0].answer("ready", { id: "a" });
   sandboxes[0].answer("took", { id: "a", request: "run" });
   sandboxes[0].answer("ran", { id: "a", ok: true, controls: "", message: "", line: null });
   sandboxes[0].answer("frame", frame("a"));
+}
+
+/**
+ * From now on, `then` runs as the figure is told its sandbox ended (as Figure.ran does its
+ * own work then), after the outcome is recorded.
+ * @param {FakeFigure} a @param {() => void} then
+ */
+function whenGone(a, then) {
+  const told = a.ran.bind(a);
+  a.ran = (outcome, source, gone) => {
+    told(outcome, source, gone);
+    if (gone) then();
+  };
+}
+
+test("a sandbox stopped after its code drew: the figure's own code draws again, told why", () => {
+  const { router, a } = routed();
+  drewInSandbox(router, a, "good");
   router.render(a); // never taken: a timer of the code's holds its worker
   // Told, the figure puts its own controls back (Figure.ran): only then is its code asked.
   // A figure still loading asks for a frame itself as it is told: not of the ended sandbox.
-  const told = a.ran.bind(a);
-  a.ran = (outcome, source, gone) => {
-    if (gone) a.controls = { n: 28 };
-    told(outcome, source, gone);
+  whenGone(a, () => {
+    a.controls = { n: 28 };
     router.render(a);
-  };
+  });
   mock.timers.tick(5_000);
   assert.equal(sandboxes[0].terminated, true);
   const outcome = a.of("ran").at(-1);
@@ -167,19 +186,11 @@ test("a sandbox stopped after its code drew: the figure's own code draws again, 
 
 test("an edit that raises in its sandbox ends it as failed, not held (its kept copy is not marked)", () => {
   const { router, a } = routed();
-  router.run(a, "good");
-  sandboxes[0].answer("ready", { id: "a" });
-  sandboxes[0].answer("took", { id: "a", request: "run" });
-  sandboxes[0].answer("ran", { id: "a", ok: true, controls: "", message: "", line: null });
-  sandboxes[0].answer("frame", frame("a"));
+  drewInSandbox(router, a, "good");
   router.render(a);
   sandboxes[0].answer("took", { id: "a", request: "render" });
   // A figure still loading (the shared worker restarting) asks for a frame as it is told.
-  const told = a.ran.bind(a);
-  a.ran = (outcome, source, gone) => {
-    told(outcome, source, gone);
-    if (gone) router.render(a);
-  };
+  whenGone(a, () => router.render(a));
   sandboxes[0].answer("error", { id: "a", message: "ValueError: not at this n", detail: "" });
   assert.deepEqual(a.of("ran").map((o) => [o.ok, o.gone]), [[true, undefined], [false, "failed"]]);
   assert.equal(sandboxes[0].terminated, true);

@@ -51,8 +51,10 @@ export class Figure {
     this.bar = /** @type {HTMLProgressElement} */ (this.status.querySelector("progress"));
     this.text = /** @type {HTMLSpanElement} */ (this.status.querySelector("span"));
     this.linkButton = /** @type {HTMLButtonElement} */ (this.status.querySelector("button"));
-    /** @type {ReturnType<typeof setTimeout> | undefined} Timers: announcing a frame, remembering the state. */
-    this.announcing = this.remembering = undefined;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.announcing = undefined;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.remembering = undefined;
     this.step = 0;
     this.label = "";
     this.bytes = "";
@@ -86,7 +88,8 @@ export class Figure {
         await copy(url.href, pressed, "Link copied", "Link to copy");
       },
     });
-    this.outcomeNotice = /** @type {HTMLElement | undefined} How the last run failed, beside the figure. */ (undefined);
+    /** @type {HTMLElement | undefined} How the last run failed, said beside the figure. */
+    this.outcomeNotice = undefined;
     /** @type {string | null} The code a link brought, once the reader chose to run it. */
     this.linked = null;
     this.edits = new SavedEdits(() => localStorage, `${storage}edit ${this.placement}`, this.panel.version);
