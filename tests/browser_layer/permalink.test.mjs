@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { accepted, valuesFor } from "../../src/essay_site/figures/browser/permalink.js";
+import { accepted, toURL, valuesFor } from "../../src/essay_site/figures/browser/permalink.js";
 
 const slider = /** @type {const} */ ({ kind: "range", min: 1, max: 800 });
 const menu = /** @type {{ kind: "select", options: string[] }} */ ({ kind: "select", options: ["gaussian", "flow"] });
@@ -43,4 +43,19 @@ test("each figure reads only its own parameters, decoded", () => {
     ["t", "a b"],
   ]);
   assert.deepEqual(valuesFor("", "pixel_explosion"), []);
+});
+
+test("the address follows the controls in place: a removed control's value leaves it", () => {
+  // No DOM here: a slider is neither of the classes toURL tells apart by their values.
+  Object.assign(globalThis, { HTMLInputElement: class {}, HTMLSelectElement: class {} });
+  /** @param {string} name @param {string} value */
+  const slider = (name, value) => {
+    const control = { name, value, type: "range", defaultValue: "10" };
+    return /** @type {Element} */ (/** @type {unknown} */ ({ ...control, getAttribute: () => name }));
+  };
+  const url = new URL("https://example.org/essay/?fig.n=22&fig.gone=3&other.gone=4&fig.k=10#fig");
+  // An edit removed "gone"; "k" is back at its built value; "n" moved on.
+  const written = toURL([slider("n", "30"), slider("k", "10")], "fig", url);
+  assert.equal(written.search, "?fig.n=30&other.gone=4");
+  assert.equal(written.hash, "#fig");
 });
