@@ -319,6 +319,17 @@ test("a worker silent for busy_timeout while figures wait is stopped, failing th
   for (const figure of figures) assert.match(figure.of("fail")[0], /said nothing for 180 s/);
 });
 
+test("a figure that went live elsewhere (its sandbox drew it) leaves the worker running", () => {
+  // b's kept edit runs in its sandbox: b never draws here, and this worker says nothing more.
+  const { figures: [a, b], worker } = started(["a", "b"]);
+  worker.answer("frame", frame("a"));
+  assert.deepEqual([a.state, b.state], ["live", "loading"]);
+  b.state = "live"; // its sandbox's frame, which this bridge never sees
+  mock.timers.tick(BUSY_MS);
+  assert.equal(worker.terminated, false, "a reader who only read for three minutes lost Python");
+  assert.deepEqual(a.of("fail"), []);
+});
+
 test("an error names its figure, or every figure still waiting", () => {
   const { figures: [a, b, c], worker } = started(["a", "b", "c"], { ready: false });
   worker.answer("ready", { id: "c" });

@@ -296,7 +296,8 @@ export class Bridge {
     clearTimeout(this.watchdog);
     if (!this.waiting().length) return;
     this.watchdog = watchFor(this.busySeconds, (late) => {
-      if (late) return this.arm();
+      // A figure whose edit runs in its sandbox goes live there, without a word from here.
+      if (late || !this.waiting().length) return this.arm();
       this.worker?.terminate();
       this.failAll(`Python's start-up said nothing for ${this.busySeconds} s and was stopped.`);
     });
