@@ -4,6 +4,7 @@ sandbox.test.mjs)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,35 @@ def test_a_kept_edit_that_fails_as_the_figure_goes_live_leaves_it_live(
     said = figure.get_by_role("alert").filter(has_text="The changed code did not run")
     expect(said).to_contain_text("its own code")
     assert figure.get_attribute("data-edited") is None
+
+
+#: Appended to an edit: its import computes for seconds, so that the reader runs again while
+#: it is still under way.
+SLOW = """
+
+_spent = sum(i * i for i in range(12_000_000))
+"""
+
+
+def test_run_again_while_a_run_is_under_way_runs_the_latest(essay_site: Path, essay: Visit) -> None:
+    page = essay.page
+    figure = live(page, "pixel_explosion")
+    code = open_editor(figure)
+    shipped = shipped_source(essay_site, "pixel_explosion")
+    # A first run, to its end: the figure's sandbox is up, so the next run starts at once.
+    edit_and_run(page, code, shipped.replace("BAR_BITS = 28", "BAR_BITS = 24"))
+    expect(figure).to_have_attribute("data-run", "ok", timeout=RUN_TIMEOUT)
+    edit_and_run(page, code, shipped.replace("BAR_BITS = 28", "BAR_BITS = 20") + SLOW)
+    expect(figure).to_have_attribute("data-run", "running")
+    # The reader fixes it and runs again while it computes: the fix runs once it is done.
+    edit_and_run(page, code, shipped.replace("BAR_BITS = 28", "BAR_BITS = 22"))
+    expect(figure).to_have_attribute("data-run", "ok", timeout=RUN_TIMEOUT)
+    kept = page.evaluate("JSON.parse(localStorage.getItem('figures / edit pixel_explosion'))")
+    assert "BAR_BITS = 22" in kept["source"], "the reader's latest code did not run"
+    # What the figure draws is the fix's: red from 22 (not 20, nor 24).
+    page.fill("#pixel_explosion-n", "21")
+    expect(figure.locator(".gm-px__fill--over")).to_have_count(0)
+    page.fill("#pixel_explosion-n", "22")
+    expect(figure.locator(".gm-px__fill--over")).to_have_count(1)
+    # The slow edit's outcome, of code since changed, is told nowhere.
+    expect(figure.get_by_role("alert").filter(has_text=re.compile(r"\S"))).to_have_count(0)

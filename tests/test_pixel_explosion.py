@@ -322,6 +322,8 @@ def test_an_edit_is_kept_for_its_version_only(essay_site: Path, essay: Visit) ->
         expect(figure).to_have_attribute("data-state", "live", timeout=90_000)
         assert figure.get_attribute("data-edited") is None
         figure.get_by_role("button", name=choice).click()
+        # The answered question goes; the focus, on its button, goes to what says what next.
+        expect(figure.locator(".live-figure__status")).to_be_focused()
         if choice == "Run my edit":
             expect(figure).to_have_attribute("data-run", "error", timeout=RUN_TIMEOUT)
             said = figure.get_by_role("alert").filter(has_text="The changed code did not run")

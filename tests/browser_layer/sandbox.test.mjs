@@ -89,6 +89,15 @@ test("an edit runs in a sandbox of its figure's own, never in the shared worker"
   assert.deepEqual(shared.of("run"), []);
 });
 
+test("run again while the sandbox starts: the latest code runs, the one it replaced never", () => {
+  const { router, a } = routed();
+  assert.equal(router.run(a, "first"), true);
+  assert.equal(router.run(a, "fixed"), true, "the reader's second Run is not dropped");
+  const [sandbox] = sandboxes;
+  sandbox.answer("ready", { id: "a" });
+  assert.deepEqual(sandbox.of("run").map((r) => r.source), ["fixed"]);
+});
+
 test("a figure's frames come from its sandbox once an edit drew there, the others' never", () => {
   const { router, a, b } = routed();
   router.run(a, "edited");

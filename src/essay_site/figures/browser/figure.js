@@ -7,14 +7,15 @@
 // loading. Nothing else decides what a figure is doing.
 
 import { Controls } from "./controls.js";
-import { button, copy, save } from "./dom.js";
+import { copy, save } from "./dom.js";
 import { enableDrag } from "./drag.js";
 import { SavedEdits } from "./edits.js";
 import { paintLayers } from "./paint.js";
 import { fromURL, toURL } from "./permalink.js";
 import { CodePanel, failure } from "./code_panel.js";
 import { cleanControls, cleanFrame } from "./sanitize.js";
-import { carried, followed, lineDiff, toFragment, unpack } from "./share.js";
+import { offerLinkedEdit, recall } from "./offers.js";
+import { followed, toFragment } from "./share.js";
 import { takeAway } from "./takeaway.js";
 
 /** @typedef {import("./sandbox.js").Router} Router */
@@ -62,6 +63,8 @@ export class Figure {
     this.edited = null;
     /** @type {string | null} The last edit that drew (null: the shipped code); a failed run goes back to it. */
     this.good = null;
+    /** @type {string | null} What the reader ran (or reset to) while a run was under way: it runs next. */
+    this.next = null;
     const details = /** @type {HTMLDetailsElement} */ (root.querySelector(`details.${classes.code}`));
     this.panel = new CodePanel(details, {
       assets,
@@ -107,15 +110,15 @@ export class Figure {
     });
     this.linkButton.addEventListener("click", () => this.copyLink());
     this.describeDrag = enableDrag(this.form, this.output, () => this.request());
-    this.recall();
+    recall(this);
     /** @type {HTMLElement | null} The notice about the last link for this figure. */
     this.linkNotice = null;
     const shippedURL = new URL(`${contract.package}/${this.widget}.py`, modules);
-    this.offerLinkedEdit(shippedURL);
+    offerLinkedEdit(this, shippedURL);
     addEventListener("hashchange", () => {
       const next = followed(location.hash, this.placement, this.root.dataset.edited === "link");
       if (next === "reload") location.reload();
-      else if (next === "offer") this.offerLinkedEdit(shippedURL);
+      else if (next === "offer") offerLinkedEdit(this, shippedURL);
     });
   }
 
@@ -238,8 +241,8 @@ export class Figure {
   // Runs a source in place of the figure's module; until the outcome, frames wait.
   /** @param {string} source */
   run(source) {
-    if (!this.bridge.run(this, source)) return;
-    this.root.dataset.run = "running";
+    if (this.bridge.run(this, source)) this.root.dataset.run = "running";
+    else if (this.root.dataset.run === "running") this.next = source;
   }
 
   /**
@@ -249,6 +252,8 @@ export class Figure {
    *   by the code that drew): no edit draws any more, its own code does.
    */
   ran(outcome, source, gone) {
+    const next = this.next;
+    this.next = null;
     this.root.dataset.run = outcome.ok ? "ok" : "error";
     if (gone) {
       // A kept edit that held its sandbox would hold the next one too: asked before it runs again.
@@ -271,6 +276,9 @@ export class Figure {
     // What it runs from now on: this code if it drew, else the last that did (drawn at once if none has yet).
     this.use(this.good);
     if (!outcome.ok && this.state === "loading") this.request();
+    // The reader's latest code runs next, once whatever ran this is done; this outcome, of code
+    // they have since changed, is not told.
+    if (next !== null && next !== source) return queueMicrotask(() => this.run(next));
     // In the editor if it holds the code that ran; else (a link's, a kept edit's) by the figure.
     this.outcomeNotice?.remove();
     if (!this.panel.showOutcome(outcome, source) && !outcome.ok) {
@@ -288,29 +296,6 @@ export class Figure {
     else this.root.dataset.edited = source === this.linked ? "link" : "";
   }
 
-  // A kept edit of this version runs as the figure; one of another version, or one that was
-  // stopped, asks first.
-  recall() {
-    const kept = this.edits.recall();
-    if (!kept) return;
-    if (kept.current && !kept.stopped) return this.use(kept.source);
-    const ask = this.notice("p");
-    ask.textContent = kept.current
-      ? "Your edit of this figure's Python was stopped the last time it ran. "
-      : "You edited this figure's Python for an earlier version of this page. ";
-    ask.append(
-      button("Run my edit", () => {
-        ask.remove();
-        this.use(kept.source);
-        this.run(kept.source);
-      }),
-      button("Discard it", () => {
-        ask.remove();
-        this.edits.keep(null);
-      }),
-    );
-  }
-
   /**
    * A notice about this figure's code, under its status line, with room for buttons.
    * @param {"p" | "div"} tag
@@ -320,49 +305,6 @@ export class Figure {
     notice.className = "live-code__ask";
     this.status.after(notice);
     return notice;
-  }
-
-  // A link may carry changed code for this figure (share.js): never run without the reader's
-  // click. The notice says what the link holds, shows the change, and runs it when asked;
-  // a link that cannot be offered says why, and the figure stays as shipped. On arrival, and
-  // for a link followed on this page (only its fragment changes: there is no new load).
-  /** @param {URL} shippedURL The module as shipped, to show what the link changes. */
-  async offerLinkedEdit(shippedURL) {
-    const link = carried(location.hash, this.placement);
-    if (!link) return;
-    this.linkNotice?.remove(); // a link followed since replaces the last one's offer
-    const notice = this.notice("div");
-    this.linkNotice = notice;
-    notice.setAttribute("role", "note");
-    this.root.scrollIntoView();
-    /** @type {string} */
-    let source;
-    try {
-      source = await unpack(link, this.panel.version);
-    } catch (error) {
-      notice.textContent =
-        `This link carries code for this figure that is not run: ${/** @type {Error} */ (error).message}. ` +
-        "The figure shows its own code.";
-      return;
-    }
-    notice.textContent = "This link carries a changed version of this figure's code. ";
-    const change = document.createElement("pre");
-    change.hidden = true;
-    notice.append(
-      button("Show it", async () => {
-        const response = await fetch(shippedURL);
-        change.textContent = response.ok ? lineDiff(await response.text(), source) : source;
-        change.hidden = false;
-      }),
-      button("Run it", () => {
-        notice.remove();
-        this.linked = source;
-        this.use(source);
-        // Not live yet: it runs as the figure goes live, as a kept edit does.
-        if (this.state === "live") this.run(source);
-      }),
-      change,
-    );
   }
 
   // Another set of controls: the address and the picture's drag follow.

@@ -184,8 +184,8 @@ class Sandboxed {
   /** @param {string} source */
   run(source) {
     if (this.state === "live") return this.send(source);
-    if (this.pending !== null || this.state === "error") return false;
-    this.pending = source;
+    if (this.state === "error") return false;
+    this.pending = source; // the reader's latest: one they ran before it, still waiting, never runs
     return true;
   }
 
