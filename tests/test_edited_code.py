@@ -126,3 +126,36 @@ def test_run_again_while_a_run_is_under_way_runs_the_latest(essay_site: Path, es
     expect(figure.locator(".gm-px__fill--over")).to_have_count(1)
     # The slow edit's outcome, of code since changed, is told nowhere.
     expect(figure.get_by_role("alert").filter(has_text=re.compile(r"\S"))).to_have_count(0)
+
+
+#: Appended to an edit that adds the slider k: the picture's description says k's value.
+SAYS_K = """
+
+_drawn = render
+
+
+def render(state):
+    frame = _drawn(state)
+    return Frame(frame.html, f"k is {state['k']}. " + frame.alt, frame.layers)
+"""
+
+
+def test_a_control_an_edit_adds_takes_its_value_from_the_address(
+    essay_site: Path, essay: Visit
+) -> None:
+    # As a link's view (or a reload with a kept edit) carries it: k=1, for a slider only the
+    # edit declares. The edit draws first with k's default; then k moves to 1, and it redraws.
+    page = essay.page
+    page.evaluate("history.replaceState(null, '', '?pixel_explosion.k=1')")
+    figure = live(page, "pixel_explosion")
+    code = open_editor(figure)
+    shipped = shipped_source(essay_site, "pixel_explosion")
+    assert BUILT_CONTROLS in shipped and "\nfrom essay_site.figures.api import" in shipped
+    edit_and_run(page, code, shipped.replace(BUILT_CONTROLS, EDITED_CONTROLS) + SAYS_K)
+    expect(figure).to_have_attribute("data-run", "ok", timeout=RUN_TIMEOUT)
+    expect(figure.locator("#pixel_explosion-k")).to_have_value("1")
+    expect(figure.locator(".live-figure__alt")).to_contain_text("k is 1.")
+    # The address keeps it, the control being the figure's now, as it follows the next move.
+    page.fill("#pixel_explosion-n", "22")
+    page.wait_for_url(re.compile(r"pixel_explosion\.n=22"))
+    assert "pixel_explosion.k=1" in page.url

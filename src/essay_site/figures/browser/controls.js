@@ -62,6 +62,7 @@ export class Controls {
    * new controls' defaults), and the build's set comes back as the reader left the edit's.
    * @param {Node[]} nodes
    * @param {boolean} edited Whether it is an edit's, not the figure's own.
+   * @returns {string[]} The names of the controls new to the figure.
    */
   replace(nodes, edited) {
     const old = this.values();
@@ -79,6 +80,20 @@ export class Controls {
     }
     this.show();
     this.edited = edited;
+    return Object.keys(this.values()).filter((name) => !(name in old));
+  }
+
+  /**
+   * Controls new to the figure take their values from the address (a link's view, a reload),
+   * as the build's did on arrival; whether any moved (a frame drawn before is then stale).
+   * @param {string[]} names
+   * @param {string} search
+   */
+  adopt(names, search) {
+    const before = JSON.stringify(this.values());
+    fromURL(this.form, this.placement, search, names);
+    this.show();
+    return JSON.stringify(this.values()) !== before;
   }
 
   /** The build's set back in place of an edit's; false if the figure's own set is in place. */

@@ -269,7 +269,8 @@ export class Figure {
       this.good = original ? null : source;
       if (!linked) this.edits.keep(this.good);
       if (outcome.controls) {
-        this.controls.replace([cleanControls(outcome.controls, this.placement)], !original);
+        const added = this.controls.replace([cleanControls(outcome.controls, this.placement)], !original);
+        if (this.controls.adopt(added, location.search)) this.request();
         this.controlsChanged();
       }
     }

@@ -62,9 +62,11 @@ function kindOf(control) {
  * @param {HTMLElement} form
  * @param {string} widget
  * @param {string} search
+ * @param {string[]} [only] The names of the controls to set, if not all.
  */
-export function fromURL(form, widget, search) {
+export function fromURL(form, widget, search, only) {
   for (const [name, value] of valuesFor(search, widget)) {
+    if (only && !only.includes(name)) continue;
     const control = form.querySelector(`[name="${CSS.escape(name)}"]`);
     const next = accepted(kindOf(control), value);
     if (next === null) continue;
