@@ -86,7 +86,7 @@ function worker() {
   const fetched = [];
   /** @type {Map<string, Function>} */
   const listeners = new Map();
-  const network = { online: true, site: { ...SITE } };
+  const network = { online: true, site: { ...SITE }, unreachable: new Set() };
   const self = {
     location: { href: `${ROOT}sw.js` },
     clients: { matchAll: async () => [{ postMessage: (/** @type {any} */ message) => told.push(message) }] },
@@ -95,11 +95,11 @@ function worker() {
   };
   const fetch = async (/** @type {string | { url: string }} */ request) => {
     const url = typeof request === "string" ? request : request.url;
-    if (!network.online) throw new TypeError("Failed to fetch");
+    if (!network.online || network.unreachable.has(url)) throw new TypeError("Failed to fetch");
     fetched.push(url);
     const text = network.site[/** @type {keyof SITE} */ (url.slice(ROOT.length))];
     if (text === undefined) return new Response("", { status: 404 });
-    return new Response(text, { headers: { "X-Built": "yes" } });
+    return new Response(text, { headers: { "Content-Type": "text/html" } });
   };
   // As the build writes it (plugin.py's MARK): names.js first, then the worker, its list filled in.
   const mark = "(/*MANIFEST*/null)";
@@ -120,9 +120,12 @@ function worker() {
     return answer;
   }
 
-  /** Another script of the origin writes into the saved copy. @param {string} path @param {string} text */
-  async function alter(path, text) {
-    await (await caches.open(CACHE)).put(ROOT + path, new Response(text));
+  /**
+   * Another script of the origin writes into the saved copy.
+   * @param {string} path @param {string} text @param {Record<string, string>} [headers]
+   */
+  async function alter(path, text, headers = {}) {
+    await (await caches.open(CACHE)).put(ROOT + path, new Response(text, { headers }));
   }
 
   return { caches, told, fetched, network, save: /** @type {() => Promise<void>} */ (save), get, alter };
@@ -141,7 +144,7 @@ test("a saved file is served as built, and an altered one is dropped and fetched
   const scope = await saved();
   const page = await scope.get("");
   assert.equal(await page.text(), SITE["index.html"]);
-  assert.equal(page.headers.get("X-Built"), "yes", "the saved headers come with it");
+  assert.equal(page.headers.get("Content-Type"), "text/html; charset=utf-8");
   assert.deepEqual(scope.fetched, [], "a file that checks out is not downloaded");
 
   await scope.alter("index.html", ALTERED);
@@ -195,4 +198,36 @@ test("saving checks a file it finds already saved, and keeps it only if it match
     scope.told.map((message) => message.type),
     ["progress", "progress"],
   );
+});
+
+test("a saved file is served as its type, never with headers a script saved with it", async () => {
+  const scope = await saved();
+  // The built bytes, but headers that would stop the script, or take the reader elsewhere.
+  const hostile = { "Content-Type": "text/plain", "X-Content-Type-Options": "nosniff", Refresh: "0; url=https://elsewhere.example/" };
+  await scope.alter("assets/figures/figures.js", SITE["assets/figures/figures.js"], hostile);
+  const answer = await scope.get("assets/figures/figures.js");
+  assert.equal(await answer.text(), SITE["assets/figures/figures.js"]);
+  assert.deepEqual([...answer.headers], [["content-type", "text/javascript; charset=utf-8"]]);
+});
+
+test("a save the network cuts short keeps what it saved; the next one fetches only the rest", async () => {
+  const scope = worker();
+  scope.network.unreachable.add(`${ROOT}assets/figures/figures.js`);
+  await assert.rejects(scope.save(), /Failed to fetch/);
+  assert.equal(scope.told.at(-1)?.type, "failed");
+  assert.equal(await scope.caches.text("index.html"), SITE["index.html"], "kept for the next attempt");
+  scope.network.unreachable.clear();
+  scope.fetched.length = 0;
+  await scope.save();
+  assert.deepEqual(scope.fetched, [`${ROOT}assets/figures/figures.js`]);
+  assert.equal(await scope.caches.text("assets/figures/figures.js"), SITE["assets/figures/figures.js"]);
+});
+
+test("a save that finds another build on the server keeps nothing of this one", async () => {
+  for (const change of [(/** @type {any} */ site) => (site["assets/figures/figures.js"] = "next build"), (/** @type {any} */ site) => delete site["assets/figures/figures.js"]]) {
+    const scope = worker();
+    change(scope.network.site);
+    await assert.rejects(scope.save(), /another version of the site|not on the server/);
+    assert.equal(await scope.caches.has(CACHE), false, "this version can never be whole");
+  }
 });

@@ -56,13 +56,17 @@
     });
   }
 
-  container.addEventListener("message", ({ data }) => {
-    if (offered) return;
+  container.addEventListener("message", ({ data, source }) => {
+    // Every site's worker on this origin (GitHub Pages project sites share one) tells every
+    // page of it: only this site's is heard.
+    if (offered || /** @type {ServiceWorker | null} */ (source)?.scriptURL !== workerURL.href) return;
     if (data.type === "progress") {
       const percent = Math.floor((100 * data.done) / data.total);
       const what = container.controller ? "Saving the new version" : "Saving for offline reading";
       show(`${what}… ${percent}%`);
     } else if (data.type === "saved" && !reloading) show("Available offline");
+    // With a saved copy in use, that copy is still whole: only the new version is not.
+    else if (data.type === "failed" && container.controller) show("Could not save the new version; will try on the next visit.");
     else if (data.type === "failed") show("Could not save for offline reading; will try on the next visit.");
     // A saved file was altered (by a script of this origin) and the server is out of reach:
     // the worker served an error instead, and fetches the file again once online.

@@ -40,29 +40,47 @@ async function sha256(bytes) {
   return [...digest].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
+/** The server has another build of the site than this worker's: this version cannot be saved. */
+class OtherBuild extends Error {}
+
 // The file's bytes as this build made them: from the HTTP cache if they match (the page has
 // just downloaded most of them), else from the server; anything else fails the install.
 /** @param {string} url @param {Entry} file @param {AbortSignal} [signal] */
 async function verified(url, file, signal) {
   for (const mode of /** @type {RequestCache[]} */ (["default", "reload"])) {
     const response = await fetch(url, { cache: mode, signal });
+    if (response.status === 404) throw new OtherBuild(`${file.url}: not on the server`);
     if (!response.ok) throw new Error(`${file.url}: HTTP ${response.status}`);
     // The response itself is kept (as the browser got it), once a copy of it checks out.
     if ((await sha256(await response.clone().arrayBuffer())) === file.sha256) return response;
   }
-  throw new Error(`${file.url}: the server has another version of the site`);
+  throw new OtherBuild(`${file.url}: the server has another version of the site`);
 }
 
-// A saved response, if its bytes are the build's: as a new response with the same status and
-// headers (its body can be read once, and is, to hash it), else null. Hashing the 10 MB
-// runtime takes about 10 ms (Node's WebCrypto here; a slow phone, a few times that), a small
-// price beside serving someone else's file for ever.
+// What a saved file is served as, by its name: never the headers saved with it, which any
+// script of the origin may have written (a type that stops a script, a Refresh to elsewhere).
+/** @type {Record<string, string>} */
+const TYPES = {
+  html: "text/html; charset=utf-8", css: "text/css; charset=utf-8",
+  js: "text/javascript; charset=utf-8", mjs: "text/javascript; charset=utf-8",
+  json: "application/json", map: "application/json", ipynb: "application/json",
+  xml: "application/xml", txt: "text/plain; charset=utf-8", py: "text/x-python; charset=utf-8",
+  svg: "image/svg+xml", png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg", gif: "image/gif",
+  webp: "image/webp", ico: "image/x-icon", woff2: "font/woff2", woff: "font/woff",
+  wasm: "application/wasm", zip: "application/zip", whl: "application/zip", gz: "application/gzip",
+};
+/** @param {string} url */
+const typeOf = (url) => TYPES[url.slice(url.lastIndexOf(".") + 1)] ?? "application/octet-stream";
+
+// A saved response, if its bytes are the build's: as a new response (its body can be read
+// once, and is, to hash it) of its type, else null. Hashing the 10 MB runtime takes about
+// 10 ms (Node's WebCrypto here; a slow phone, a few times that), a small price beside
+// serving someone else's file for ever.
 /** @param {Response} saved @param {Entry} file */
 async function asBuilt(saved, file) {
   const bytes = await saved.arrayBuffer();
   if ((await sha256(bytes)) !== file.sha256) return null;
-  const { status, statusText, headers } = saved;
-  return new Response(bytes, { status, statusText, headers });
+  return new Response(bytes, { headers: { "Content-Type": typeOf(file.url) } });
 }
 
 async function save() {
@@ -85,12 +103,14 @@ async function save() {
   try {
     await Promise.all(downloads);
   } catch (error) {
-    // One file failed, so this version cannot be whole: the other downloads stop (a stalled
-    // one too), and "failed" is the last word the pages hear, not a late "progress".
+    // One file failed, so this version is not whole yet: the other downloads stop (a stalled
+    // one too), and "failed" is the last word the pages hear, not a late "progress". What was
+    // saved stays for the next attempt (checked again then), unless the server has another
+    // build: then this version never will be whole.
     queue.length = 0;
     stop.abort();
     await Promise.allSettled(downloads);
-    await caches.delete(CACHE);
+    if (error instanceof OtherBuild) await caches.delete(CACHE);
     await tell({ type: "failed", message: String(/** @type {Error} */ (error).message || error) });
     throw error;
   }
