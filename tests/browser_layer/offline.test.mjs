@@ -29,17 +29,25 @@ class FakeElement {
   }
 
   setAttribute() {}
-  addEventListener() {}
-  querySelector() {
-    return null;
+  remove() {}
+
+  /** A button's click, the one listener offline.js gives an element. @param {string} _ @param {Function} listener */
+  addEventListener(_, listener) {
+    this.click = listener;
+  }
+
+  /** @param {string} selector */
+  querySelector(selector) {
+    return selector === "button" ? (this.children.find((child) => child.click) ?? null) : null;
   }
 }
 
 /**
  * The page of the site at /a/, its script run; ``hear`` delivers a message from a worker.
- * @param {{ controlled?: boolean }} [options]
+ * @param {{ controlled?: boolean, waiting?: object | null }} [options] ``waiting``: a new
+ *   version, installed and waiting to take over.
  */
-function page({ controlled = false } = {}) {
+function page({ controlled = false, waiting = null } = {}) {
   /** @type {Map<string, Function>} */
   const listeners = new Map();
   const header = new FakeElement();
@@ -49,7 +57,7 @@ function page({ controlled = false } = {}) {
     createElement: () => new FakeElement(),
     querySelector: (/** @type {string} */ selector) => (selector === ".md-header__inner" ? header : null),
   };
-  const registration = { installing: null, waiting: null, addEventListener() {}, update: async () => {} };
+  const registration = { installing: null, waiting, addEventListener() {}, update: async () => {} };
   const container = {
     controller: controlled ? {} : null,
     addEventListener: (/** @type {string} */ type, /** @type {Function} */ listener) => listeners.set(type, listener),
@@ -57,14 +65,16 @@ function page({ controlled = false } = {}) {
     getRegistration: async () => registration,
   };
   const window = { isSecureContext: true };
-  const location = { href: PAGE, protocol: "https:" };
+  const location = { href: PAGE, protocol: "https:", reloads: 0, reload: () => location.reloads++ };
   const run = new Function("document", "navigator", "window", "location", "addEventListener", SOURCE);
   run(document, { serviceWorker: container }, window, location, () => {});
   // The status line in the header, and the words in it.
   const status = () => header.children[0]?.children[0]?.textContent ?? "";
   /** @param {Record<string, unknown>} data @param {string} worker The worker's script address. */
   const hear = (data, worker) => listeners.get("message")?.({ data, source: { scriptURL: worker } });
-  return { status, hear };
+  /** The button beside the status line, pressed. */
+  const press = () => header.children[0]?.querySelector("button")?.click?.();
+  return { status, hear, press, location };
 }
 
 test("only this site's worker is heard, not another site's on the same origin", () => {
@@ -84,4 +94,17 @@ test("a new version that could not be saved leaves the copy in use whole, and sa
   const returning = page({ controlled: true });
   returning.hear({ type: "failed", message: "HTTP 503" }, `${PAGE}sw.js`);
   assert.match(returning.status(), /^Could not save the new version/);
+});
+
+test("Reload, pressed after another tab's Reload made the new version the active one, loads the page", async () => {
+  /** @type {unknown[]} */
+  const asked = [];
+  const waiting = { state: "installed", postMessage: (/** @type {unknown} */ m) => asked.push(m), addEventListener() {} };
+  const tab = page({ controlled: true, waiting });
+  await new Promise((resolve) => setTimeout(resolve, 0)); // register() looks at the registration
+  assert.equal(tab.status(), "A new version of this essay is available.");
+  waiting.state = "activated"; // the other tab's Reload; this one's controller changed unasked
+  tab.press();
+  assert.equal(tab.location.reloads, 1, "the button did nothing");
+  assert.deepEqual(asked, []);
 });

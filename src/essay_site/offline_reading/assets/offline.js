@@ -50,6 +50,9 @@
     show("A new version of this essay is available.", {
       label: "Reload",
       action: () => {
+        // Another tab's Reload may have made it the active one already: then no controller
+        // changes any more, and this page only has to load again.
+        if (waiting.state === "activated") return location.reload();
         reloading = true;
         waiting.postMessage({ type: "activate" });
       },
