@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import expect
@@ -14,13 +15,19 @@ from tests.conftest import (
     RUN_TIMEOUT,
     Visit,
     edit_and_run,
+    frames,
     live,
     module_version,
     open_editor,
+    packed,
     shipped_source,
+    wait_for_frame,
 )
 
 pytestmark = pytest.mark.browser
+
+#: Keeps an edit for the figure, as a reader's earlier visit did.
+STORE = "e => localStorage.setItem('figures / edit pixel_explosion', JSON.stringify(e))"
 
 #: Appended to an edit: once it has drawn, a timer of its own never returns.
 HOLD = """
@@ -84,8 +91,7 @@ def test_a_kept_edit_that_fails_as_the_figure_goes_live_leaves_it_live(
     page = essay.page
     # Made on this version, so it runs as the figure goes live; it draws nothing.
     kept = {"version": module_version(essay_site, "pixel_explosion"), "source": "BAR_BITS = 1"}
-    store = "e => localStorage.setItem('figures / edit pixel_explosion', JSON.stringify(e))"
-    page.evaluate(store, kept)
+    page.evaluate(STORE, kept)
     page.reload()
     figure = page.locator('[data-widget="pixel_explosion"]')
     expect(figure).to_have_attribute("data-run", "error", timeout=RUN_TIMEOUT)
@@ -120,7 +126,9 @@ def test_run_again_while_a_run_is_under_way_runs_the_latest(essay_site: Path, es
     kept = page.evaluate("JSON.parse(localStorage.getItem('figures / edit pixel_explosion'))")
     assert "BAR_BITS = 22" in kept["source"], "the reader's latest code did not run"
     # What the figure draws is the fix's: red from 22 (not 20, nor 24).
+    before = frames(figure)
     page.fill("#pixel_explosion-n", "21")
+    wait_for_frame(figure, before)
     expect(figure.locator(".gm-px__fill--over")).to_have_count(0)
     page.fill("#pixel_explosion-n", "22")
     expect(figure.locator(".gm-px__fill--over")).to_have_count(1)
@@ -159,3 +167,30 @@ def test_a_control_an_edit_adds_takes_its_value_from_the_address(
     page.fill("#pixel_explosion-n", "22")
     page.wait_for_url(re.compile(r"pixel_explosion\.n=22"))
     assert "pixel_explosion.k=1" in page.url
+
+
+def test_a_links_code_run_while_a_kept_edit_replays_runs_after_it(
+    essay_site: Path, essay: Visit
+) -> None:
+    # The reader kept an edit (slow to import); a link now carries other code for the figure.
+    page = essay.page
+    version = module_version(essay_site, "pixel_explosion")
+    shipped = shipped_source(essay_site, "pixel_explosion")
+    kept = {"version": version, "source": shipped.replace("BAR_BITS = 28", "BAR_BITS = 20") + SLOW}
+    page.evaluate(STORE, kept)
+    linked = shipped.replace("BAR_BITS = 28", "BAR_BITS = 22")
+    fields = {"edit": "pixel_explosion", "version": version, "code": packed(linked)}
+    page.goto(f"{essay.server.url}?reader#{urlencode(fields)}")
+    figure = page.locator('[data-widget="pixel_explosion"]')
+    # The kept edit replays as the figure goes live; "Run it" is pressed while it runs.
+    expect(figure).to_have_attribute("data-run", "running", timeout=90_000)
+    figure.get_by_role("button", name="Run it").click()
+    # The kept edit's outcome comes first, and is not the end: the link's code then runs.
+    expect(figure).to_have_attribute("data-run", "ok", timeout=RUN_TIMEOUT)
+    expect(figure).to_have_attribute("data-edited", "link")
+    # What it draws is the link's: red from 22, not from the kept edit's 20.
+    live(page, "pixel_explosion")
+    before = frames(figure)
+    page.fill("#pixel_explosion-n", "21")
+    wait_for_frame(figure, before)
+    expect(figure.locator(".gm-px__fill--over")).to_have_count(0)

@@ -59,7 +59,7 @@ function page({ controlled = false, waiting = null } = {}) {
   };
   const registration = { installing: null, waiting, addEventListener() {}, update: async () => {} };
   const container = {
-    controller: controlled ? {} : null,
+    controller: /** @type {object | null} */ (controlled ? {} : null),
     addEventListener: (/** @type {string} */ type, /** @type {Function} */ listener) => listeners.set(type, listener),
     register: async () => registration,
     getRegistration: async () => registration,
@@ -74,7 +74,7 @@ function page({ controlled = false, waiting = null } = {}) {
   const hear = (data, worker) => listeners.get("message")?.({ data, source: { scriptURL: worker } });
   /** The button beside the status line, pressed. */
   const press = () => header.children[0]?.querySelector("button")?.click?.();
-  return { status, hear, press, location };
+  return { status, hear, press, location, container };
 }
 
 test("only this site's worker is heard, not another site's on the same origin", () => {
@@ -107,4 +107,12 @@ test("Reload, pressed after another tab's Reload made the new version the active
   tab.press();
   assert.equal(tab.location.reloads, 1, "the button did nothing");
   assert.deepEqual(asked, []);
+  // Pressed a moment earlier: still activating, but already this page's worker.
+  const early = { ...waiting, state: "installed" };
+  const other = page({ controlled: true, waiting: early });
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  early.state = "activating";
+  other.container.controller = early;
+  other.press();
+  assert.equal(other.location.reloads, 1, "no controller change is left to wait for");
 });

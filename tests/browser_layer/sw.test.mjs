@@ -32,6 +32,8 @@ class FakeCaches {
   constructor() {
     /** @type {Map<string, Map<string, { body: ArrayBuffer, headers: [string, string][] }>>} */
     this.stores = new Map();
+    /** Whether the browser has no room left for another file. */
+    this.full = false;
   }
 
   /** @param {string} name */
@@ -44,6 +46,7 @@ class FakeCaches {
         return saved && new Response(saved.body, { headers: saved.headers });
       },
       put: async (/** @type {string} */ url, /** @type {Response} */ response) => {
+        if (this.full) throw new DOMException("no room left", "QuotaExceededError");
         store.set(url, { body: await response.arrayBuffer(), headers: [...response.headers] });
       },
       delete: async (/** @type {string} */ url) => store.delete(url),
@@ -223,11 +226,17 @@ test("a save the network cuts short keeps what it saved; the next one fetches on
   assert.equal(await scope.caches.text("assets/figures/figures.js"), SITE["assets/figures/figures.js"]);
 });
 
-test("a save that finds another build on the server keeps nothing of this one", async () => {
-  for (const change of [(/** @type {any} */ site) => (site["assets/figures/figures.js"] = "next build"), (/** @type {any} */ site) => delete site["assets/figures/figures.js"]]) {
+test("a save that fails but for the network keeps nothing: another build, no room left", async () => {
+  /** @type {[RegExp, (scope: ReturnType<typeof worker>) => void][]} */
+  const failures = [
+    [/another version of the site/, (scope) => (scope.network.site["assets/figures/figures.js"] = "next build")],
+    [/HTTP 404/, (scope) => delete (/** @type {any} */ (scope.network.site))["assets/figures/figures.js"]],
+    [/no room/, (scope) => (scope.caches.full = true)],
+  ];
+  for (const [said, failure] of failures) {
     const scope = worker();
-    change(scope.network.site);
-    await assert.rejects(scope.save(), /another version of the site|not on the server/);
-    assert.equal(await scope.caches.has(CACHE), false, "this version can never be whole");
+    failure(scope);
+    await assert.rejects(scope.save(), said);
+    assert.equal(await scope.caches.has(CACHE), false, `kept after ${said}`);
   }
 });

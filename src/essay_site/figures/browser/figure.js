@@ -183,8 +183,9 @@ export class Figure {
     this.bar.value = this.contract.steps;
     fromURL(this.form, this.placement, location.search);
     this.controls.show();
-    // Back after a restart: a reader's last good edit runs again in the new worker.
-    if (this.edited) this.run(this.edited);
+    // A kept edit, or a link's code run before now, starts its sandbox; one a sandbox already
+    // runs (the shared worker restarted without it) goes on there.
+    if (this.edited && !this.bridge.sandboxes.has(this.id)) this.run(this.edited);
     else this.request();
   }
 

@@ -87,8 +87,9 @@ export async function offerLinkedEdit(figure, shippedURL) {
       answered(figure, notice);
       figure.linked = source;
       figure.use(source);
-      // Not live yet: it runs as the figure goes live, as a kept edit does.
-      if (figure.state === "live") figure.run(source);
+      // Not live yet: it runs as the figure goes live, as a kept edit does; while one runs (a
+      // kept edit replayed as the figure went live), it runs after it.
+      if (figure.state === "live" || figure.root.dataset.run === "running") figure.run(source);
     }),
     change,
   );

@@ -76,17 +76,13 @@ export function fromURL(form, widget, search, only) {
 }
 
 /**
- * ``url`` with a figure's controls written in, where they differ from the figure as built. A
- * parameter naming a control the figure no longer has (an edit removed it) is dropped.
+ * ``url`` with a figure's controls written in, where they differ from the figure as built.
+ * Parameters of other names stay: a link's code, not yet run, may declare them.
  * @param {Element[]} controls
  * @param {string} widget
  * @param {URL} url
  */
 export function toURL(controls, widget, url) {
-  const names = new Set(controls.map((control) => control.getAttribute("name")));
-  for (const [name] of valuesFor(url.search, widget)) {
-    if (!names.has(name)) url.searchParams.delete(`${widget}.${name}`);
-  }
   for (const control of /** @type {(HTMLInputElement | HTMLSelectElement)[]} */ (controls)) {
     if (!control.name || control.type === "button") continue;
     const key = `${widget}.${control.name}`;

@@ -175,8 +175,10 @@ class Sandboxed {
 
   live() {
     this.state = "live";
-    const source = this.pending ?? this.good;
-    this.pending = null;
+    // Restarted, the last good code runs first: a run that waited (and may fail) follows it,
+    // so the code that draws stays the code the figure shows.
+    const source = this.good ?? this.pending;
+    if (source === this.pending) this.pending = null;
     if (source !== null) this.send(source);
     else if (!this.fresh) this.router.leave(this.figure);
   }
@@ -207,7 +209,12 @@ class Sandboxed {
    */
   ran(outcome, source) {
     if (outcome.ok) this.good = source;
-    this.figure.ran(outcome, source);
+    const waiting = this.pending;
+    this.pending = null;
+    // The last good code, run again before a run that waited for the restart: the figure shows
+    // it already, and is told that run's outcome instead.
+    if (waiting === null) this.figure.ran(outcome, source);
+    else queueMicrotask(() => this.send(waiting));
   }
 
   // The sandbox itself failed, or was stopped: its figure's own code draws again, and the code

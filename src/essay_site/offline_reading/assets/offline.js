@@ -50,9 +50,9 @@
     show("A new version of this essay is available.", {
       label: "Reload",
       action: () => {
-        // Another tab's Reload may have made it the active one already: then no controller
+        // Another tab's Reload may have made it this page's worker already: then no controller
         // changes any more, and this page only has to load again.
-        if (waiting.state === "activated") return location.reload();
+        if (waiting.state === "activated" || container.controller === waiting) return location.reload();
         reloading = true;
         waiting.postMessage({ type: "activate" });
       },

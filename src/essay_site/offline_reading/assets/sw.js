@@ -40,21 +40,17 @@ async function sha256(bytes) {
   return [...digest].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
-/** The server has another build of the site than this worker's: this version cannot be saved. */
-class OtherBuild extends Error {}
-
 // The file's bytes as this build made them: from the HTTP cache if they match (the page has
 // just downloaded most of them), else from the server; anything else fails the install.
 /** @param {string} url @param {Entry} file @param {AbortSignal} [signal] */
 async function verified(url, file, signal) {
   for (const mode of /** @type {RequestCache[]} */ (["default", "reload"])) {
     const response = await fetch(url, { cache: mode, signal });
-    if (response.status === 404) throw new OtherBuild(`${file.url}: not on the server`);
     if (!response.ok) throw new Error(`${file.url}: HTTP ${response.status}`);
     // The response itself is kept (as the browser got it), once a copy of it checks out.
     if ((await sha256(await response.clone().arrayBuffer())) === file.sha256) return response;
   }
-  throw new OtherBuild(`${file.url}: the server has another version of the site`);
+  throw new Error(`${file.url}: the server has another version of the site`);
 }
 
 // What a saved file is served as, by its name: never the headers saved with it, which any
@@ -104,13 +100,13 @@ async function save() {
     await Promise.all(downloads);
   } catch (error) {
     // One file failed, so this version is not whole yet: the other downloads stop (a stalled
-    // one too), and "failed" is the last word the pages hear, not a late "progress". What was
-    // saved stays for the next attempt (checked again then), unless the server has another
-    // build: then this version never will be whole.
+    // one too), and "failed" is the last word the pages hear, not a late "progress". If the
+    // network failed, what was saved stays for the next attempt (checked again then); anything
+    // else (another build on the server, no room left) and this version goes.
     queue.length = 0;
     stop.abort();
     await Promise.allSettled(downloads);
-    if (error instanceof OtherBuild) await caches.delete(CACHE);
+    if (!(error instanceof TypeError)) await caches.delete(CACHE);
     await tell({ type: "failed", message: String(/** @type {Error} */ (error).message || error) });
     throw error;
   }
