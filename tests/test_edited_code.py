@@ -75,6 +75,8 @@ def test_an_edit_that_holds_its_sandbox_is_stopped(essay_site: Path, essay: Visi
     expect(said).to_contain_text("did not answer within 5 s and was stopped")
     expect(labels).to_have_text(["Binary pixels n"])
     expect(figure.locator("#pixel_explosion-n")).to_have_value("22")
+    # The reader was on the edit's slider n: they are on the figure's own n now, not the page's top.
+    expect(figure.locator("#pixel_explosion-n")).to_be_focused()
     expect(figure.locator('[data-role="n"]')).to_have_text("22")
     expect(figure.locator(".gm-px__fill--over")).to_have_count(0)
     assert figure.get_attribute("data-edited") is None

@@ -70,8 +70,14 @@ export class Controls {
     for (const [name, value] of Object.entries(old)) {
       values.set(`${this.placement}.${name}`, typeof value === "boolean" ? (value ? "1" : "0") : String(value));
     }
+    // A keyboard user on a control keeps their place: on the one of its name, else the first.
+    const focused = this.form.contains(document.activeElement) ? document.activeElement : null;
     this.set().forEach((node) => node.remove());
     this.form.append(...nodes);
+    if (focused) {
+      const name = CSS.escape(focused.getAttribute("name") ?? "");
+      /** @type {HTMLElement | null} */ (this.form.querySelector(`[name="${name}"]`) ?? this.form.querySelector("input, select, button"))?.focus();
+    }
     fromURL(this.form, this.placement, values.toString());
     // A button's value is its count of presses (a seed of the draw, say), which no link sets.
     for (const pressed of /** @type {NodeListOf<HTMLButtonElement>} */ (this.form.querySelectorAll("button[name]"))) {
