@@ -135,7 +135,7 @@ test("a runaway edit ends its sandbox alone; the last good edit runs again in a 
   assert.deepEqual(a.of("ran").map((o) => [o.ok, o.source]), [[true, "good"], [false, "while True: pass"], [true, "good"]]);
 });
 
-test("a run that waited for a restarted sandbox follows the last good code, run there first", async () => {
+test("a run that waited for a restarted sandbox and fails leaves no edit drawing there", () => {
   const { router, a } = routed();
   router.run(a, "good");
   sandboxes[0].answer("ready", { id: "a" });
@@ -144,16 +144,18 @@ test("a run that waited for a restarted sandbox follows the last good code, run 
   router.run(a, "while True: pass");
   sandboxes[0].answer("took", { id: "a", request: "run" });
   mock.timers.tick(20_000);
-  // The reader's fix, run while the new sandbox starts: it may fail, so "good" runs first.
-  assert.equal(router.run(a, "fixed"), true);
+  // The reader's fix, run while the new sandbox starts, goes first; it fails there.
+  assert.equal(router.run(a, "typo"), true);
   sandboxes[1].answer("ready", { id: "a" });
-  assert.deepEqual(sandboxes[1].of("run").map((r) => r.source), ["good"]);
-  sandboxes[1].answer("ran", { id: "a", ok: true, controls: "", message: "", line: null });
-  await Promise.resolve(); // the waiting run is sent once that outcome is settled
-  assert.deepEqual(sandboxes[1].of("run").map((r) => r.source), ["good", "fixed"]);
+  assert.deepEqual(sandboxes[1].of("run").map((r) => r.source), ["typo"]);
+  const renders = shared.of("render").length;
   sandboxes[1].answer("ran", { id: "a", ok: false, controls: "", message: "SyntaxError", line: 1 });
-  // Told of the runaway and of the fix, not of the good code run again in between.
-  assert.deepEqual(a.of("ran").map((o) => [o.ok, o.source]), [[true, "good"], [false, "while True: pass"], [false, "fixed"]]);
+  // "good" never ran in this worker: the figure is told it no longer draws, and its own code
+  // draws again, in the shared worker, now and from then on.
+  assert.deepEqual(a.of("ran").at(-1), { id: "a", ok: false, controls: "", message: "SyntaxError", line: 1, source: "typo", gone: "failed" });
+  assert.equal(shared.of("render").length, renders + 1);
+  router.render(a);
+  assert.deepEqual(sandboxes[1].of("render"), [], "the sandbox holds the shipped module: it draws nothing");
 });
 
 test("a sandbox that fails during a run ends that run, told with its code", () => {

@@ -89,7 +89,8 @@ function worker() {
   const fetched = [];
   /** @type {Map<string, Function>} */
   const listeners = new Map();
-  const network = { online: true, site: { ...SITE }, unreachable: new Set() };
+  /** @type {{ online: boolean, site: Record<string, string>, unreachable: Set<string>, status: Map<string, number> }} */
+  const network = { online: true, site: { ...SITE }, unreachable: new Set(), status: new Map() };
   const self = {
     location: { href: `${ROOT}sw.js` },
     clients: { matchAll: async () => [{ postMessage: (/** @type {any} */ message) => told.push(message) }] },
@@ -100,6 +101,8 @@ function worker() {
     const url = typeof request === "string" ? request : request.url;
     if (!network.online || network.unreachable.has(url)) throw new TypeError("Failed to fetch");
     fetched.push(url);
+    const status = network.status.get(url);
+    if (status) return new Response("", { status });
     const text = network.site[/** @type {keyof SITE} */ (url.slice(ROOT.length))];
     if (text === undefined) return new Response("", { status: 404 });
     return new Response(text, { headers: { "Content-Type": "text/html" } });
@@ -213,24 +216,33 @@ test("a saved file is served as its type, never with headers a script saved with
   assert.deepEqual([...answer.headers], [["content-type", "text/javascript; charset=utf-8"]]);
 });
 
-test("a save the network cuts short keeps what it saved; the next one fetches only the rest", async () => {
-  const scope = worker();
-  scope.network.unreachable.add(`${ROOT}assets/figures/figures.js`);
-  await assert.rejects(scope.save(), /Failed to fetch/);
-  assert.equal(scope.told.at(-1)?.type, "failed");
-  assert.equal(await scope.caches.text("index.html"), SITE["index.html"], "kept for the next attempt");
-  scope.network.unreachable.clear();
-  scope.fetched.length = 0;
-  await scope.save();
-  assert.deepEqual(scope.fetched, [`${ROOT}assets/figures/figures.js`]);
-  assert.equal(await scope.caches.text("assets/figures/figures.js"), SITE["assets/figures/figures.js"]);
+test("a save the network or server cuts short keeps what it saved; the next fetches only the rest", async () => {
+  const script = `${ROOT}assets/figures/figures.js`;
+  /** @type {[RegExp, (scope: ReturnType<typeof worker>) => void][]} */
+  const failures = [
+    [/Failed to fetch/, (scope) => scope.network.unreachable.add(script)],
+    [/HTTP 503/, (scope) => scope.network.status.set(script, 503)],
+  ];
+  for (const [said, failure] of failures) {
+    const scope = worker();
+    failure(scope);
+    await assert.rejects(scope.save(), said);
+    assert.equal(scope.told.at(-1)?.type, "failed");
+    assert.equal(await scope.caches.text("index.html"), SITE["index.html"], `kept for the next attempt after ${said}`);
+    scope.network.unreachable.clear();
+    scope.network.status.clear();
+    scope.fetched.length = 0;
+    await scope.save();
+    assert.deepEqual(scope.fetched, [script]);
+    assert.equal(await scope.caches.text("assets/figures/figures.js"), SITE["assets/figures/figures.js"]);
+  }
 });
 
 test("a save that fails but for the network keeps nothing: another build, no room left", async () => {
   /** @type {[RegExp, (scope: ReturnType<typeof worker>) => void][]} */
   const failures = [
     [/another version of the site/, (scope) => (scope.network.site["assets/figures/figures.js"] = "next build")],
-    [/HTTP 404/, (scope) => delete (/** @type {any} */ (scope.network.site))["assets/figures/figures.js"]],
+    [/HTTP 404/, (scope) => delete scope.network.site["assets/figures/figures.js"]],
     [/no room/, (scope) => (scope.caches.full = true)],
   ];
   for (const [said, failure] of failures) {

@@ -76,7 +76,7 @@ export class Controls {
     this.form.append(...nodes);
     if (focused) {
       const name = CSS.escape(focused.getAttribute("name") ?? "");
-      /** @type {HTMLElement | null} */ (this.form.querySelector(`[name="${name}"]`) ?? this.form.querySelector("input, select, button"))?.focus();
+      /** @type {HTMLElement | null} */ (this.form.querySelector(`[name="${name}"]`) ?? this.form.querySelector("input, select, button"))?.focus({ preventScroll: true });
     }
     fromURL(this.form, this.placement, values.toString());
     // A button's value is its count of presses (a seed of the draw, say), which no link sets.

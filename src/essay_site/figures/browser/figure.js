@@ -243,7 +243,8 @@ export class Figure {
   /** @param {string} source */
   run(source) {
     if (this.bridge.run(this, source)) this.root.dataset.run = "running";
-    else if (this.root.dataset.run === "running") this.next = source;
+    // Code runs in its sandbox already (the reader's, or its last good code again): this next.
+    else if (this.bridge.sandboxes.has(this.id)) [this.next, this.root.dataset.run] = [source, "running"];
   }
 
   /**

@@ -87,9 +87,9 @@ export async function offerLinkedEdit(figure, shippedURL) {
       answered(figure, notice);
       figure.linked = source;
       figure.use(source);
-      // Not live yet: it runs as the figure goes live, as a kept edit does; while one runs (a
-      // kept edit replayed as the figure went live), it runs after it.
-      if (figure.state === "live" || figure.root.dataset.run === "running") figure.run(source);
+      // Not live yet and no sandbox: it runs as the figure goes live, as a kept edit does. With
+      // a sandbox (a kept edit replaying, one started ahead), it runs there now or next.
+      if (figure.state === "live" || figure.bridge.sandboxes.has(figure.id)) figure.run(source);
     }),
     change,
   );

@@ -153,6 +153,8 @@ class Sandboxed {
     this.good = null;
     /** Whether it has yet to run anything: ready, it stays for the first run. */
     this.fresh = true;
+    /** Whether code drew in its worker: one restarted holds no edit until one draws there. */
+    this.drawn = false;
     this.bridge = router.sandboxFor(this);
     // Known to the router before it starts: a start that fails at once leaves it there.
     router.sandboxes.set(figure.id, this);
@@ -175,10 +177,8 @@ class Sandboxed {
 
   live() {
     this.state = "live";
-    // Restarted, the last good code runs first: a run that waited (and may fail) follows it,
-    // so the code that draws stays the code the figure shows.
-    const source = this.good ?? this.pending;
-    if (source === this.pending) this.pending = null;
+    const source = this.pending ?? this.good;
+    this.pending = null;
     if (source !== null) this.send(source);
     else if (!this.fresh) this.router.leave(this.figure);
   }
@@ -208,13 +208,16 @@ class Sandboxed {
    * @param {string} source The code that ran: after a restart, the last good one, run again.
    */
   ran(outcome, source) {
-    if (outcome.ok) this.good = source;
-    const waiting = this.pending;
-    this.pending = null;
-    // The last good code, run again before a run that waited for the restart: the figure shows
-    // it already, and is told that run's outcome instead.
-    if (waiting === null) this.figure.ran(outcome, source);
-    else queueMicrotask(() => this.send(waiting));
+    if (outcome.ok) [this.good, this.drawn] = [source, true];
+    // The first run in a restarted worker failed (one that waited for it, or the last good code
+    // run again): no edit draws there, so the figure's own code does, as when a sandbox ends.
+    if (!outcome.ok && !this.drawn && this.good !== null) {
+      this.good = null;
+      this.figure.ran(outcome, source, "failed");
+      this.router.render(this.figure);
+      return;
+    }
+    this.figure.ran(outcome, source);
   }
 
   // The sandbox itself failed, or was stopped: its figure's own code draws again, and the code
@@ -243,6 +246,7 @@ class Sandboxed {
 
   restarting() {
     this.state = "loading";
+    this.drawn = false;
   }
 }
 

@@ -40,13 +40,22 @@ async function sha256(bytes) {
   return [...digest].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
+/** A file the server would not give: for now (a 5xx, 408, 429), or at all (a 404: another build). */
+class HTTPError extends Error {
+  /** @param {string} url @param {number} status */
+  constructor(url, status) {
+    super(`${url}: HTTP ${status}`);
+    this.passing = status >= 500 || status === 408 || status === 429;
+  }
+}
+
 // The file's bytes as this build made them: from the HTTP cache if they match (the page has
 // just downloaded most of them), else from the server; anything else fails the install.
 /** @param {string} url @param {Entry} file @param {AbortSignal} [signal] */
 async function verified(url, file, signal) {
   for (const mode of /** @type {RequestCache[]} */ (["default", "reload"])) {
     const response = await fetch(url, { cache: mode, signal });
-    if (!response.ok) throw new Error(`${file.url}: HTTP ${response.status}`);
+    if (!response.ok) throw new HTTPError(file.url, response.status);
     // The response itself is kept (as the browser got it), once a copy of it checks out.
     if ((await sha256(await response.clone().arrayBuffer())) === file.sha256) return response;
   }
@@ -101,12 +110,13 @@ async function save() {
   } catch (error) {
     // One file failed, so this version is not whole yet: the other downloads stop (a stalled
     // one too), and "failed" is the last word the pages hear, not a late "progress". If the
-    // network failed, what was saved stays for the next attempt (checked again then); anything
-    // else (another build on the server, no room left) and this version goes.
+    // network or the server failed for now, what was saved stays for the next attempt (checked
+    // again then); anything else (another build on the server, no room left) and this version goes.
     queue.length = 0;
     stop.abort();
     await Promise.allSettled(downloads);
-    if (!(error instanceof TypeError)) await caches.delete(CACHE);
+    const passing = error instanceof TypeError || (error instanceof HTTPError && error.passing);
+    if (!passing) await caches.delete(CACHE);
     await tell({ type: "failed", message: String(/** @type {Error} */ (error).message || error) });
     throw error;
   }
