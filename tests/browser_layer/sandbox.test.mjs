@@ -148,6 +148,8 @@ test("a run that waited for a restarted sandbox and fails leaves no edit drawing
   assert.equal(router.run(a, "typo"), true);
   sandboxes[1].answer("ready", { id: "a" });
   assert.deepEqual(sandboxes[1].of("run").map((r) => r.source), ["typo"]);
+  // The reader moves a control while it runs: asked of the sandbox, and held until the outcome.
+  router.render(a);
   const renders = shared.of("render").length;
   sandboxes[1].answer("ran", { id: "a", ok: false, controls: "", message: "SyntaxError", line: 1 });
   // "good" never ran in this worker: the figure is told it no longer draws, and its own code
@@ -156,6 +158,20 @@ test("a run that waited for a restarted sandbox and fails leaves no edit drawing
   assert.equal(shared.of("render").length, renders + 1);
   router.render(a);
   assert.deepEqual(sandboxes[1].of("render"), [], "the sandbox holds the shipped module: it draws nothing");
+});
+
+test("a first run that never finishes ends its sandbox: no new one starts with nothing to run", () => {
+  const { router, a } = routed();
+  router.run(a, "while True: pass");
+  sandboxes[0].answer("ready", { id: "a" });
+  sandboxes[0].answer("took", { id: "a", request: "run" });
+  const renders = shared.of("render").length;
+  mock.timers.tick(20_000);
+  assert.equal(sandboxes[0].terminated, true);
+  assert.match(a.of("ran")[0].message, /did not finish within 20 s/);
+  assert.equal(sandboxes.length, 1, "a second sandbox would start Python for nothing");
+  assert.equal(router.sandboxes.has("a"), false);
+  assert.equal(shared.of("render").length, renders + 1, "the figure's own code draws");
 });
 
 test("a sandbox that fails during a run ends that run, told with its code", () => {

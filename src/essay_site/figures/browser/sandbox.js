@@ -211,13 +211,19 @@ class Sandboxed {
     if (outcome.ok) [this.good, this.drawn] = [source, true];
     // The first run in a restarted worker failed (one that waited for it, or the last good code
     // run again): no edit draws there, so the figure's own code does, as when a sandbox ends.
-    if (!outcome.ok && !this.drawn && this.good !== null) {
-      this.good = null;
-      this.figure.ran(outcome, source, "failed");
+    const lost = !outcome.ok && !this.drawn && this.good !== null;
+    if (lost) this.good = null;
+    this.figure.ran(outcome, source, lost ? "failed" : undefined);
+    const channel = this.bridge.channel(this);
+    if (!channel.ready && this.good === null) {
+      // Its worker is being replaced (the run never finished), with nothing to run again in a
+      // new one: the sandbox ends instead, and the figure's own code draws.
+      this.state = "error";
+      this.router.leave(this.figure);
+    } else if (lost) {
+      channel.pending = false; // a frame asked of it meanwhile: the shared worker draws now
       this.router.render(this.figure);
-      return;
     }
-    this.figure.ran(outcome, source);
   }
 
   // The sandbox itself failed, or was stopped: its figure's own code draws again, and the code
