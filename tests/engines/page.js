@@ -218,8 +218,10 @@ async function typeOver(content, line, from, to) {
   selection.addRange(range);
   await until(() => selection.toString() === from, 5_000, () => `"${from}" is not selected`);
   // The editor reads the selection on selectionchange, and then draws it (its selection layer):
-  // an insertion before that lands where its own selection was (WebKit, under load).
+  // an insertion before that lands where its own selection was (WebKit, under load). The
+  // figure's sandbox starts as the editor opens; WebKit, on a loaded machine, once took over 20 s
+  // to draw the selection meanwhile: the ceiling is a Python start's, as elsewhere here.
   const editor = /** @type {HTMLElement} */ (content.closest(".cm-editor"));
-  await until(() => editor.querySelector(".cm-selectionBackground"), 20_000, () => "the editor has not seen the selection");
+  await until(() => editor.querySelector(".cm-selectionBackground"), 90_000, () => "the editor has not seen the selection");
   document.execCommand("insertText", false, to);
 }
