@@ -117,13 +117,8 @@ test("a figure's frames come from its sandbox once an edit drew there, the other
 
 test("a runaway edit ends its sandbox alone; the last good edit runs again in a new one", () => {
   const { router, a } = routed();
-  router.run(a, "good");
-  sandboxes[0].answer("ready", { id: "a" });
-  sandboxes[0].answer("ran", { id: "a", ok: true, controls: "", message: "", line: null });
-  sandboxes[0].answer("frame", frame("a"));
-  router.run(a, "while True: pass");
-  sandboxes[0].answer("took", { id: "a", request: "run" });
-  mock.timers.tick(20_000);
+  drewInSandbox(router, a, "good");
+  ranAway(router, a);
   assert.equal(sandboxes[0].terminated, true);
   assert.equal(shared.terminated, false, "the shipped figures' worker goes on");
   assert.match(a.of("ran")[1].message, /did not finish within 20 s/);
@@ -137,13 +132,8 @@ test("a runaway edit ends its sandbox alone; the last good edit runs again in a 
 
 test("a run that waited for a restarted sandbox and fails leaves no edit drawing there", () => {
   const { router, a } = routed();
-  router.run(a, "good");
-  sandboxes[0].answer("ready", { id: "a" });
-  sandboxes[0].answer("ran", { id: "a", ok: true, controls: "", message: "", line: null });
-  sandboxes[0].answer("frame", frame("a"));
-  router.run(a, "while True: pass");
-  sandboxes[0].answer("took", { id: "a", request: "run" });
-  mock.timers.tick(20_000);
+  drewInSandbox(router, a, "good");
+  ranAway(router, a);
   // The reader's fix, run while the new sandbox starts, goes first; it fails there.
   assert.equal(router.run(a, "typo"), true);
   sandboxes[1].answer("ready", { id: "a" });
@@ -194,6 +184,16 @@ function drewInSandbox(router, a, source) {
   sandboxes[0].answer("took", { id: "a", request: "run" });
   sandboxes[0].answer("ran", { id: "a", ok: true, controls: "", message: "", line: null });
   sandboxes[0].answer("frame", frame("a"));
+}
+
+/**
+ * The figure's next run never finishes: its sandbox's worker is stopped at run_timeout (20 s).
+ * @param {Router} router @param {ReturnType<typeof routed>["a"]} a
+ */
+function ranAway(router, a) {
+  router.run(a, "while True: pass");
+  sandboxes[0].answer("took", { id: "a", request: "run" });
+  mock.timers.tick(20_000);
 }
 
 /**
