@@ -15,8 +15,17 @@ export function enableDrag(form, output, changed) {
     const bound = sliders();
     output.toggleAttribute("data-drag", bound.length > 0);
     if (!bound.length) {
-      output.removeAttribute("tabindex");
+      // A keyboard user on the picture keeps their place (it is about to leave the tab
+      // order): on the first control, else on the picture, out of the tab order.
+      const focused = document.activeElement === output;
+      const first = /** @type {HTMLElement | null} */ (form.querySelector("input, select, button"));
       output.removeAttribute("aria-label");
+      if (focused && !first) {
+        output.tabIndex = -1;
+        return;
+      }
+      output.removeAttribute("tabindex");
+      if (focused) first?.focus({ preventScroll: true });
       return;
     }
     // Each slider has its <label for> (essay_site/figures/markup.py), so `labels` is never null.
