@@ -49,6 +49,21 @@ test("an edit whose sandbox was stopped comes back marked so, until it is kept a
   assert.deepEqual(edits.recall(), { source: "x = 1", current: true, stopped: false });
 });
 
+test("code that was stopped is marked so only if it is the kept edit", () => {
+  const store = memory();
+  const edits = new SavedEdits(() => store, "edit:a", "v1");
+  edits.keep("x = 1");
+  edits.stop("while True: pass"); // a reader's run that never drew, or a link's code
+  assert.deepEqual(edits.recall(), { source: "x = 1", current: true, stopped: false });
+  edits.stop(null);
+  assert.deepEqual(edits.recall(), { source: "x = 1", current: true, stopped: false });
+  edits.stop("x = 1"); // the kept edit, run again as the figure went live, never finished
+  assert.deepEqual(edits.recall(), { source: "x = 1", current: true, stopped: true });
+  edits.keep(null);
+  edits.stop("x = 1");
+  assert.equal(edits.recall(), null, "nothing kept, nothing made up");
+});
+
 test("forgetting removes the edit", () => {
   const store = memory();
   const edits = new SavedEdits(() => store, "edit:a", "v1");

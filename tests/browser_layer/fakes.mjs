@@ -75,7 +75,7 @@ export class FakeFigure {
 
   /**
    * The outcome, with the code it is of, and how its sandbox ended if it did.
-   * @param {any} outcome @param {string} source @param {"failed" | "held"} [gone]
+   * @param {any} outcome @param {string} source @param {"failed" | "held" | "stopped"} [gone]
    */
   ran(outcome, source, gone) {
     this.calls.push(["ran", { ...outcome, source, ...(gone && { gone }) }]);

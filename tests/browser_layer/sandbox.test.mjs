@@ -122,6 +122,7 @@ test("a runaway edit ends its sandbox alone; the last good edit runs again in a 
   assert.equal(sandboxes[0].terminated, true);
   assert.equal(shared.terminated, false, "the shipped figures' worker goes on");
   assert.match(a.of("ran")[1].message, /did not finish within 20 s/);
+  assert.equal(a.of("ran")[1].gone, undefined, "the sandbox goes on, with the good edit");
   assert.equal(sandboxes.length, 2);
   sandboxes[1].answer("ready", { id: "a" });
   assert.deepEqual(sandboxes[1].of("run").map((r) => r.source), ["good"]);
@@ -159,6 +160,8 @@ test("a first run that never finishes ends its sandbox: no new one starts with n
   mock.timers.tick(20_000);
   assert.equal(sandboxes[0].terminated, true);
   assert.match(a.of("ran")[0].message, /did not finish within 20 s/);
+  // Told so (Figure.ran: a kept edit that ran away is asked before it runs on the next visit).
+  assert.equal(a.of("ran")[0].gone, "stopped");
   assert.equal(sandboxes.length, 1, "a second sandbox would start Python for nothing");
   assert.equal(router.sandboxes.has("a"), false);
   assert.equal(shared.of("render").length, renders + 1, "the figure's own code draws");

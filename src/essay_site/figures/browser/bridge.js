@@ -37,7 +37,7 @@
  *   progress(progress: Protocol.ToPage["progress"]): void,
  *   live(): void,
  *   paint(frame: Protocol.Frame): boolean,
- *   ran(outcome: Protocol.ToPage["ran"], source: string, gone?: "failed" | "held"): void,
+ *   ran(outcome: Protocol.ToPage["ran"], source: string, gone?: "failed" | "held" | "stopped"): void,
  *   fail(message: string, held?: boolean): void,
  *   restarting(): void,
  * }} Client

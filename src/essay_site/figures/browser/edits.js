@@ -1,7 +1,7 @@
 // @ts-check
 // A reader's edits are kept in this browser, per figure, with the version of the module
 // they were made on: the same version runs them again; another one asks first, as does an
-// edit whose sandbox was stopped (it held Python, and would again).
+// edit whose sandbox was stopped (it held Python, or never finished, and would again).
 
 /** @typedef {Pick<Storage, "getItem" | "setItem" | "removeItem">} Store */
 
@@ -35,6 +35,16 @@ export class SavedEdits {
     const { source, version, stopped } = /** @type {{ source?: unknown, version?: unknown, stopped?: unknown }} */ (kept);
     if (typeof source !== "string") return null;
     return { source, current: version === this.version, stopped: stopped === true };
+  }
+
+  /**
+   * Mark the kept edit as stopped if it is ``source``: code that held its sandbox, or never
+   * finished, would do so again, so it runs again only when asked (a reader's run that never
+   * drew, or a link's code, is not the kept edit, and is not kept for it).
+   * @param {string | null} source
+   */
+  stop(source) {
+    if (source !== null && this.recall()?.source === source) this.keep(source, true);
   }
 
   /**

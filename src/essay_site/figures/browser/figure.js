@@ -250,16 +250,17 @@ export class Figure {
   /**
    * @param {Protocol.ToPage["ran"]} outcome
    * @param {string} source The code that ran (after a sandbox's restart, its last good code).
-   * @param {"failed" | "held"} [gone] Its sandbox ended (it failed, or a watch stopped it, held
-   *   by the code that drew): no edit draws any more, its own code does.
+   * @param {"failed" | "held" | "stopped"} [gone] Its sandbox ended (it failed; or a watch
+   *   stopped it, held by the code that drew, or running this code, which never finished): no
+   *   edit draws any more, its own code does.
    */
   ran(outcome, source, gone) {
     const next = this.next;
     this.next = null;
     this.root.dataset.run = outcome.ok ? "ok" : "error";
     if (gone) {
-      // A kept edit that held its sandbox would hold the next one too: asked before it runs again.
-      if (gone === "held" && this.good !== null && this.good !== this.linked) this.edits.keep(this.good, true);
+      // A kept edit that held its sandbox, or never finished, would do so again: asked first next time.
+      if (gone !== "failed") this.edits.stop(gone === "held" ? this.good : source);
       this.good = null;
       // Its own code draws again (asked by the sandbox as it leaves), with its own controls.
       if (this.controls.restore()) this.controlsChanged();

@@ -213,11 +213,12 @@ class Sandboxed {
     // run again): no edit draws there, so the figure's own code does, as when a sandbox ends.
     const lost = !outcome.ok && !this.drawn && this.good !== null;
     if (lost) this.good = null;
-    this.figure.ran(outcome, source, lost ? "failed" : undefined);
     const channel = this.bridge.channel(this);
-    if (!channel.ready && this.good === null) {
-      // Its worker is being replaced (the run never finished), with nothing to run again in a
-      // new one: the sandbox ends instead, and the figure's own code draws.
+    // Its worker is being replaced (the run never finished), with nothing to run again in a
+    // new one: the sandbox ends instead, and the figure's own code draws.
+    const stopped = !channel.ready && this.good === null;
+    this.figure.ran(outcome, source, lost ? "failed" : stopped ? "stopped" : undefined);
+    if (stopped) {
       this.state = "error";
       this.router.leave(this.figure);
     } else if (lost) {
