@@ -71,8 +71,11 @@ def test_an_edit_that_holds_its_sandbox_is_stopped(essay_site: Path, essay: Visi
     # own controls at the reader's value, and says why.
     page.fill("#pixel_explosion-n", "22")
     expect(figure).to_have_attribute("data-run", "error", timeout=RUN_TIMEOUT)
-    said = figure.get_by_role("alert").filter(has_text="The changed code did not run")
-    expect(said).to_contain_text("did not answer within 5 s and was stopped")
+    said = figure.get_by_role("alert").filter(has_text="The changed code drew, then stopped")
+    expect(said).to_have_text(
+        "The changed code drew, then stopped answering: it did not answer within 5 s and was"
+        " stopped. The figure shows its own code."
+    )
     expect(labels).to_have_text(["Binary pixels n"])
     expect(figure.locator("#pixel_explosion-n")).to_have_value("22")
     # The reader was on the edit's slider n: they are on the figure's own n now, not the page's top.

@@ -289,7 +289,8 @@ export class Figure {
       this.outcomeNotice = this.notice("p");
       this.outcomeNotice.setAttribute("role", "alert");
       const shown = this.good === null ? "its own code" : "the last code that ran";
-      this.outcomeNotice.textContent = `The changed code did not run (${failure(outcome)}). The figure shows ${shown}.`;
+      const what = gone === "held" ? "drew, then stopped answering" : "did not run";
+      this.outcomeNotice.textContent = `The changed code ${what}: ${failure(outcome).replace(/\.$/, "")}. The figure shows ${shown}.`;
     }
   }
 

@@ -246,7 +246,9 @@ class Sandboxed {
     }
     // Told before it leaves: the figure puts its own controls back, and its own code is then
     // asked for a frame of their values, never of controls it does not declare.
-    const outcome = { id: this.id, ok: false, controls: "", message: `Python could not run it: ${message}`, line: null };
+    // Code that drew, then held its worker, did run: the watch's words say what happened.
+    const said = held ? message : `Python could not run it: ${message}`;
+    const outcome = { id: this.id, ok: false, controls: "", message: said, line: null };
     this.figure.ran(outcome, code, held ? "held" : "failed");
     this.router.leave(this.figure);
   }
