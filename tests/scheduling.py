@@ -22,6 +22,7 @@ LONGEST = (
     "test_pixel_explosion.py",
     "test_shared_origin.py",
     "test_runtime_download.py",
+    "test_faulty_figures.py",
     "test_accessibility.py",
     "test_family_samples.py",
     "test_spam_classifiers.py",

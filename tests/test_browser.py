@@ -16,15 +16,10 @@ from essay_site.dev.site_server import serve
 from tests.conftest import (
     BUILT_VALUE,
     FIGURES,
-    RUN_TIMEOUT,
-    WATCH_RESTARTS,
     Visit,
     all_live,
     built,
-    edit_and_run,
     make_project,
-    open_editor,
-    shipped_source,
 )
 
 pytestmark = pytest.mark.browser
@@ -125,34 +120,6 @@ def test_search_from_the_notebook_finds_both_pages(
 ) -> None:
     # A page one folder down: the search index is found from there too.
     search_finds_both_pages(visit(essay_site, path="notebooks/models-up-close/"))
-
-
-def test_one_broken_figure_leaves_the_others_live(
-    fault_site: Path, visit: Callable[..., Visit]
-) -> None:
-    opened = visit(fault_site)
-    page = opened.page
-    broken = page.locator('[data-widget="fails_in_browser"]')
-    expect(broken).to_have_attribute("data-state", "error", timeout=60_000)
-    expect(broken.locator(".live-figure__status")).to_contain_text("breaks in the browser")
-    expect(broken.locator(".prerendered")).to_be_visible()
-    good = page.locator('[data-widget="pixel_explosion"]')
-    expect(good).to_have_attribute("data-state", "live")
-    page.fill("#pixel_explosion-n", "30")
-    expect(good.locator('[data-role="n"]')).to_have_text("30")
-    raising = page.locator('[data-widget="raises_on_input"]')
-    expect(raising).to_have_attribute("data-state", "live")
-    page.fill("#raises_on_input-k", "2")
-    expect(raising).to_have_attribute("data-state", "error")
-    expect(raising.locator(".live-figure__status")).to_contain_text("k=2 is too much")
-    expect(raising.locator(".calm")).to_be_visible()
-    # The figure recovers when the reader goes back to a state it can draw.
-    page.fill("#raises_on_input-k", "0")
-    expect(raising).to_have_attribute("data-state", "live")
-    assert opened.external == []
-    # The two faults were reported (console), and nothing else went wrong.
-    assert opened.errors, "the faults were not reported"
-    assert all("Figure" in error for error in opened.errors), opened.errors
 
 
 def test_every_figure_imports_though_the_clock_stands_still(
@@ -266,48 +233,6 @@ def test_markup_that_slips_through_cannot_run_script(
     # ... and the handler in the figure's markup did not, built or live.
     assert page.evaluate("document.body.dataset.pwned") is None
     assert any("Content Security Policy" in error for error in opened.errors)
-
-
-def test_a_figure_that_hangs_is_stopped_and_the_others_come_back(
-    fault_site: Path, visit: Callable[..., Visit]
-) -> None:
-    opened = visit(fault_site)
-    page = opened.page
-    good = page.locator('[data-widget="pixel_explosion"]')
-    stuck = page.locator('[data-widget="hangs_on_input"]')
-    expect(good).to_have_attribute("data-state", "live", timeout=60_000)
-    expect(stuck).to_have_attribute("data-state", "live")
-    page.fill("#pixel_explosion-n", "30")
-    expect(good.locator('[data-role="n"]')).to_have_text("30")
-    page.fill("#hangs_on_input-k", "1")
-    # The site's render_timeout (5 s) stops it; the page itself never froze.
-    expect(stuck).to_have_attribute("data-state", "error", timeout=15_000)
-    expect(stuck.locator(".live-figure__status")).to_contain_text("did not answer within 5 s")
-    expect(stuck.locator(".calm")).to_be_visible()
-    # The other figures restart in a new worker, in the state their controls show.
-    expect(good).to_have_attribute("data-state", "live", timeout=60_000)
-    expect(good.locator('[data-role="n"]')).to_have_text("30")
-    page.fill("#pixel_explosion-n", "31")
-    expect(good.locator('[data-role="n"]')).to_have_text("31")
-    # An edit that never finishes is stopped at run_timeout (7 s) in its own sandbox (no figure
-    # goes back to loading); the last edit that drew runs again, and stays the one kept.
-    page.evaluate(WATCH_RESTARTS)
-    code = open_editor(good)
-    drew = shipped_source(fault_site, "pixel_explosion").replace("BAR_BITS = 28", "BAR_BITS = 20")
-    edit_and_run(page, code, drew)
-    expect(good).to_have_attribute("data-run", "ok", timeout=RUN_TIMEOUT)
-    edit_and_run(page, code, drew.replace('    n = int(state["n"])', "    while True: pass"))
-    for outcome in ("error", "ok"):  # the runaway, then the last good edit run again
-        expect(good).to_have_attribute("data-run", outcome, timeout=RUN_TIMEOUT)
-    expect(code.locator(".live-code__error")).to_contain_text("did not finish within 7 s")
-    kept = page.evaluate("JSON.parse(localStorage.getItem('figures / edit pixel_explosion'))")
-    assert kept["source"] == drew
-    page.fill("#pixel_explosion-n", "32")
-    expect(good.locator('[data-role="n"]')).to_have_text("32")
-    expect(good).to_have_attribute("data-state", "live")
-    expect(stuck).to_have_attribute("data-state", "error")
-    assert page.evaluate("window.restarted") == []
-    assert opened.external == []
 
 
 # Each figure's controls as the reader set them: name -> value (checkboxes as "1"/"0").

@@ -71,10 +71,10 @@ def test_an_edit_that_holds_its_sandbox_is_stopped(essay_site: Path, essay: Visi
     # own controls at the reader's value, and says why.
     page.fill("#pixel_explosion-n", "22")
     expect(figure).to_have_attribute("data-run", "error", timeout=RUN_TIMEOUT)
-    said = figure.get_by_role("alert").filter(has_text="The changed code drew, then stopped")
+    said = figure.get_by_role("alert").filter(has_text="The changed code failed")
     expect(said).to_have_text(
-        "The changed code drew, then stopped answering: it did not answer within 5 s and was"
-        " stopped. The figure shows its own code."
+        "The changed code failed (Your code drew, then it did not answer within 5 s and was"
+        " stopped). The figure shows its own code."
     )
     expect(labels).to_have_text(["Binary pixels n"])
     expect(figure.locator("#pixel_explosion-n")).to_have_value("22")
@@ -102,7 +102,7 @@ def test_a_kept_edit_that_fails_as_the_figure_goes_live_leaves_it_live(
     expect(figure).to_have_attribute("data-run", "error", timeout=RUN_TIMEOUT)
     # Its own code draws instead: live (not left loading), unmarked, and it says why.
     expect(figure).to_have_attribute("data-state", "live", timeout=RUN_TIMEOUT)
-    said = figure.get_by_role("alert").filter(has_text="The changed code did not run")
+    said = figure.get_by_role("alert").filter(has_text="The changed code failed")
     expect(said).to_contain_text("its own code")
     assert figure.get_attribute("data-edited") is None
 

@@ -282,7 +282,7 @@ def test_a_reader_edits_the_python_and_runs_it(essay_site: Path, essay: Visit) -
     expect(code.locator(".cm-lintRange-error")).to_have_count(1)
     page.fill("#pixel_explosion-n", "23")
     expect(figure.locator('[data-role="n"]')).to_have_text("23")
-    # (Code that never finishes: test_browser's hang test, on a site whose run_timeout is short.)
+    # (Code that never finishes: test_faulty_figures.py, on a site whose run_timeout is short.)
     # Reset: the shipped source, so the bar is red only from 28 again.
     code.get_by_role("button", name="Reset").click()
     expect(figure).to_have_attribute("data-run", "ok", timeout=RUN_TIMEOUT)
@@ -326,7 +326,7 @@ def test_an_edit_is_kept_for_its_version_only(essay_site: Path, essay: Visit) ->
         expect(figure.locator(".live-figure__status")).to_be_focused()
         if choice == "Run my edit":
             expect(figure).to_have_attribute("data-run", "error", timeout=RUN_TIMEOUT)
-            said = figure.get_by_role("alert").filter(has_text="The changed code did not run")
+            said = figure.get_by_role("alert").filter(has_text="The changed code failed")
             expect(said).to_contain_text("render")
             expect(figure).to_have_attribute("data-state", "live")
             # It is not the figure's edit: not marked, not run again after a restart.

@@ -62,6 +62,10 @@ test("code that was stopped is marked so only if it is the kept edit", () => {
   edits.keep(null);
   edits.stop("x = 1");
   assert.equal(edits.recall(), null, "nothing kept, nothing made up");
+  // An edit of an earlier version, run when the reader asked, stays one.
+  new SavedEdits(() => store, "edit:a", "v0").keep("y = 2");
+  edits.stop("y = 2");
+  assert.deepEqual(edits.recall(), { source: "y = 2", current: false, stopped: true });
 });
 
 test("forgetting removes the edit", () => {

@@ -226,14 +226,37 @@ test("a sandbox stopped after its code drew: the figure's own code draws again, 
   assert.equal(sandboxes[0].terminated, true);
   const outcome = a.of("ran").at(-1);
   assert.deepEqual([outcome.ok, outcome.source, outcome.gone], [false, "good", "held"]);
-  // It ran (and drew): the watch's words, not "could not run it".
-  assert.equal(outcome.message, "it did not answer within 5 s and was stopped.");
+  // It ran (and drew): not "could not run it".
+  assert.equal(outcome.message, "Your code drew, then it did not answer within 5 s and was stopped.");
   assert.deepEqual(shared.of("render").map((r) => [r.id, r.state]), [["a", { n: 28 }]]);
   assert.equal(sandboxes[0].of("render").length, 1, "nothing more asked of it");
   mock.timers.tick(15_000);
   assert.equal(a.of("ran").length, 2, "told once");
   router.render(a);
   assert.equal(sandboxes.length, 1, "its frames come from the shared worker again");
+});
+
+test("a run asked of a held sandbox, never taken, is told it did not run, not that it drew", () => {
+  const { router, a } = routed();
+  drewInSandbox(router, a, "good");
+  router.run(a, "fresh"); // never taken: a timer of the good code's holds its worker
+  mock.timers.tick(20_000);
+  const outcome = a.of("ran").at(-1);
+  assert.deepEqual([outcome.ok, outcome.source, outcome.gone], [false, "fresh", "held"]);
+  assert.match(outcome.message, /^Python could not run it: /);
+});
+
+test("the last good code, run again after a restart, that never finishes ends the sandbox as stopped", () => {
+  const { router, a } = routed();
+  drewInSandbox(router, a, "kept");
+  ranAway(router, a);
+  sandboxes[1].answer("ready", { id: "a" });
+  sandboxes[1].answer("took", { id: "a", request: "run" });
+  mock.timers.tick(20_000); // "kept", run again, never finishes either
+  const outcome = a.of("ran").at(-1);
+  // Stopped, so its kept copy is marked (Figure.ran), not merely failed.
+  assert.deepEqual([outcome.ok, outcome.source, outcome.gone], [false, "kept", "stopped"]);
+  assert.equal(sandboxes.length, 2, "no third sandbox, with nothing to run");
 });
 
 test("an edit that raises in its sandbox ends it as failed, not held (its kept copy is not marked)", () => {

@@ -44,7 +44,14 @@ export class SavedEdits {
    * @param {string | null} source
    */
   stop(source) {
-    if (source !== null && this.recall()?.source === source) this.keep(source, true);
+    if (source === null || this.recall()?.source !== source) return;
+    try {
+      // As kept (an edit of an earlier version still says so), and stopped.
+      const kept = JSON.parse(/** @type {string} */ (this.store().getItem(this.key)));
+      this.store().setItem(this.key, JSON.stringify({ ...kept, stopped: true }));
+    } catch {
+      // Storage full or off: the edit stays as it was kept.
+    }
   }
 
   /**

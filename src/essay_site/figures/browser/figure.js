@@ -289,8 +289,8 @@ export class Figure {
       this.outcomeNotice = this.notice("p");
       this.outcomeNotice.setAttribute("role", "alert");
       const shown = this.good === null ? "its own code" : "the last code that ran";
-      const what = gone === "held" ? "drew, then stopped answering" : "did not run";
-      this.outcomeNotice.textContent = `The changed code ${what}: ${failure(outcome).replace(/\.$/, "")}. The figure shows ${shown}.`;
+      // Its code may have drawn, or run for a while, before it failed.
+      this.outcomeNotice.textContent = `The changed code failed (${failure(outcome).replace(/\.$/, "")}). The figure shows ${shown}.`;
     }
   }
 

@@ -217,7 +217,7 @@ class Sandboxed {
     // Its worker is being replaced (the run never finished), with nothing to run again in a
     // new one: the sandbox ends instead, and the figure's own code draws.
     const stopped = !channel.ready && this.good === null;
-    this.figure.ran(outcome, source, lost ? "failed" : stopped ? "stopped" : undefined);
+    this.figure.ran(outcome, source, stopped ? "stopped" : lost ? "failed" : undefined);
     if (stopped) {
       this.state = "error";
       this.router.leave(this.figure);
@@ -237,6 +237,8 @@ class Sandboxed {
   fail(message, held = false) {
     this.state = "error";
     const code = this.pending ?? this.bridge.channel(this).running ?? this.good;
+    // The code that drew, held (a run asked of it meanwhile, never taken, did not run at all).
+    const drew = held && code === this.good;
     // Nothing more is asked of it: a frame asked for as its figure is told goes to the shared worker.
     this.pending = this.good = null;
     if (code === null) {
@@ -246,8 +248,7 @@ class Sandboxed {
     }
     // Told before it leaves: the figure puts its own controls back, and its own code is then
     // asked for a frame of their values, never of controls it does not declare.
-    // Code that drew, then held its worker, did run: the watch's words say what happened.
-    const said = held ? message : `Python could not run it: ${message}`;
+    const said = drew ? `Your code drew, then ${message}` : `Python could not run it: ${message}`;
     const outcome = { id: this.id, ok: false, controls: "", message: said, line: null };
     this.figure.ran(outcome, code, held ? "held" : "failed");
     this.router.leave(this.figure);
