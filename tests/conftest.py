@@ -142,6 +142,13 @@ def engine_build(playwright: Playwright, engine: Engine) -> Build:
 #: its own; with the suite's other process busy, more), so the ceiling stands well above.
 RUN_TIMEOUT = 60_000
 
+#: Where a site served at "/" keeps a reader's edit of pixel_explosion (its scope is "/").
+KEPT = "figures / edit pixel_explosion"
+#: Keeps an edit for that figure, as a reader's earlier visit did.
+STORE = f"e => localStorage.setItem('{KEPT}', JSON.stringify(e))"
+#: The edit kept for it, or None.
+RECALL = f"JSON.parse(localStorage.getItem('{KEPT}'))"
+
 #: From now on, each figure that goes (back) to loading, in ``window.restarted``.
 WATCH_RESTARTS = """() => {
   window.restarted = [];

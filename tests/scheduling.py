@@ -18,14 +18,15 @@ from essay_site.dev.browser import ENGINES
 LONGEST = (
     "test_engines.py",
     "test_offline_reading.py",
-    "test_browser.py",
-    "test_pixel_explosion.py",
-    "test_shared_origin.py",
     "test_runtime_download.py",
+    "test_pixel_explosion.py",
     "test_faulty_figures.py",
-    "test_accessibility.py",
+    "test_edited_code.py",
+    "test_browser.py",
+    "test_shared_origin.py",
     "test_family_samples.py",
     "test_spam_classifiers.py",
+    "test_accessibility.py",
     "test_takeaway.py",
 )
 #: A scenario of test_engines.py in one engine: ``test_engine[<engine>-<scenario>]``.

@@ -1,4 +1,5 @@
-"""End to end in offline headless Chromium: the essay reads well, and failures stay contained."""
+"""End to end in offline headless Chromium: the essay reads well, and failures stay contained
+(figures that fail or hang: test_faulty_figures.py)."""
 
 from __future__ import annotations
 

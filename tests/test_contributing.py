@@ -12,7 +12,7 @@ import pytest
 
 from essay_site.dev import lint
 from tests.conftest import ROOT, built, make_project
-from tests.scheduling import unit_of
+from tests.scheduling import LONGEST, unit_of
 
 CONTRIBUTING = ROOT / "CONTRIBUTING.md"
 SECTION = "## Add or change a figure"
@@ -115,3 +115,5 @@ def test_the_suite_runs_by_file_with_each_engine_apart() -> None:
     assert unit_of(webkit) == "tests/test_engines.py::webkit"
     fallback = "tests/test_engines.py::test_without_service_workers_the_page_still_reads_online"
     assert unit_of(fallback) == "tests/test_engines.py"
+    # The files started first are files of the suite (a renamed one would silently drop out).
+    assert [name for name in LONGEST if not (ROOT / "tests" / name).is_file()] == []

@@ -12,7 +12,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import (
+    KEPT,
+    RECALL,
     RUN_TIMEOUT,
+    STORE,
     Visit,
     edit_and_run,
     frames,
@@ -25,9 +28,6 @@ from tests.conftest import (
 )
 
 pytestmark = pytest.mark.browser
-
-#: Keeps an edit for the figure, as a reader's earlier visit did.
-STORE = "e => localStorage.setItem('figures / edit pixel_explosion', JSON.stringify(e))"
 
 #: Appended to an edit: once it has drawn, a timer of its own never returns.
 HOLD = """
@@ -85,9 +85,9 @@ def test_an_edit_that_holds_its_sandbox_is_stopped(essay_site: Path, essay: Visi
     assert figure.get_attribute("data-edited") is None
     expect(figure).to_have_attribute("data-state", "live")
     # Kept, it will not run by itself on the next visit (it would hold Python again).
-    kept = page.evaluate("JSON.parse(localStorage.getItem('figures / edit pixel_explosion'))")
+    kept = page.evaluate(RECALL)
     assert kept["stopped"] is True and "BAR_BITS = 20" in kept["source"]
-    page.evaluate("localStorage.removeItem('figures / edit pixel_explosion')")
+    page.evaluate(f"localStorage.removeItem('{KEPT}')")
 
 
 def test_a_kept_edit_that_fails_as_the_figure_goes_live_leaves_it_live(
@@ -128,7 +128,7 @@ def test_run_again_while_a_run_is_under_way_runs_the_latest(essay_site: Path, es
     # The reader fixes it and runs again while it computes: the fix runs once it is done.
     edit_and_run(page, code, shipped.replace("BAR_BITS = 28", "BAR_BITS = 22"))
     expect(figure).to_have_attribute("data-run", "ok", timeout=RUN_TIMEOUT)
-    kept = page.evaluate("JSON.parse(localStorage.getItem('figures / edit pixel_explosion'))")
+    kept = page.evaluate(RECALL)
     assert "BAR_BITS = 22" in kept["source"], "the reader's latest code did not run"
     # What the figure draws is the fix's: red from 22 (not 20, nor 24).
     before = frames(figure)

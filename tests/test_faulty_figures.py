@@ -11,7 +11,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import (
+    RECALL,
     RUN_TIMEOUT,
+    STORE,
     WATCH_RESTARTS,
     Visit,
     edit_and_run,
@@ -21,9 +23,6 @@ from tests.conftest import (
 )
 
 pytestmark = pytest.mark.browser
-
-#: Where the fault site keeps a reader's edit of its good figure (its scope is "/").
-KEPT = "figures / edit pixel_explosion"
 
 
 def test_one_broken_figure_leaves_the_others_live(
@@ -54,7 +53,7 @@ def test_one_broken_figure_leaves_the_others_live(
     assert all("Figure" in error for error in opened.errors), opened.errors
 
 
-def test_a_figure_that_hangs_is_stopped_and_the_others_come_back(
+def test_a_figure_or_an_edit_that_hangs_is_stopped_and_the_others_go_on(
     fault_site: Path, visit: Callable[..., Visit]
 ) -> None:
     opened = visit(fault_site)
@@ -86,8 +85,7 @@ def test_a_figure_that_hangs_is_stopped_and_the_others_come_back(
     for outcome in ("error", "ok"):  # the runaway, then the last good edit run again
         expect(good).to_have_attribute("data-run", outcome, timeout=RUN_TIMEOUT)
     expect(code.locator(".live-code__error")).to_contain_text("did not finish within 7 s")
-    kept = page.evaluate(f"JSON.parse(localStorage.getItem('{KEPT}'))")
-    assert kept["source"] == drew
+    assert page.evaluate(RECALL)["source"] == drew
     page.fill("#pixel_explosion-n", "32")
     expect(good.locator('[data-role="n"]')).to_have_text("32")
     expect(good).to_have_attribute("data-state", "live")
@@ -97,14 +95,14 @@ def test_a_figure_that_hangs_is_stopped_and_the_others_come_back(
     # marked: the next visit asks before running it again, instead of waiting on it again.
     version = module_version(fault_site, "pixel_explosion")
     runaway = {"version": version, "source": "while True: pass"}
-    page.evaluate(f"e => localStorage.setItem('{KEPT}', JSON.stringify(e))", runaway)
+    page.evaluate(STORE, runaway)
     page.reload()
+    expect(good).to_have_attribute("data-run", "running", timeout=60_000)
     expect(good).to_have_attribute("data-run", "error", timeout=RUN_TIMEOUT)
     said = good.get_by_role("alert").filter(has_text="The changed code failed")
     expect(said).to_contain_text("did not finish within 7 s")
-    expect(good).to_have_attribute("data-state", "live")
-    marked = page.evaluate(f"JSON.parse(localStorage.getItem('{KEPT}'))")
-    assert marked == {**runaway, "stopped": True}
+    expect(good).to_have_attribute("data-state", "live", timeout=RUN_TIMEOUT)
+    assert page.evaluate(RECALL) == {**runaway, "stopped": True}
     page.reload()
     expect(good).to_have_attribute("data-state", "live", timeout=60_000)
     asks = good.get_by_text("Your edit of this figure's Python was stopped the last time it ran.")

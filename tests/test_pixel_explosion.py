@@ -16,7 +16,9 @@ from playwright.sync_api import Browser, ViewportSize, expect
 from essay_site.dev.site_server import serve
 from essay_site.figures import api
 from tests.conftest import (
+    RECALL,
     RUN_TIMEOUT,
+    STORE,
     Visit,
     edit_and_run,
     live,
@@ -312,12 +314,8 @@ def test_an_edit_is_kept_for_its_version_only(essay_site: Path, essay: Visit) ->
     expect(code.locator(".cm-content")).to_contain_text("BAR_BITS = 20")
     # An edit made on another version of the module is not run without asking; run, it fails
     # here (it draws nothing), and with no editor open the figure says so beside it.
-    older = (
-        "localStorage.setItem('figures / edit pixel_explosion',"
-        " JSON.stringify({version: 'older', source: 'BAR_BITS = 1'}))"
-    )
     for choice in ("Run my edit", "Discard it"):
-        page.evaluate(older)
+        page.evaluate(STORE, {"version": "older", "source": "BAR_BITS = 1"})
         page.reload()
         expect(figure).to_have_attribute("data-state", "live", timeout=90_000)
         assert figure.get_attribute("data-edited") is None
@@ -331,7 +329,7 @@ def test_an_edit_is_kept_for_its_version_only(essay_site: Path, essay: Visit) ->
             expect(figure).to_have_attribute("data-state", "live")
             # It is not the figure's edit: not marked, not run again after a restart.
             assert figure.get_attribute("data-edited") is None
-    assert page.evaluate("localStorage.getItem('figures / edit pixel_explosion')") is None
+    assert page.evaluate(RECALL) is None
 
 
 @pytest.mark.browser

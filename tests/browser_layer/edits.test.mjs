@@ -43,7 +43,8 @@ test("an edit made on another version comes back, marked as not current", () => 
 test("an edit whose sandbox was stopped comes back marked so, until it is kept again", () => {
   const store = memory();
   const edits = new SavedEdits(() => store, "edit:a", "v1");
-  edits.keep("while True: pass", true);
+  edits.keep("while True: pass");
+  edits.stop("while True: pass");
   assert.deepEqual(edits.recall(), { source: "while True: pass", current: true, stopped: true });
   edits.keep("x = 1");
   assert.deepEqual(edits.recall(), { source: "x = 1", current: true, stopped: false });

@@ -40,7 +40,7 @@ export class SavedEdits {
   /**
    * Mark the kept edit as stopped if it is ``source``: code that held its sandbox, or never
    * finished, would do so again, so it runs again only when asked (a reader's run that never
-   * drew, or a link's code, is not the kept edit, and is not kept for it).
+   * drew, or a link's code, is not the kept edit, and marks nothing).
    * @param {string | null} source
    */
   stop(source) {
@@ -54,14 +54,11 @@ export class SavedEdits {
     }
   }
 
-  /**
-   * @param {string | null} source The edit to keep, or null to forget it.
-   * @param {boolean} [stopped] Its sandbox was stopped: it runs again only when asked.
-   */
-  keep(source, stopped = false) {
+  /** @param {string | null} source The edit to keep, or null to forget it. */
+  keep(source) {
     try {
       if (source === null) this.store().removeItem(this.key);
-      else this.store().setItem(this.key, JSON.stringify({ version: this.version, source, ...(stopped && { stopped }) }));
+      else this.store().setItem(this.key, JSON.stringify({ version: this.version, source }));
     } catch {
       // Storage full or off: the edit still runs, it is just not kept.
     }
