@@ -199,29 +199,47 @@ async function typeOver(content, line, from, to) {
     5_000,
     () => `no line "${line}" in the editor: ${[...content.querySelectorAll(".cm-line")].map((e) => e.textContent).join(" | ")}`,
   );
-  // The text node and offset where ``from`` starts in that line.
-  const at = (target.textContent || "").indexOf(from);
-  const walker = document.createTreeWalker(target, NodeFilter.SHOW_TEXT);
-  let seen = 0;
-  let node = /** @type {Text | null} */ (walker.nextNode());
-  while (node && seen + node.data.length <= at) {
-    seen += node.data.length;
-    node = /** @type {Text | null} */ (walker.nextNode());
-  }
-  if (!node || node.data.length - (at - seen) < from.length) throw new Error(`"${from}" is split across tokens`);
   content.focus();
-  const range = document.createRange();
-  range.setStart(node, at - seen);
-  range.setEnd(node, at - seen + from.length);
   const selection = /** @type {Selection} */ (getSelection());
-  selection.removeAllRanges();
-  selection.addRange(range);
+  // Selects ``from`` in that line (found again each time: the editor may have drawn it anew).
+  const select = () => {
+    const at = (target.textContent || "").indexOf(from);
+    const walker = document.createTreeWalker(target, NodeFilter.SHOW_TEXT);
+    let seen = 0;
+    let node = /** @type {Text | null} */ (walker.nextNode());
+    while (node && seen + node.data.length <= at) {
+      seen += node.data.length;
+      node = /** @type {Text | null} */ (walker.nextNode());
+    }
+    if (!node || node.data.length - (at - seen) < from.length) throw new Error(`"${from}" is split across tokens`);
+    const range = document.createRange();
+    range.setStart(node, at - seen);
+    range.setEnd(node, at - seen + from.length);
+    selection.removeAllRanges();
+    selection.addRange(range);
+  };
+  select();
   await until(() => selection.toString() === from, 5_000, () => `"${from}" is not selected`);
-  // The editor reads the selection on selectionchange, and then draws it (its selection layer):
-  // an insertion before that lands where its own selection was (WebKit, under load). The
-  // figure's sandbox starts as the editor opens; WebKit, on a loaded machine, once took over 20 s
-  // to draw the selection meanwhile: the ceiling is a Python start's, as elsewhere here.
+  // The editor reads the selection on selectionchange, if it has the focus, and then draws it
+  // (its selection layer): an insertion before that lands where its own selection was. Twice,
+  // in WebKit under load, it drew nothing in 90 s, the second time with that ceiling. Not
+  // reproduced here (a main thread held 0-100 ms after selecting: drawn 24 times of 24): so the
+  // focus and the selection, should either have gone meanwhile, are given again until drawn,
+  // and a timeout says where both were.
   const editor = /** @type {HTMLElement} */ (content.closest(".cm-editor"));
-  await until(() => editor.querySelector(".cm-selectionBackground"), 90_000, () => "the editor has not seen the selection");
+  const where = () => {
+    const active = document.activeElement;
+    return `focus on ${active?.tagName.toLowerCase()}.${active?.className}, selected "${selection.toString()}"`;
+  };
+  await until(
+    () => {
+      if (editor.querySelector(".cm-selectionBackground")) return true;
+      if (document.activeElement !== content) content.focus();
+      if (selection.toString() !== from && target.isConnected) select();
+      return false;
+    },
+    90_000,
+    () => `the editor has not seen the selection (${where()})`,
+  );
   document.execCommand("insertText", false, to);
 }
