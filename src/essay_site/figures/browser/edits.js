@@ -44,13 +44,12 @@ export class SavedEdits {
    * @param {string | null} source
    */
   stop(source) {
-    if (source === null || this.recall()?.source !== source) return;
     try {
+      const kept = JSON.parse(this.store().getItem(this.key) || "null");
       // As kept (an edit of an earlier version still says so), and stopped.
-      const kept = JSON.parse(/** @type {string} */ (this.store().getItem(this.key)));
-      this.store().setItem(this.key, JSON.stringify({ ...kept, stopped: true }));
+      if (source !== null && kept?.source === source) this.store().setItem(this.key, JSON.stringify({ ...kept, stopped: true }));
     } catch {
-      // Storage full or off: the edit stays as it was kept.
+      // Storage full, off, or holding something else: the edit stays as it was kept.
     }
   }
 
