@@ -5,6 +5,12 @@
 
 import { fromURL } from "./permalink.js";
 
+/**
+ * Where a keyboard user goes when the control or picture they were on goes: the first control.
+ * @param {HTMLElement} form
+ */
+export const firstControl = (form) => /** @type {HTMLElement | null} */ (form.querySelector("input, select, button"));
+
 export class Controls {
   /**
    * @param {HTMLElement} form
@@ -76,7 +82,7 @@ export class Controls {
     this.form.append(...nodes);
     if (focused) {
       const name = CSS.escape(focused.getAttribute("name") ?? "");
-      /** @type {HTMLElement | null} */ (this.form.querySelector(`[name="${name}"]`) ?? this.form.querySelector("input, select, button"))?.focus({ preventScroll: true });
+      /** @type {HTMLElement | null} */ (this.form.querySelector(`[name="${name}"]`) ?? firstControl(this.form))?.focus({ preventScroll: true });
     }
     fromURL(this.form, this.placement, values.toString());
     // A button's value is its count of presses (a seed of the draw, say), which no link sets.

@@ -2,6 +2,8 @@
 // Sliders declared with drag="x" or "y" also follow a drag across the picture (mouse, pen
 // or touch) and the arrow keys while the picture has focus.
 
+import { firstControl } from "./controls.js";
+
 /**
  * @param {HTMLElement} form The figure's controls.
  * @param {HTMLElement} output The picture.
@@ -18,7 +20,7 @@ export function enableDrag(form, output, changed) {
       // A keyboard user on the picture keeps their place (it is about to leave the tab
       // order): on the first control, else on the picture, out of the tab order.
       const focused = document.activeElement === output;
-      const first = /** @type {HTMLElement | null} */ (form.querySelector("input, select, button"));
+      const first = firstControl(form);
       output.removeAttribute("aria-label");
       if (focused && !first) {
         output.tabIndex = -1;
