@@ -268,6 +268,8 @@ test("an edit that raises in its sandbox ends it as failed, not held (its kept c
   whenGone(a, () => router.render(a));
   sandboxes[0].answer("error", { id: "a", message: "ValueError: not at this n", detail: "" });
   assert.deepEqual(a.of("ran").map((o) => [o.ok, o.gone]), [[true, undefined], [false, "failed"]]);
+  // It drew before it raised: not "could not run it".
+  assert.equal(a.of("ran")[1].message, "Your code drew, then failed: ValueError: not at this n");
   assert.equal(sandboxes[0].terminated, true);
   assert.equal(sandboxes[0].of("render").length, 1, "the frame is asked of the shared worker");
   mock.timers.tick(15_000);

@@ -237,8 +237,9 @@ class Sandboxed {
   fail(message, held = false) {
     this.state = "error";
     const code = this.pending ?? this.bridge.channel(this).running ?? this.good;
-    // The code that drew, held (a run asked of it meanwhile, never taken, did not run at all).
-    const drew = held && code === this.good;
+    // The code that drew, held or raising at a later frame (a run asked of a held sandbox
+    // meanwhile, never taken, did not run at all).
+    const drew = code === this.good;
     // Nothing more is asked of it: a frame asked for as its figure is told goes to the shared worker.
     this.pending = this.good = null;
     if (code === null) {
@@ -248,7 +249,8 @@ class Sandboxed {
     }
     // Told before it leaves: the figure puts its own controls back, and its own code is then
     // asked for a frame of their values, never of controls it does not declare.
-    const said = drew ? `Your code drew, then ${message}` : `Python could not run it: ${message}`;
+    const then = held ? message : `failed: ${message}`;
+    const said = drew ? `Your code drew, then ${then}` : `Python could not run it: ${message}`;
     const outcome = { id: this.id, ok: false, controls: "", message: said, line: null };
     this.figure.ran(outcome, code, held ? "held" : "failed");
     this.router.leave(this.figure);
