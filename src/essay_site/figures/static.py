@@ -1,8 +1,9 @@
-"""The page as built: each frame's canvases drawn as SVG pictures, at build time only.
+"""The page as built: each frame's canvases drawn as SVG pictures, at build time and in a download.
 
 The browser paints a frame's layers into canvases (``browser/paint.js``); a page as built has
 no script yet, so each canvas becomes an SVG file of the same layers, drawn by the same rule.
-This module, with its PNG encoder, is never shipped to readers: the worker has ``api`` only.
+A reader's browser never runs it (the worker has ``api`` and ``runner``); a figure's download
+ships it (``contract.KIT``), so that the figure runs elsewhere with the same pictures.
 """
 
 from __future__ import annotations
