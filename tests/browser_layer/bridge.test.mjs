@@ -148,7 +148,7 @@ test("a run queued behind the stuck request is told it never ran", () => {
   worker.answer("took", { id: "a", request: "render" });
   mock.timers.tick(RENDER_MS);
   assert.equal(a.state, "error");
-  assert.match(b.of("ran")[0].message, /restarted before your code ran/);
+  assert.match(b.of("ran")[0].message, /restarted before this code ran/);
 });
 
 test("after a restart, each figure that comes back is made live again", () => {

@@ -227,7 +227,7 @@ test("a sandbox stopped after its code drew: the figure's own code draws again, 
   const outcome = a.of("ran").at(-1);
   assert.deepEqual([outcome.ok, outcome.source, outcome.gone], [false, "good", "held"]);
   // It ran (and drew): not "could not run it".
-  assert.equal(outcome.message, "Your code drew, then it did not answer within 5 s and was stopped.");
+  assert.equal(outcome.message, "This code drew, then it did not answer within 5 s and was stopped.");
   assert.deepEqual(shared.of("render").map((r) => [r.id, r.state]), [["a", { n: 28 }]]);
   assert.equal(sandboxes[0].of("render").length, 1, "nothing more asked of it");
   mock.timers.tick(15_000);
@@ -269,7 +269,7 @@ test("an edit that raises in its sandbox ends it as failed, not held (its kept c
   sandboxes[0].answer("error", { id: "a", message: "ValueError: not at this n", detail: "" });
   assert.deepEqual(a.of("ran").map((o) => [o.ok, o.gone]), [[true, undefined], [false, "failed"]]);
   // It drew before it raised: not "could not run it".
-  assert.equal(a.of("ran")[1].message, "Your code drew, then failed: ValueError: not at this n");
+  assert.equal(a.of("ran")[1].message, "This code drew, then failed: ValueError: not at this n");
   assert.equal(sandboxes[0].terminated, true);
   assert.equal(sandboxes[0].of("render").length, 1, "the frame is asked of the shared worker");
   mock.timers.tick(15_000);

@@ -319,7 +319,7 @@ export class Bridge {
     for (const channel of this.channels.values()) channel.ready = false;
     const seconds = running ? this.runSeconds : this.renderSeconds;
     if (stuck && running) {
-      const message = `Your code did not finish within ${seconds} s and was stopped.`;
+      const message = `This code did not finish within ${seconds} s and was stopped.`;
       this.finishRun(stuck, { id: stuck.id, ok: false, controls: "", message, line: null });
     } else if (stuck) {
       this.reset(stuck);
@@ -330,7 +330,7 @@ export class Bridge {
     for (const figure of others) {
       if (this.channel(figure).running !== null) {
         // A run queued behind the stuck request never started: say so, not that it hung.
-        const message = "Python was restarted before your code ran; run it again.";
+        const message = "Python was restarted before this code ran; run it again.";
         this.finishRun(figure, { id: figure.id, ok: false, controls: "", message, line: null });
       }
       this.reset(figure);

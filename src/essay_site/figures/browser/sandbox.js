@@ -250,7 +250,7 @@ class Sandboxed {
     // Told before it leaves: the figure puts its own controls back, and its own code is then
     // asked for a frame of their values, never of controls it does not declare.
     const then = held ? message : `failed: ${message}`;
-    const said = drew ? `Your code drew, then ${then}` : `Python could not run it: ${message}`;
+    const said = drew ? `This code drew, then ${then}` : `Python could not run it: ${message}`;
     const outcome = { id: this.id, ok: false, controls: "", message: said, line: null };
     this.figure.ran(outcome, code, held ? "held" : "failed");
     this.router.leave(this.figure);
