@@ -246,6 +246,16 @@ test("a run asked of a held sandbox, never taken, is told it did not run, not th
   assert.match(outcome.message, /^Python could not run it: /);
 });
 
+test("a restarted sandbox that fails before the last good code draws there: it is not said to have drawn", () => {
+  const { router, a } = routed();
+  drewInSandbox(router, a, "good");
+  ranAway(router, a);
+  sandboxes[1].answer("error", { id: "a", message: "MemoryError", detail: "" });
+  const outcome = a.of("ran").at(-1);
+  assert.deepEqual([outcome.ok, outcome.source, outcome.gone], [false, "good", "failed"]);
+  assert.equal(outcome.message, "Python could not run it: MemoryError");
+});
+
 test("the last good code, run again after a restart, that never finishes ends the sandbox as stopped", () => {
   const { router, a } = routed();
   drewInSandbox(router, a, "kept");

@@ -237,9 +237,10 @@ class Sandboxed {
   fail(message, held = false) {
     this.state = "error";
     const code = this.pending ?? this.bridge.channel(this).running ?? this.good;
-    // The code that drew, held or raising at a later frame (a run asked of a held sandbox
-    // meanwhile, never taken, did not run at all).
-    const drew = code === this.good;
+    // The code that drew in this worker, held or raising at a later frame (a run asked of a
+    // held sandbox meanwhile, never taken, did not run at all; nor did the last good code in a
+    // restarted worker that failed before it drew there).
+    const drew = code === this.good && this.drawn;
     // Nothing more is asked of it: a frame asked for as its figure is told goes to the shared worker.
     this.pending = this.good = null;
     if (code === null) {
