@@ -73,7 +73,7 @@ def test_an_edit_that_holds_its_sandbox_is_stopped(essay_site: Path, essay: Visi
     expect(figure).to_have_attribute("data-run", "error", timeout=RUN_TIMEOUT)
     said = figure.get_by_role("alert").filter(has_text="The changed code failed")
     expect(said).to_have_text(
-        "The changed code failed (This code drew, then it did not answer within 5 s and was"
+        "The changed code failed (This code drew, then did not answer within 5 s and was"
         " stopped). The figure shows its own code."
     )
     expect(labels).to_have_text(["Binary pixels n"])

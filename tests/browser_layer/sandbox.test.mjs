@@ -167,6 +167,18 @@ test("a first run that never finishes ends its sandbox: no new one starts with n
   assert.equal(shared.of("render").length, renders + 1, "the figure's own code draws");
 });
 
+test("a run asked while a frame of the code that drew is drawn: if that frame raises, the run is not blamed", () => {
+  const { router, a } = routed();
+  drewInSandbox(router, a, "good");
+  router.render(a);
+  sandboxes[0].answer("took", { id: "a", request: "render" });
+  router.run(a, "fix");
+  sandboxes[0].answer("error", { id: "a", message: "ValueError: not at this n", detail: "" });
+  const outcome = a.of("ran").at(-1);
+  assert.deepEqual([outcome.ok, outcome.source, outcome.gone], [false, "fix", "failed"]);
+  assert.equal(outcome.message, "Python could not run it: the code that drew before it stopped with ValueError: not at this n");
+});
+
 test("a sandbox that fails during a run ends that run, told with its code", () => {
   const { router, a } = routed();
   router.run(a, "first");
@@ -227,7 +239,7 @@ test("a sandbox stopped after its code drew: the figure's own code draws again, 
   const outcome = a.of("ran").at(-1);
   assert.deepEqual([outcome.ok, outcome.source, outcome.gone], [false, "good", "held"]);
   // It ran (and drew): not "could not run it".
-  assert.equal(outcome.message, "This code drew, then it did not answer within 5 s and was stopped.");
+  assert.equal(outcome.message, "This code drew, then did not answer within 5 s and was stopped.");
   assert.deepEqual(shared.of("render").map((r) => [r.id, r.state]), [["a", { n: 28 }]]);
   assert.equal(sandboxes[0].of("render").length, 1, "nothing more asked of it");
   mock.timers.tick(15_000);
@@ -243,7 +255,8 @@ test("a run asked of a held sandbox, never taken, is told it did not run, not th
   mock.timers.tick(20_000);
   const outcome = a.of("ran").at(-1);
   assert.deepEqual([outcome.ok, outcome.source, outcome.gone], [false, "fresh", "held"]);
-  assert.match(outcome.message, /^Python could not run it: /);
+  // Nor did the code that drew, held by it, answer: that is said, not that this code hangs.
+  assert.equal(outcome.message, "Python could not run it: the code that drew before it did not answer within 5 s and was stopped.");
 });
 
 test("a restarted sandbox that fails before the last good code draws there: it is not said to have drawn", () => {
@@ -279,7 +292,7 @@ test("an edit that raises in its sandbox ends it as failed, not held (its kept c
   sandboxes[0].answer("error", { id: "a", message: "ValueError: not at this n", detail: "" });
   assert.deepEqual(a.of("ran").map((o) => [o.ok, o.gone]), [[true, undefined], [false, "failed"]]);
   // It drew before it raised: not "could not run it".
-  assert.equal(a.of("ran")[1].message, "This code drew, then failed: ValueError: not at this n");
+  assert.equal(a.of("ran")[1].message, "This code drew, then stopped with ValueError: not at this n");
   assert.equal(sandboxes[0].terminated, true);
   assert.equal(sandboxes[0].of("render").length, 1, "the frame is asked of the shared worker");
   mock.timers.tick(15_000);

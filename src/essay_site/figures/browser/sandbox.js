@@ -237,10 +237,11 @@ class Sandboxed {
   fail(message, held = false) {
     this.state = "error";
     const code = this.pending ?? this.bridge.channel(this).running ?? this.good;
-    // The code that drew in this worker, held or raising at a later frame (a run asked of a
-    // held sandbox meanwhile, never taken, did not run at all; nor did the last good code in a
-    // restarted worker that failed before it drew there).
-    const drew = code === this.good && this.drawn;
+    // What ended it is the code that drew in this worker, if one did (a restarted worker's
+    // last good code has not yet): held by it, or one of its frames raised. A run asked of it
+    // meanwhile, and not taken, did not run at all. (A watch's message is of "it": that code.)
+    const drew = this.drawn ? this.good : null;
+    const end = held ? message.replace(/^it /, "") : `stopped with ${message}`;
     // Nothing more is asked of it: a frame asked for as its figure is told goes to the shared worker.
     this.pending = this.good = null;
     if (code === null) {
@@ -250,8 +251,12 @@ class Sandboxed {
     }
     // Told before it leaves: the figure puts its own controls back, and its own code is then
     // asked for a frame of their values, never of controls it does not declare.
-    const then = held ? message : `failed: ${message}`;
-    const said = drew ? `This code drew, then ${then}` : `Python could not run it: ${message}`;
+    const said =
+      drew === null
+        ? `Python could not run it: ${message}`
+        : code === drew
+          ? `This code drew, then ${end}`
+          : `Python could not run it: the code that drew before it ${end}`;
     const outcome = { id: this.id, ok: false, controls: "", message: said, line: null };
     this.figure.ran(outcome, code, held ? "held" : "failed");
     this.router.leave(this.figure);
