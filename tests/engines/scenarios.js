@@ -25,7 +25,13 @@ const scenarios = {
         return roots().length === count && roots().every((root) => root.dataset.state === "live");
       },
       90_000,
-      states,
+      // Which step the first figure not yet live was at (downloading, compiling, starting
+      // Python): a slow computer and a stall read differently.
+      () => {
+        const waiting = roots().find((root) => root.dataset.state !== "live");
+        const said = waiting?.querySelector(".live-figure__status > span")?.textContent?.trim();
+        return `${states()}; ${waiting?.dataset.widget} said "${said}"`;
+      },
     );
     roots().forEach(frameCount);
     return { states: states(), seconds: (performance.now() - start) / 1000 };
