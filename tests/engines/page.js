@@ -28,6 +28,11 @@ async function until(test, timeout, what) {
 
 const roots = () => /** @type {HTMLElement[]} */ ([...document.querySelectorAll("[data-widget]")]);
 const states = () => roots().map((root) => `${root.dataset.widget}=${root.dataset.state}`).join(" ");
+/**
+ * What a figure's status line says (its text, not the link button beside it).
+ * @param {HTMLElement | undefined} root
+ */
+const statusOf = (root) => root?.querySelector(".live-figure__status > span")?.textContent?.trim();
 
 /** @param {string} widget */
 function figure(widget) {
@@ -85,12 +90,11 @@ const RUN_MS = 120_000;
 async function framed(root, act, what, ceiling = 20_000) {
   const before = frameCount(root);
   act();
-  const said = () => root.querySelector(".live-figure__status")?.textContent?.trim();
   const sandboxes = () => document.querySelectorAll("iframe[sandbox]").length;
   // Where a driver records the page's traffic with its workers (firefox.mjs), the last of it.
   const traffic = () => (/** @type {any} */ (window).__engineWorkerLog || []).slice(-25).join(" | ");
   await until(() => frameCount(root) > before, ceiling, () =>
-    `no frame after ${what} at ${Math.round(performance.now())} (${root.dataset.state}: "${said()}"; ${states()}; ${sandboxes()} sandboxes; worker traffic: ${traffic()})`);
+    `no frame after ${what} at ${Math.round(performance.now())} (${root.dataset.state}: "${statusOf(root)}"; ${states()}; ${sandboxes()} sandboxes; worker traffic: ${traffic()})`);
 }
 
 /**

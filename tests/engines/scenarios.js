@@ -19,8 +19,7 @@ const scenarios = {
       () => {
         const failed = roots().find((root) => root.dataset.state === "error");
         if (failed) {
-          const said = failed.querySelector(".live-figure__status")?.textContent;
-          throw new Error(`${failed.dataset.widget} failed ("${said}"): ${states()}`);
+          throw new Error(`${failed.dataset.widget} failed ("${statusOf(failed)}"): ${states()}`);
         }
         return roots().length === count && roots().every((root) => root.dataset.state === "live");
       },
@@ -29,8 +28,7 @@ const scenarios = {
       // Python): a slow computer and a stall read differently.
       () => {
         const waiting = roots().find((root) => root.dataset.state !== "live");
-        const said = waiting?.querySelector(".live-figure__status > span")?.textContent?.trim();
-        return `${states()}; ${waiting?.dataset.widget} said "${said}"`;
+        return `${states()}; ${waiting?.dataset.widget} said "${statusOf(waiting)}"`;
       },
     );
     roots().forEach(frameCount);
