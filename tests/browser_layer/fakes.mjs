@@ -81,10 +81,13 @@ export class FakeFigure {
     this.calls.push(["ran", { ...outcome, source, ...(gone && { gone }) }]);
   }
 
-  /** @param {string} message */
-  fail(message) {
+  /**
+   * Named as figure.js names it: a watch's message (held) says what became of "it".
+   * @param {string} message @param {boolean} [held]
+   */
+  fail(message, held = false) {
     this.state = "error";
-    this.calls.push(["fail", message]);
+    this.calls.push(["fail", held ? `it ${message}` : message]);
   }
 
   restarting() {

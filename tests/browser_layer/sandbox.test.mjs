@@ -266,7 +266,21 @@ test("a restarted sandbox that fails before the last good code draws there: it i
   sandboxes[1].answer("error", { id: "a", message: "MemoryError", detail: "" });
   const outcome = a.of("ran").at(-1);
   assert.deepEqual([outcome.ok, outcome.source, outcome.gone], [false, "good", "failed"]);
-  assert.equal(outcome.message, "Python could not run it: MemoryError");
+  // It drew, in the worker the runaway edit ended: that restart is said.
+  assert.equal(outcome.message, "Python was restarted and could not run this code again: MemoryError");
+});
+
+test("a sandbox held before any code drew there is named as what was stopped", () => {
+  const { router, a } = routed();
+  router.run(a, "fresh");
+  sandboxes[0].answer("ready", { id: "a" });
+  sandboxes[0].answer("took", { id: "a", request: "run" });
+  sandboxes[0].answer("ran", { id: "a", ok: false, controls: "", message: "NameError", line: 1 });
+  router.run(a, "again"); // never taken: the failed code's timer holds the worker
+  mock.timers.tick(5_000);
+  const outcome = a.of("ran").at(-1);
+  assert.deepEqual([outcome.ok, outcome.source, outcome.gone], [false, "again", "held"]);
+  assert.equal(outcome.message, "Python could not run it: its sandbox did not answer within 5 s and was stopped.");
 });
 
 test("the last good code, run again after a restart, that never finishes ends the sandbox as stopped", () => {

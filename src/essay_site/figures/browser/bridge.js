@@ -5,8 +5,9 @@
 // Scheduling rules, each tested in tests/browser_layer/bridge.test.mjs with a fake worker:
 // - A figure has at most one request with the worker; input while it waits is coalesced
 //   into one request for the latest state, sent when the answer comes.
-// - One run (a reader's edit) at a time per figure; frames asked for before it do not end
-//   its watch.
+// - One run (a reader's edit, a link's code) at a time per figure; frames asked for before it
+//   do not end its watch. Runs are asked only of a sandbox's bridge, whose worker serves one
+//   figure: no run waits behind another figure's request.
 // - The worker answers one request at a time, in the order asked, and says when it takes
 //   one ("took"). Only the request it took is watched, and every message it sends restarts
 //   that watch: a worker silent for render_timeout (run_timeout for a run: a reader's module
@@ -28,7 +29,9 @@
 /** @typedef {"static" | "loading" | "live" | "error"} FigureState */
 
 /**
- * What the bridge needs of a figure (figure.js).
+ * What the bridge needs of a figure (figure.js). fail's held: a watch stopped the code that held
+ * the worker, and the message says what became of that code without naming it ("did not answer
+ * within 5 s and was stopped."): each client names it as its reader knows it.
  * @typedef {{
  *   readonly id: string,
  *   readonly state: FigureState,
@@ -324,15 +327,10 @@ export class Bridge {
     } else if (stuck) {
       this.reset(stuck);
       const after = this.sandboxed ? " and was stopped" : ", so Python was restarted without it";
-      stuck.fail(`it did not answer within ${seconds} s${after}.`, true);
+      stuck.fail(`did not answer within ${seconds} s${after}.`, true);
     }
     const others = [...this.figures.values()].filter((figure) => figure.state !== "error");
     for (const figure of others) {
-      if (this.channel(figure).running !== null) {
-        // A run queued behind the stuck request never started: say so, not that it hung.
-        const message = "Python was restarted before this code ran; run it again.";
-        this.finishRun(figure, { id: figure.id, ok: false, controls: "", message, line: null });
-      }
       this.reset(figure);
       figure.restarting();
     }

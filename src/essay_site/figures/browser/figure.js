@@ -232,11 +232,12 @@ export class Figure {
   }
 
   // Keep the last picture; say what went wrong where the figure is.
-  /** @param {string} message */
-  fail(message) {
+  /** @param {string} message @param {boolean} [held] A watch stopped it: the message has no subject. */
+  fail(message, held = false) {
     this.state = "error";
     this.status.setAttribute("role", "alert");
-    this.text.textContent = `This figure could not run: ${message} The picture shows its last state.`;
+    const said = held ? `it ${message}` : message;
+    this.text.textContent = `This figure could not run: ${said} The picture shows its last state.`;
   }
 
   // Runs a source in place of the figure's module; until the outcome, frames wait.

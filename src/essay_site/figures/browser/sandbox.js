@@ -239,21 +239,25 @@ class Sandboxed {
     const code = this.pending ?? this.bridge.channel(this).running ?? this.good;
     // What ended it is the code that drew in this worker, if one did (a restarted worker's
     // last good code has not yet): held by it, or one of its frames raised. A run asked of it
-    // meanwhile, and not taken, did not run at all. (A watch's message is of "it": that code.)
+    // meanwhile, and not taken, did not run at all.
     const drew = this.drawn ? this.good : null;
-    const end = held ? message.replace(/^it /, "") : `stopped with ${message}`;
+    const again = drew === null && code !== null && code === this.good; // in a restarted worker
+    const end = held ? message : `stopped with ${message}`;
     // Nothing more is asked of it: a frame asked for as its figure is told goes to the shared worker.
     this.pending = this.good = null;
     if (code === null) {
       this.router.leave(this.figure);
-      if (!(this.ahead && this.fresh)) this.figure.fail(message);
+      if (!(this.ahead && this.fresh)) this.figure.fail(message, held);
       return;
     }
     // Told before it leaves: the figure puts its own controls back, and its own code is then
     // asked for a frame of their values, never of controls it does not declare.
+    const cause = held ? `its sandbox ${message}` : message;
     const said =
       drew === null
-        ? `Python could not run it: ${message}`
+        ? again
+          ? `Python was restarted and could not run this code again: ${cause}`
+          : `Python could not run it: ${cause}`
         : code === drew
           ? `This code drew, then ${end}`
           : `Python could not run it: the code that drew before it ${end}`;
