@@ -153,7 +153,19 @@ def render(state):
 """
 
 
-def test_a_control_an_edit_adds_takes_its_value_from_the_address(
+#: An edit in which the slider n is a checkbox (a control of another kind under the same name),
+#: whose picture's description says n's value.
+N_TOGGLED = """from essay_site.figures.api import Frame, Toggle
+
+CONTROLS = (Toggle("n", "Edited n"),)
+
+
+def render(state):
+    return Frame("<p>n</p>", f"n is {state['n']}.", ())
+"""
+
+
+def test_an_edits_controls_show_what_its_picture_was_drawn_with(
     essay_site: Path, essay: Visit
 ) -> None:
     # As a link's view (or a reload with a kept edit) carries it: k=1, for a slider only the
@@ -172,6 +184,13 @@ def test_a_control_an_edit_adds_takes_its_value_from_the_address(
     page.fill("#pixel_explosion-n", "22")
     page.wait_for_url(re.compile(r"pixel_explosion\.n=22"))
     assert "pixel_explosion.k=1" in page.url
+    # n becomes a checkbox. Python reads the slider's 22 as on; the page, as from a link, as
+    # off ("1" only). The picture is drawn again as the checkbox shows it.
+    edit_and_run(page, code, N_TOGGLED)
+    toggled = figure.locator("#pixel_explosion-n")
+    expect(toggled).to_have_attribute("type", "checkbox", timeout=RUN_TIMEOUT)
+    expect(toggled).not_to_be_checked()
+    expect(figure.locator(".live-figure__alt")).to_have_text("n is False.")
 
 
 def test_a_links_code_run_while_a_kept_edit_replays_runs_after_it(

@@ -64,8 +64,8 @@ export class Controls {
 
   /**
    * Put a set in place, each control taking the value of the outgoing one of its name if it
-   * accepts it (as from a link): an edit's first frame was drawn with those values (and its
-   * new controls' defaults), and the build's set comes back as the reader left the edit's.
+   * accepts it (as from a link): an edit's set starts as the reader left the figure's, and the
+   * build's set comes back as the reader left the edit's.
    * @param {Node[]} nodes
    * @param {boolean} edited Whether it is an edit's, not the figure's own.
    * @returns {string[]} The names of the controls new to the figure.
@@ -97,15 +97,13 @@ export class Controls {
 
   /**
    * Controls new to the figure take their values from the address (a link's view, a reload),
-   * as the build's did on arrival; whether any moved (a frame drawn before is then stale).
+   * as the build's did on arrival.
    * @param {string[]} names
    * @param {string} search
    */
   adopt(names, search) {
-    const before = JSON.stringify(this.values());
     fromURL(this.form, this.placement, search, names);
     this.show();
-    return JSON.stringify(this.values()) !== before;
   }
 
   /** The build's set back in place of an edit's; false if the figure's own set is in place. */

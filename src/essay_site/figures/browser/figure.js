@@ -274,7 +274,11 @@ export class Figure {
       if (!linked) this.edits.keep(this.good);
       if (outcome.controls) {
         const added = this.controls.replace([cleanControls(outcome.controls, this.placement)], !original);
-        if (this.controls.adopt(added, location.search)) this.request();
+        this.controls.adopt(added, location.search);
+        // Its frame was drawn with the old set's values as Python read them. The new set may
+        // show others: the address's, or a value the page reads otherwise (a control of
+        // another kind under the same name). Drawn again as shown.
+        this.request();
         this.controlsChanged();
       }
     }
