@@ -82,12 +82,13 @@ export class FakeFigure {
   }
 
   /**
-   * Named as figure.js names it: a watch's message (held) says what became of "it".
+   * A watch's message (held) is also recorded as "held": it names no code, the client does.
    * @param {string} message @param {boolean} [held]
    */
   fail(message, held = false) {
     this.state = "error";
-    this.calls.push(["fail", held ? `it ${message}` : message]);
+    this.calls.push(["fail", message]);
+    if (held) this.calls.push(["held", message]);
   }
 
   restarting() {

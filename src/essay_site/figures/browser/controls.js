@@ -97,13 +97,15 @@ export class Controls {
 
   /**
    * Controls new to the figure take their values from the address (a link's view, a reload),
-   * as the build's did on arrival.
+   * as the build's did on arrival; whether any moved (a frame drawn before is then stale).
    * @param {string[]} names
    * @param {string} search
    */
   adopt(names, search) {
+    const before = JSON.stringify(this.values());
     fromURL(this.form, this.placement, search, names);
     this.show();
+    return JSON.stringify(this.values()) !== before;
   }
 
   /** The build's set back in place of an edit's; false if the figure's own set is in place. */

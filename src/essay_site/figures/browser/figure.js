@@ -273,12 +273,15 @@ export class Figure {
       this.good = original ? null : source;
       if (!linked) this.edits.keep(this.good);
       if (outcome.controls) {
+        const before = this.controls.values();
         const added = this.controls.replace([cleanControls(outcome.controls, this.placement)], !original);
-        this.controls.adopt(added, location.search);
+        const moved = this.controls.adopt(added, location.search);
         // Its frame was drawn with the old set's values as Python read them. The new set may
-        // show others: the address's, or a value the page reads otherwise (a control of
-        // another kind under the same name). Drawn again as shown.
-        this.request();
+        // show others: the address's, or one the page reads otherwise (a control of another
+        // kind under the same name: a slider's 22 is on to Python, off to a checkbox).
+        const shown = this.controls.values();
+        const otherwise = Object.keys(shown).some((name) => name in before && shown[name] !== before[name]);
+        if (moved || otherwise) this.request();
         this.controlsChanged();
       }
     }

@@ -232,7 +232,7 @@ class Sandboxed {
   // it failed so. Started ahead and never used, it goes quietly: the first run starts another.
   /**
    * @param {string} message
-   * @param {boolean} [held] A watch stopped it: its worker was held (by the code that drew).
+   * @param {boolean} [held] A watch stopped it: its worker was held (by code that ran there).
    */
   fail(message, held = false) {
     this.state = "error";
@@ -241,13 +241,13 @@ class Sandboxed {
     // last good code has not yet): held by it, or one of its frames raised. A run asked of it
     // meanwhile, and not taken, did not run at all.
     const drew = this.drawn ? this.good : null;
-    const again = drew === null && code !== null && code === this.good; // in a restarted worker
+    const again = drew === null && code === this.good; // in a restarted worker
     const end = held ? message : `stopped with ${message}`;
     // Nothing more is asked of it: a frame asked for as its figure is told goes to the shared worker.
     this.pending = this.good = null;
     if (code === null) {
       this.router.leave(this.figure);
-      if (!(this.ahead && this.fresh)) this.figure.fail(message, held);
+      if (!(this.ahead && this.fresh)) this.figure.fail(held ? `its sandbox ${message}` : message);
       return;
     }
     // Told before it leaves: the figure puts its own controls back, and its own code is then
