@@ -102,8 +102,13 @@ const scenarios = {
     }
     const run = [...code.querySelectorAll("button")].find((b) => b.textContent?.startsWith("Run"));
     if (!run) throw new Error("no Run button");
+    const drawn = frameCount(root);
     run.click();
-    return { run: await ran(root), error: code.querySelector(".live-code__error")?.textContent || "" };
+    const outcome = await ran(root);
+    // Code that ran sends its frame after its outcome: a move made before that frame would be
+    // answered by it, drawn with the old value (a loaded run in WebKit read that as n=24's).
+    if (outcome === "ok") await until(() => frameCount(root) > drawn, RUN_MS, () => "no frame of the run that drew");
+    return { run: outcome, error: code.querySelector(".live-code__error")?.textContent || "" };
   },
 
   // "Copy a link to this edit", with no clipboard (as over plain http): the page then shows
