@@ -243,16 +243,16 @@ class Sandboxed {
     const drew = this.drawn ? this.good : null;
     const again = drew === null && code === this.good; // in a restarted worker
     const end = held ? message : `stopped with ${message}`;
+    const cause = held ? `its sandbox ${message}` : message; // a watch's message names no code
     // Nothing more is asked of it: a frame asked for as its figure is told goes to the shared worker.
     this.pending = this.good = null;
     if (code === null) {
       this.router.leave(this.figure);
-      if (!(this.ahead && this.fresh)) this.figure.fail(held ? `its sandbox ${message}` : message);
+      if (!(this.ahead && this.fresh)) this.figure.fail(cause);
       return;
     }
     // Told before it leaves: the figure puts its own controls back, and its own code is then
     // asked for a frame of their values, never of controls it does not declare.
-    const cause = held ? `its sandbox ${message}` : message;
     const said =
       drew === null
         ? again
