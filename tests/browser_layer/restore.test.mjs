@@ -2,13 +2,16 @@
 // Whether a stored memory snapshot may be restored (src/essay_site/figures/assets/restore.js):
 // each way a stored one can be wrong, against a fake Cache, no browser, no Python. What only
 // Pyodide can tell (another build's snapshot) is tested in Chromium, with one of these end to
-// end (tests/test_offline_reading.py::test_a_bad_snapshot_means_a_normal_boot).
+// end (tests/test_offline_reading.py::test_a_bad_snapshot_means_a_normal_boot). A sandbox's
+// worker is handed the snapshot under the same rule, read by the page (sandbox.js's gather).
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { afterEach, mock, test } from "node:test";
 
-import { readSnapshot, trying } from "../../src/essay_site/figures/assets/restore.js";
+import { readSnapshot, snapshotKey, trying } from "../../src/essay_site/figures/assets/restore.js";
+import { gather } from "../../src/essay_site/figures/browser/sandbox.js";
 
-const KEY = "https://reader.example/essay/assets/pyodide/memory-snapshot";
+const RUNTIME = "https://reader.example/essay/assets/pyodide/";
+const KEY = snapshotKey(RUNTIME);
 const DAMAGED = "The memory snapshot is damaged; starting Python afresh.";
 const NOT_OURS = "The memory snapshot is not the one this browser made; starting Python afresh.";
 /** The smallest memory Pyodide 0.27's interpreter has, and the mark its snapshots start with. */
@@ -87,4 +90,76 @@ test("a whole one whose sha256 is not the one recorded is not this browser's", a
   altered[4] = 1; // a byte changed after snapshot.js recorded its sha256
   const answer = await readSnapshot(await stored(altered, { sha256: recorded }), KEY);
   assert.equal(await read(answer), NOT_OURS);
+});
+
+// A sandbox's boot, as the page sends it, and its figure; the files it names are fetched.
+const SNAPSHOTS = "figures /essay/ snapshot 0.27.7";
+/** @type {Protocol.ToWorker["boot"]} */
+const BOOT = {
+  indexURL: RUNTIME,
+  moduleURL: "https://reader.example/essay/assets/figures/py/",
+  shared: ["widgets/__init__.py"],
+  package: "widgets",
+  sizes: { "pyodide.asm.wasm": 4 },
+  timeout: 60,
+  snapshots: SNAPSHOTS,
+};
+/** @type {Protocol.FigureSpec} */
+const SPEC = { id: "figure-a", widget: "a", placement: "", packages: [], files: [] };
+
+/**
+ * Cache Storage holding `cache` as this site's snapshots (none if null), recording what is
+ * asked of it.
+ * @param {Pick<Cache, "match"> | null} cache
+ */
+function storage(cache) {
+  const asked = /** @type {string[]} */ ([]);
+  const caches = {
+    has: async (/** @type {string} */ name) => (asked.push(`has ${name}`), cache !== null && name === SNAPSHOTS),
+    open: async (/** @type {string} */ name) => (asked.push(`open ${name}`), cache),
+    delete: async (/** @type {string} */ name) => (asked.push(`delete ${name}`), true),
+  };
+  globalThis.caches = /** @type {any} */ (caches);
+  return asked;
+}
+
+/** The files gathered for BOOT and SPEC, each by its bytes' sha256 (a snapshot is 20 MiB). */
+async function gathered() {
+  mock.method(globalThis, "fetch", async (/** @type {string} */ url) => new Response(`bytes of ${url}`));
+  const files = await gather(BOOT, SPEC);
+  const read = Object.entries(files).map(async ([url, bytes]) => [url, await hex(new Uint8Array(bytes))]);
+  return Object.fromEntries(await Promise.all(read));
+}
+
+afterEach(() => {
+  mock.restoreAll();
+  delete /** @type {any} */ (globalThis).caches;
+});
+
+test("a sandbox is handed this browser's snapshot, as the site's worker would restore it", async () => {
+  const bytes = snapshot();
+  const asked = storage(await stored(bytes));
+  const files = await gathered();
+  assert.equal(files[KEY], await hex(bytes));
+  assert.equal(Object.keys(files).length, 6, Object.keys(files).join(", ")); // runtime 3, modules 2
+  assert.deepEqual(asked, [`has ${SNAPSHOTS}`, `open ${SNAPSHOTS}`]);
+});
+
+test("a snapshot that may not be restored is not handed over, and left for the site's worker", async () => {
+  const asked = storage(await stored(snapshot(), { tried: true }));
+  const files = await gathered();
+  assert.equal(KEY in files, false);
+  assert.equal(Object.keys(files).length, 5, Object.keys(files).join(", "));
+  assert.deepEqual(asked, [`has ${SNAPSHOTS}`, `open ${SNAPSHOTS}`]); // nothing deleted
+});
+
+test("with no snapshots' cache none is handed over, and none is made by looking", async () => {
+  const asked = storage(null);
+  assert.equal(KEY in (await gathered()), false);
+  assert.deepEqual(asked, [`has ${SNAPSHOTS}`]);
+});
+
+test("without Cache Storage (no secure context) a sandbox still gets every file it reads", async () => {
+  assert.equal(typeof caches, "undefined"); // as Node has none
+  assert.equal(Object.keys(await gathered()).length, 5);
 });

@@ -40,6 +40,14 @@ CACHED_BYTES = """async (prefix) => {
   return total;
 }"""
 
+# Moves every entry of one cache to another: the memory snapshot set aside, then put back.
+MOVE_CACHE = """async ([from, to]) => {
+  const source = await caches.open(from);
+  const target = await caches.open(to);
+  for (const request of await source.keys()) await target.put(request, await source.match(request));
+  await caches.delete(from);
+}"""
+
 # Times one kind of input many times, each at a random moment within the display's frame
 # (as a reader's input arrives): until the new frame is in the page and laid out (what the
 # figure controls), and until the next animation frame (adding the wait for the display's
@@ -121,10 +129,10 @@ async ([widget, count]) => {{
 }}
 """
 
-# Opens a figure's Python, times "Edit" until the editor can be typed in, then presses "Run"
-# (the module's own source, re-run) again and again, timed to the new frame.
+# Opens a figure's Python, times "Edit" until the editor can be typed in, then, after `pause`
+# ms, presses "Run" (the module's own source, re-run) again and again, timed to the new frame.
 EDIT = f"""
-async ([widget, count]) => {{
+async ([widget, count, pause]) => {{
   const root = document.querySelector(`[data-widget="${{widget}}"]`);
   const code = root.querySelector("details.live-figure__code");
   const found = (pick) => new Promise((resolve) => {{
@@ -138,8 +146,8 @@ async ([widget, count]) => {{
   edit.click();
   await found(() => code.querySelector(".cm-content"));
   const editable = performance.now() - start;
-  // A reader's few seconds in the editor before the first run (its sandbox starts on Edit).
-  await new Promise((resolve) => setTimeout(resolve, 3000));
+  // A reader's time in the editor before the first run (its sandbox starts on Edit).
+  await new Promise((resolve) => setTimeout(resolve, pause));
   const run = await found(() =>
     [...code.querySelectorAll("button")].find((b) => b.textContent.startsWith("Run")));
   const timed = {TIMED};

@@ -89,8 +89,12 @@ def report(results: dict[str, dict[str, Any]]) -> None:
         p50, p95 = (percentile([m[0] for m in runs], share) for share in (0.5, 0.95))
         label = f"Run to new frame in place, {widget} p50 / p95 (ms)"
         print(f"{label:52} {p50:10.2f} {p95:10.2f}")
+    starts = {kind: statistics.median(times) for kind, times in essay["sandbox starts"].items()}
+    label = "Edit, Run at once, to frame: snapshot / scratch (ms)"
+    ratio = starts["snapshot"] / starts["scratch"]
+    print(f"{label:52} {starts['snapshot']:10.2f} {starts['scratch']:10.2f} {ratio:7.2f}")
     print("\nEssay figures only (the reference has no such input):")
-    skip = {"fresh", "warm", "slider", "offline", "saved", "site", "edits"}
+    skip = {"fresh", "warm", "slider", "offline", "saved", "site", "edits", "sandbox starts"}
     for name in [key for key in essay if key not in skip]:
         for column, what in ((0, "in place"), (1, "next frame")):
             p50, p95 = (percentile([m[column] for m in essay[name]], s) for s in (0.5, 0.95))

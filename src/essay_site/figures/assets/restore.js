@@ -2,7 +2,8 @@
 // Whether the memory snapshot a returning reader's browser stored may be restored (worker.js).
 // A damaged one could hang Pyodide rather than fail, so it must look whole, carry the sha256
 // snapshot.js recorded when this browser made it, and not be marked as tried by a boot that
-// never finished (worker.js marks each attempt until it has worked).
+// never finished (worker.js marks each attempt until it has worked). The page reads it the
+// same way for a sandbox (sandbox.js), which may not open Cache Storage itself.
 
 import { sha256 } from "./digest.js";
 
@@ -10,6 +11,9 @@ import { sha256 } from "./digest.js";
 // smaller than 20 MiB; snapshot.js records the length.
 const SNAPSHOT_MARK = 0x706e7300;
 const SNAPSHOT_MIN = 20 * 2 ** 20;
+
+/** Where a runtime's snapshot is stored, in the site's snapshot cache. @param {string} indexURL */
+export const snapshotKey = (indexURL) => `${indexURL}memory-snapshot`;
 
 /** The mark an attempt to restore `key` leaves until it has worked. @param {string} key */
 export const trying = (key) => `${key}.trying`;

@@ -6,7 +6,7 @@
 // listed in ARCHITECTURE.md; the page side is ../browser/bridge.js.
 
 import { describe, watchDownloads } from "./downloads.js";
-import { readSnapshot, trying } from "./restore.js";
+import { readSnapshot, snapshotKey, trying } from "./restore.js";
 
 /**
  * essay_site/figures/runner.py, what the worker calls, as imported through Pyodide. `message` may
@@ -71,18 +71,36 @@ async function fetchFile(path) {
 // Anything wrong with it (another build's, damaged) means a normal boot and a new snapshot.
 // Named by the page: this site's scope and Pyodide's version (set by boot, before any use).
 let snapshots = "";
-/** @param {string} indexURL */
-const snapshotKey = (indexURL) => `${indexURL}memory-snapshot`;
 let wantSnapshot = false;
 
 /** @param {string} indexURL */
 const loadInterpreter = (indexURL) => async (/** @type {PyodideLoader} */ { loadPyodide }) => {
   const key = snapshotKey(indexURL);
+  /** @param {Uint8Array} snapshot */
+  const restore = async (snapshot) => {
+    const runtime = await loadPyodide({ indexURL, _loadSnapshot: snapshot });
+    // The snapshot froze the random module's state: each visit gets fresh randomness.
+    runtime.runPython("import random; random.seed()");
+    console.info("Python started from this browser's memory snapshot.");
+    return runtime;
+  };
+  // A sandbox (an opaque origin, where even reading `caches` throws) is handed the snapshot the
+  // page read and checked, if any (sandbox.js). It can neither mark nor delete it: if refused,
+  // it boots as usual, and the site's own worker deals with it on its next boot.
+  if (sealed) {
+    const given = sealed[key];
+    if (given) {
+      try {
+        return await restore(new Uint8Array(given));
+      } catch (error) {
+        console.warn("The memory snapshot was refused; starting Python afresh.", error);
+      }
+    }
+    return loadPyodide({ indexURL });
+  }
   /** @type {Cache | null} */
-  // No Cache API outside a secure context (plain http from a LAN address), and none in a
-  // sandbox (an opaque origin, where even reading `caches` throws): boot as usual.
-  const cache =
-    sealed || typeof caches === "undefined" ? null : await caches.open(snapshots).catch(() => null);
+  // No Cache API outside a secure context (plain http from a LAN address): boot as usual.
+  const cache = typeof caches === "undefined" ? null : await caches.open(snapshots).catch(() => null);
   const snapshot = cache && (await readSnapshot(cache, key));
   if (typeof snapshot === "string") {
     console.warn(snapshot);
@@ -90,11 +108,8 @@ const loadInterpreter = (indexURL) => async (/** @type {PyodideLoader} */ { load
   } else if (snapshot) {
     try {
       await cache.put(trying(key), new Response(""));
-      const runtime = await loadPyodide({ indexURL, _loadSnapshot: snapshot });
-      // The snapshot froze the random module's state: each visit gets fresh randomness.
-      runtime.runPython("import random; random.seed()");
+      const runtime = await restore(snapshot);
       await cache.delete(trying(key));
-      console.info("Python started from this browser's memory snapshot.");
       return runtime;
     } catch (error) {
       console.warn("The memory snapshot was refused; starting Python afresh.", error);

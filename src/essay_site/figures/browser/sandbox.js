@@ -5,13 +5,16 @@
 //   the page's <template data-sandbox>: figures/sandbox.py): an opaque origin, where Cache
 //   Storage, IndexedDB, cookies and localStorage are out of reach;
 // - its Python worker starts from bytes this page hands it (the worker's code, the runtime's
-//   files, the figure's modules), under the sandbox's policy, which lets no request out;
+//   files, the figure's modules, the memory snapshot if any), under the sandbox's policy,
+//   which lets no request out;
 // - it talks only to its figure: a message of another type, shape or figure is dropped
 //   (accepted below), and what it draws is sanitised like every frame (sanitize.js);
 // - a runaway edit is stopped by ending that sandbox; the shipped figures never notice;
 // - it starts on the first run, or before, when the reader opens the editor (prepare).
 // Router sends each figure's requests where its code runs: the shared bridge for shipped
 // code, its sandbox's bridge once an edit has run there.
+
+import { readSnapshot, snapshotKey } from "../assets/restore.js";
 
 /** @typedef {import("./bridge.js").Bridge} Bridge */
 /** @typedef {import("./bridge.js").Client} Client */
@@ -50,12 +53,14 @@ export function accepted(message, id) {
 
 /**
  * Every file a sandbox's worker reads, as bytes by URL: the runtime's, the shared modules,
- * the figure's own. Fetched by this page (so from the saved copy when offline).
+ * the figure's own. Fetched by this page (so from the saved copy when offline). And this
+ * browser's memory snapshot of the runtime, if it has one that may be restored (restore.js):
+ * the sandbox starts from it as the site's own worker does, without Python's own start-up.
  * @param {Protocol.ToWorker["boot"]} boot
  * @param {Protocol.FigureSpec} spec
  * @returns {Promise<Record<string, ArrayBuffer>>}
  */
-export async function gather({ indexURL, moduleURL, shared, package: folder, sizes }, { widget, files }) {
+export async function gather({ indexURL, moduleURL, shared, package: folder, sizes, snapshots }, { widget, files }) {
   const runtime = ["pyodide.mjs", "pyodide.asm.js", ...Object.keys(sizes)].map((name) => indexURL + name);
   const own = [`${widget}.py`, ...files].map((path) => `${folder}/${path}`);
   const modules = [...shared, ...own].map((path) => moduleURL + path);
@@ -66,7 +71,22 @@ export async function gather({ indexURL, moduleURL, shared, package: folder, siz
       return /** @type {[string, ArrayBuffer]} */ ([url, await response.arrayBuffer()]);
     }),
   );
-  return Object.fromEntries(entries);
+  return Object.fromEntries([...entries, ...(await snapshotOf(indexURL, snapshots))]);
+}
+
+/**
+ * This browser's snapshot of the runtime at `indexURL` as a file entry, if it may be restored.
+ * None without Cache Storage (no secure context) or with no such cache, which is never made
+ * here: opening it would. A snapshot that may not be restored is left to the site's worker.
+ * @param {string} indexURL
+ * @param {string} name The snapshots' cache.
+ * @returns {Promise<[string, ArrayBuffer][]>}
+ */
+async function snapshotOf(indexURL, name) {
+  if (typeof caches === "undefined" || !(await caches.has(name))) return [];
+  const key = snapshotKey(indexURL);
+  const snapshot = await readSnapshot(await caches.open(name), key);
+  return snapshot instanceof Uint8Array ? [[key, snapshot.buffer]] : [];
 }
 
 /** What the bridge needs of a Worker, over a sandbox page in an iframe. */
