@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import shutil
 import socket
 import time
 from pathlib import Path
@@ -15,8 +16,9 @@ from typing import Any
 
 import pytest
 
-from essay_site.assets import AssetError, PyodideRuntime, WheelSource, parse_source
+from essay_site.assets import AssetError, PyodideRuntime, WheelSource, cache_dir, parse_source
 from essay_site.dev.site_server import serve
+from essay_site.figures import bundle
 from essay_site.pins import PYODIDE_PACKAGE_SOURCES
 
 FILES = {"tiny-1.0-py3-none-any.whl": b"tiny " * 100, "small-2.0-py3-none-any.whl": b"small " * 80}
@@ -142,3 +144,26 @@ def test_a_mirror_wheel_needs_its_pin_and_must_match_it(tmp_path: Path) -> None:
 def test_an_unknown_source_form_lists_the_forms(tmp_path: Path) -> None:
     with pytest.raises(AssetError, match="expected url:BASE_URL, pypi:REQ --hash"):
         parse_source("ftp:somewhere", tmp_path)
+
+
+def test_a_bundle_is_made_again_when_a_script_it_imports_from_beside_it_changes(
+    tmp_path: Path,
+) -> None:
+    # The browser layer imports the worker's snapshot rule (assets/restore.js): a change there
+    # must reach figures.js too, not only worker.js, or the two would judge a snapshot apart.
+    for name in bundle.SCRIPT_FOLDERS:
+        shutil.copytree(bundle.LAYER_SOURCES.parent / name, tmp_path / name)
+    layer = tmp_path / "browser"
+
+    def made() -> str:
+        [script, _] = bundle.bundled(
+            cache_dir(), layer, bundle.LAYER_ENTRY, bundle.LAYER, "iife", "a copy of the layer"
+        )
+        return script.read_text()
+
+    assert "memory-snapshot-changed" not in made()
+    restore = tmp_path / "assets" / "restore.js"
+    rule = restore.read_text()
+    assert "memory-snapshot`" in rule
+    restore.write_text(rule.replace("memory-snapshot`", "memory-snapshot-changed`"))
+    assert "memory-snapshot-changed" in made()

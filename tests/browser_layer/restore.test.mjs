@@ -163,3 +163,11 @@ test("without Cache Storage (no secure context) a sandbox still gets every file 
   assert.equal(typeof caches, "undefined"); // as Node has none
   assert.equal(Object.keys(await gathered()).length, 5);
 });
+
+test("storage that cannot be read costs the sandbox its snapshot, never its start", async () => {
+  const refused = async () => {
+    throw new DOMException("The operation is insecure.", "SecurityError");
+  };
+  globalThis.caches = /** @type {any} */ ({ has: refused, open: refused });
+  assert.equal(Object.keys(await gathered()).length, 5);
+});

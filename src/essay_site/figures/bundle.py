@@ -31,6 +31,9 @@ LAYER = "figures.js"
 WORKER_SOURCES = Path(__file__).parent / "assets"
 #: The Python worker's entry point, bundled under its own name.
 WORKER = "worker.js"
+#: The folders, beside each other, whose scripts either bundle may read: the browser layer
+#: imports the worker's rule for restoring a memory snapshot (``assets/restore.js``).
+SCRIPT_FOLDERS = ("browser", "assets")
 
 
 def project(cache: Path) -> Path:
@@ -80,10 +83,16 @@ def worker_bundle(cache: Path) -> list[Path]:
 
 
 def bundled(cache: Path, sources: Path, entry: str, name: str, form: str, what: str) -> list[Path]:
-    """``entry`` in ``sources`` bundled as ``name`` in ``form`` with its map, cached by content."""
-    scripts = sorted(sources.glob("*.js"))
+    """``entry`` in ``sources`` bundled as ``name`` in ``form`` with its map, cached by content.
+
+    The content is every script of ``SCRIPT_FOLDERS`` beside ``sources``, which the map names
+    by their paths from there (``browser/main.js``, ``assets/restore.js``).
+    """
+    root = sources.parent
+    scripts = sorted(path for folder in SCRIPT_FOLDERS for path in (root / folder).glob("*.js"))
     digest = hashlib.sha256(
-        form.encode() + b"".join(p.name.encode() + p.read_bytes() for p in scripts)
+        form.encode()
+        + b"".join(p.relative_to(root).as_posix().encode() + p.read_bytes() for p in scripts)
     )
     folder = cache / "bundles" / f"{Path(name).stem}-{digest.hexdigest()[:16]}"
     outputs = [folder / name, folder / f"{name}.map"]
@@ -94,6 +103,7 @@ def bundled(cache: Path, sources: Path, entry: str, name: str, form: str, what: 
         esbuild(cache, arguments, outputs, what)
         # The map names its sources as the package has them, not as this machine's paths.
         source_map = json.loads(outputs[1].read_text(encoding="utf-8"))
-        source_map["sources"] = [f"{sources.name}/{Path(n).name}" for n in source_map["sources"]]
+        named = [(folder / n).resolve().relative_to(root.resolve()) for n in source_map["sources"]]
+        source_map["sources"] = [path.as_posix() for path in named]
         outputs[1].write_text(json.dumps(source_map), encoding="utf-8")
     return outputs

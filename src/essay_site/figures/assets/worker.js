@@ -72,6 +72,7 @@ async function fetchFile(path) {
 // Named by the page: this site's scope and Pyodide's version (set by boot, before any use).
 let snapshots = "";
 let wantSnapshot = false;
+const REFUSED = "The memory snapshot was refused; starting Python afresh.";
 
 /** @param {string} indexURL */
 const loadInterpreter = (indexURL) => async (/** @type {PyodideLoader} */ { loadPyodide }) => {
@@ -88,12 +89,13 @@ const loadInterpreter = (indexURL) => async (/** @type {PyodideLoader} */ { load
   // page read and checked, if any (sandbox.js). It can neither mark nor delete it: if refused,
   // it boots as usual, and the site's own worker deals with it on its next boot.
   if (sealed) {
-    const given = sealed[key];
-    if (given) {
+    const handed = sealed[key];
+    delete sealed[key]; // 20 MiB the sandbox needs no longer than this
+    if (handed) {
       try {
-        return await restore(new Uint8Array(given));
+        return await restore(new Uint8Array(handed));
       } catch (error) {
-        console.warn("The memory snapshot was refused; starting Python afresh.", error);
+        console.warn(REFUSED, error);
       }
     }
     return loadPyodide({ indexURL });
@@ -112,7 +114,7 @@ const loadInterpreter = (indexURL) => async (/** @type {PyodideLoader} */ { load
       await cache.delete(trying(key));
       return runtime;
     } catch (error) {
-      console.warn("The memory snapshot was refused; starting Python afresh.", error);
+      console.warn(REFUSED, error);
       await caches.delete(snapshots);
     }
   }

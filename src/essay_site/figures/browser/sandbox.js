@@ -83,10 +83,14 @@ export async function gather({ indexURL, moduleURL, shared, package: folder, siz
  * @returns {Promise<[string, ArrayBuffer][]>}
  */
 async function snapshotOf(indexURL, name) {
-  if (typeof caches === "undefined" || !(await caches.has(name))) return [];
   const key = snapshotKey(indexURL);
-  const snapshot = await readSnapshot(await caches.open(name), key);
-  return snapshot instanceof Uint8Array ? [[key, snapshot.buffer]] : [];
+  try {
+    if (typeof caches === "undefined" || !(await caches.has(name))) return [];
+    const snapshot = await readSnapshot(await caches.open(name), key);
+    return snapshot instanceof Uint8Array ? [[key, snapshot.buffer]] : [];
+  } catch {
+    return []; // storage that cannot be read (a browser's privacy setting): a normal boot
+  }
 }
 
 /** What the bridge needs of a Worker, over a sandbox page in an iframe. */
