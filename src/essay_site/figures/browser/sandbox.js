@@ -64,6 +64,7 @@ export async function gather({ indexURL, moduleURL, shared, package: folder, siz
   const runtime = ["pyodide.mjs", "pyodide.asm.js", ...Object.keys(sizes)].map((name) => indexURL + name);
   const own = [`${widget}.py`, ...files].map((path) => `${folder}/${path}`);
   const modules = [...shared, ...own].map((path) => moduleURL + path);
+  const snapshot = snapshotOf(indexURL, snapshots); // read while the files are fetched
   const entries = await Promise.all(
     [...runtime, ...modules].map(async (url) => {
       const response = await fetch(url);
@@ -71,7 +72,7 @@ export async function gather({ indexURL, moduleURL, shared, package: folder, siz
       return /** @type {[string, ArrayBuffer]} */ ([url, await response.arrayBuffer()]);
     }),
   );
-  return Object.fromEntries([...entries, ...(await snapshotOf(indexURL, snapshots))]);
+  return Object.fromEntries([...entries, ...(await snapshot)]);
 }
 
 /**
