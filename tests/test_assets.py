@@ -7,6 +7,7 @@ plays the mirror, so each rule is checked in milliseconds and without the real 0
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import shutil
 import socket
@@ -156,9 +157,12 @@ def test_a_bundle_is_made_again_when_a_script_it_imports_from_beside_it_changes(
     layer = tmp_path / "browser"
 
     def made() -> str:
-        [script, _] = bundle.bundled(
+        [script, source_map] = bundle.bundled(
             cache_dir(), layer, bundle.LAYER_ENTRY, bundle.LAYER, "iife", "a copy of the layer"
         )
+        # Named from the package, wherever the copy and the cache are.
+        sources = json.loads(source_map.read_text())["sources"]
+        assert {"browser/main.js", "assets/restore.js"} <= set(sources), sources
         return script.read_text()
 
     assert "memory-snapshot-changed" not in made()

@@ -202,9 +202,9 @@ def sandbox_starts(
 ) -> dict[str, list[float]]:
     """Edit, then Run at once, to the frame (ms): the sandbox's start is most of it.
 
-    Started from the memory snapshot, and from scratch: the snapshot is moved away for it,
-    and into a cache of another name and back for the other, so both pay for the moving. The
-    order alternates, the first of a pair never always the same.
+    Started from the memory snapshot, and from scratch: the snapshot is moved to a cache of
+    another name for a start from scratch, and there and back for the other, before Edit, so
+    both have just written it. Which goes first alternates from pair to pair.
     """
     found: dict[str, list[float]] = {"snapshot": [], "scratch": []}
     for run in range(runs):

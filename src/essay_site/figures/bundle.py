@@ -67,7 +67,8 @@ def layer_bundle(cache: Path) -> list[Path]:
     """The browser layer as one script and its source map, built on first use of each version.
 
     A classic script (an IIFE), not a module: ``document.currentScript`` names it, and it
-    runs from ``<head>`` without waiting. The map points back at ``browser/*.js``.
+    runs from ``<head>`` without waiting. The map points back at ``browser/*.js`` (and at
+    ``assets/restore.js``, which a sandbox's snapshot is read by).
     """
     return bundled(cache, LAYER_SOURCES, LAYER_ENTRY, LAYER, "iife", "the figures' browser layer")
 
@@ -101,9 +102,10 @@ def bundled(cache: Path, sources: Path, entry: str, name: str, form: str, what: 
         arguments = [str(sources / entry), "--bundle", f"--format={form}", "--minify"]
         arguments += ["--sourcemap", "--target=es2022", f"--entry-names={Path(name).stem}"]
         esbuild(cache, arguments, outputs, what)
-        # The map names its sources as the package has them, not as this machine's paths.
+        # The map names its sources as the package has them (browser/main.js, assets/restore.js),
+        # not by esbuild's paths from wherever this machine's cache is.
         source_map = json.loads(outputs[1].read_text(encoding="utf-8"))
-        named = [(folder / n).resolve().relative_to(root.resolve()) for n in source_map["sources"]]
-        source_map["sources"] = [path.as_posix() for path in named]
+        named = [Path(n) for n in source_map["sources"]]
+        source_map["sources"] = [f"{path.parent.name}/{path.name}" for path in named]
         outputs[1].write_text(json.dumps(source_map), encoding="utf-8")
     return outputs

@@ -90,7 +90,6 @@ const loadInterpreter = (indexURL) => async (/** @type {PyodideLoader} */ { load
   // it boots as usual, and the site's own worker deals with it on its next boot.
   if (sealed) {
     const handed = sealed[key];
-    delete sealed[key]; // 20 MiB the sandbox needs no longer than this
     if (handed) {
       try {
         return await restore(new Uint8Array(handed));
