@@ -153,7 +153,7 @@ def saved(context: BrowserContext, server: SiteServer, path: str) -> Page:
     page.locator(SAVED).wait_for(timeout=300_000)
     # The first visit makes the snapshot once its figures are live and left alone for 5 s.
     for _ in range(600):
-        if page.evaluate(CACHED_BYTES, "figures / snapshot"):
+        if page.evaluate(CACHED_BYTES, SNAPSHOTS):
             break
         page.wait_for_timeout(100)
     return page
@@ -173,7 +173,7 @@ def saved_bytes(context: BrowserContext, server: SiteServer) -> tuple[int, int]:
     """Bytes kept for offline reading, and of the memory snapshot (once both are made)."""
     page = saved(context, server, "")
     site: int = page.evaluate(CACHED_BYTES, "offline-reading / ")
-    snapshot: int = page.evaluate(CACHED_BYTES, "figures / snapshot")
+    snapshot: int = page.evaluate(CACHED_BYTES, SNAPSHOTS)
     page.close()
     return site, snapshot
 
