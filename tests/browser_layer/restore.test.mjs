@@ -3,12 +3,13 @@
 // each way a stored one can be wrong, against a fake Cache, no browser, no Python. What only
 // Pyodide can tell (another build's snapshot) is tested in Chromium, with one of these end to
 // end (tests/test_offline_reading.py::test_a_bad_snapshot_means_a_normal_boot). A sandbox's
-// worker is handed the snapshot under the same rule, read by the page (sandbox.js's gather).
+// worker is handed the snapshot under the same rule, read by the page (sandbox.js's gather),
+// and moved into the sandbox's frame with the other files, not copied.
 import assert from "node:assert/strict";
 import { afterEach, mock, test } from "node:test";
 
 import { readSnapshot, snapshotKey, trying } from "../../src/essay_site/figures/assets/restore.js";
-import { gather } from "../../src/essay_site/figures/browser/sandbox.js";
+import { gather, Sandbox } from "../../src/essay_site/figures/browser/sandbox.js";
 
 const RUNTIME = "https://reader.example/essay/assets/pyodide/";
 const KEY = snapshotKey(RUNTIME);
@@ -133,7 +134,7 @@ async function gathered() {
 
 afterEach(() => {
   mock.restoreAll();
-  delete /** @type {any} */ (globalThis).caches;
+  for (const name of ["caches", "document", "addEventListener"]) delete /** @type {any} */ (globalThis)[name];
 });
 
 test("a sandbox is handed this browser's snapshot, as the site's worker would restore it", async () => {
@@ -170,4 +171,42 @@ test("storage that cannot be read costs the sandbox its snapshot, never its star
   };
   globalThis.caches = /** @type {any} */ ({ has: refused, open: refused });
   assert.equal(Object.keys(await gathered()).length, 5);
+});
+
+test("a sandbox's files are moved into its frame, not copied, the snapshot with them", async () => {
+  const bytes = snapshot();
+  storage(await stored(bytes));
+  mock.method(globalThis, "fetch", async (/** @type {string} */ url) => new Response(`bytes of ${url}`));
+  /** @type {[any, ArrayBuffer[]][]} What the page posted to the frame, and what it handed over. */
+  const posted = [];
+  /** @type {any[]} What the frame received: a posted message's clone, as a browser makes it. */
+  const received = [];
+  let loaded = () => {};
+  const frame = {
+    setAttribute() {},
+    addEventListener: (/** @type {string} */ _, /** @type {() => void} */ listener) => (loaded = listener),
+    contentWindow: {
+      postMessage: (/** @type {any} */ data, /** @type {string} */ _, /** @type {ArrayBuffer[]} */ moved) => {
+        posted.push([data, moved]);
+        received.push(structuredClone(data, { transfer: moved }));
+      },
+    },
+  };
+  Object.assign(globalThis, {
+    document: { createElement: () => frame, body: { append: () => loaded() } },
+    addEventListener() {},
+  });
+  const template = /** @type {any} */ ({ dataset: { policy: "default-src 'none'" }, innerHTML: "" });
+  const sandbox = new Sandbox({ template, worker: "worker.js", spec: SPEC });
+  sandbox.postMessage({ type: "boot", data: BOOT });
+  await sandbox.queue;
+  const [[code, none], [boot, moved]] = posted;
+  // Handed over: the page's buffers are emptied (detached), the frame has the bytes.
+  const emptied = moved?.map((buffer) => buffer.byteLength);
+  assert.deepEqual(emptied, [0, 0, 0, 0, 0, 0], "runtime 3, modules 2 and the snapshot, moved");
+  assert.deepEqual(new Set(moved), new Set(Object.values(boot.data.files)));
+  assert.equal(code, "bytes of worker.js");
+  assert.deepEqual(none, []);
+  assert.equal(await hex(new Uint8Array(received[1].data.files[KEY])), await hex(bytes));
+  assert.equal(new TextDecoder().decode(received[1].data.files[`${RUNTIME}pyodide.mjs`]), `bytes of ${RUNTIME}pyodide.mjs`);
 });

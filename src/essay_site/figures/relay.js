@@ -11,7 +11,8 @@
   addEventListener("message", ({ source, data }) => {
     if (source !== parent) return;
     if (worker) {
-      worker.postMessage(data);
+      // A boot's files move on to the worker as they came, not copied again (sandbox.js).
+      worker.postMessage(data, data?.type === "boot" ? Object.values(data.data.files ?? {}) : []);
       return;
     }
     worker = new Worker(URL.createObjectURL(new Blob([data], { type: "text/javascript" })), { type: "classic" });
