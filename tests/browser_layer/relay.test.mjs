@@ -55,6 +55,7 @@ test("a boot's files move on to the sandbox's worker; other messages are copied"
   const [worker] = workers;
   assert.equal(worker.code, `blob of ${"the worker's code".length} bytes`);
   assert.deepEqual(worker.moved, [Object.values(files), []], "the boot's files handed over, the start's nothing");
+  assert.ok(Object.values(files).every((buffer, at) => buffer === worker.moved[0][at]), "the very files received");
   assert.deepEqual(Object.values(files).map((buffer) => buffer.byteLength), [0, 0], "moved, not copied");
   assert.deepEqual([...new Uint8Array(worker.received[0].data.files["https://reader.example/a.wasm"])], [1, 2, 3]);
   assert.deepEqual(worker.received[1], start);
