@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { afterEach, mock, test } from "node:test";
 
-import { readSnapshot, snapshotKey, trying } from "../../src/essay_site/figures/assets/restore.js";
+import { handOnce, readSnapshot, snapshotKey, trying } from "../../src/essay_site/figures/assets/restore.js";
 import { gather, Sandbox } from "../../src/essay_site/figures/browser/sandbox.js";
 
 const RUNTIME = "https://reader.example/essay/assets/pyodide/";
@@ -91,6 +91,13 @@ test("a whole one whose sha256 is not the one recorded is not this browser's", a
   altered[4] = 1; // a byte changed after snapshot.js recorded its sha256
   const answer = await readSnapshot(await stored(altered, { sha256: recorded }), KEY);
   assert.equal(await read(answer), NOT_OURS);
+});
+
+test("a snapshot is handed to Pyodide once, and not held after (Pyodide keeps its options)", async () => {
+  const bytes = snapshot();
+  const once = handOnce(bytes);
+  assert.equal(await once, bytes); // as loadPyodide reads it: `await options._loadSnapshot`
+  await assert.rejects(async () => await once, /The snapshot was handed over already/);
 });
 
 // A sandbox's boot, as the page sends it, and its figure; the files it names are fetched.

@@ -8,7 +8,7 @@ interface PyodideLoader {
   loadPyodide(options: {
     indexURL: string;
     _makeSnapshot?: boolean;
-    _loadSnapshot?: Uint8Array;
+    _loadSnapshot?: Uint8Array | PromiseLike<Uint8Array>;
   }): Promise<PyodideAPI>;
 }
 

@@ -41,3 +41,22 @@ export async function readSnapshot(cache, key) {
   }
   return bytes;
 }
+
+/**
+ * `bytes` as Pyodide's `_loadSnapshot`, handed over once. Pyodide keeps its options for the
+ * runtime's life, and would keep the 20 MiB snapshot with them; this lets go once read.
+ * @param {Uint8Array} bytes
+ * @returns {PromiseLike<Uint8Array>}
+ */
+export function handOnce(bytes) {
+  /** @type {Uint8Array | null} */
+  let held = bytes;
+  return {
+    then(resolve, reject) {
+      const handed = held;
+      held = null;
+      const outcome = handed ? Promise.resolve(handed) : Promise.reject(new Error("The snapshot was handed over already."));
+      return outcome.then(resolve, reject);
+    },
+  };
+}

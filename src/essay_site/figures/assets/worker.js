@@ -6,7 +6,7 @@
 // listed in ARCHITECTURE.md; the page side is ../browser/bridge.js.
 
 import { describe, watchDownloads } from "./downloads.js";
-import { readSnapshot, snapshotKey, trying } from "./restore.js";
+import { handOnce, readSnapshot, snapshotKey, trying } from "./restore.js";
 
 /**
  * essay_site/figures/runner.py, what the worker calls, as imported through Pyodide. `message` may
@@ -79,7 +79,7 @@ const loadInterpreter = (indexURL) => async (/** @type {PyodideLoader} */ { load
   const key = snapshotKey(indexURL);
   /** @param {Uint8Array} snapshot */
   const restore = async (snapshot) => {
-    const runtime = await loadPyodide({ indexURL, _loadSnapshot: snapshot });
+    const runtime = await loadPyodide({ indexURL, _loadSnapshot: handOnce(snapshot) });
     // The snapshot froze the random module's state: each visit gets fresh randomness.
     runtime.runPython("import random; random.seed()");
     console.info("Python started from this browser's memory snapshot.");
@@ -90,6 +90,7 @@ const loadInterpreter = (indexURL) => async (/** @type {PyodideLoader} */ { load
   // it boots as usual, and the site's own worker deals with it on its next boot.
   if (sealed) {
     const handed = sealed[key];
+    delete sealed[key]; // read once: the bytes go with the restore (handOnce)
     if (handed) {
       try {
         return await restore(new Uint8Array(handed));
