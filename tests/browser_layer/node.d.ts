@@ -1,5 +1,5 @@
 // Types only, for `tsc`: what the browser layer's tests use of Node.js (its test runner, its
-// assertions, setImmediate, vm), instead of pinning @types/node. Node's own fetch, Blob, streams
+// assertions, setImmediate, vm, v8), instead of pinning @types/node. Node's own fetch, Blob, streams
 // and URL are typed as the page's (lib dom). Each is a subset of the real declaration.
 
 declare function setImmediate(callback: (_: void) => void): unknown;
@@ -94,7 +94,11 @@ declare module "node:fs" {
 
 declare module "node:vm" {
   /** Runs a script with `context` as its global object (a realm of its own). */
-  function runInNewContext(code: string, context?: object): unknown;
+  export function runInNewContext(code: string, context?: object): unknown;
   const vm: { runInNewContext: typeof runInNewContext };
   export default vm;
+}
+
+declare module "node:v8" {
+  export function setFlagsFromString(flags: string): void;
 }

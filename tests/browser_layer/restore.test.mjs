@@ -8,6 +8,9 @@
 import assert from "node:assert/strict";
 import { afterEach, mock, test } from "node:test";
 
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+
 import { handOnce, readSnapshot, snapshotKey, trying } from "../../src/essay_site/figures/assets/restore.js";
 import { gather, Sandbox } from "../../src/essay_site/figures/browser/sandbox.js";
 
@@ -18,6 +21,10 @@ const NOT_OURS = "The memory snapshot is not the one this browser made; starting
 /** The smallest memory Pyodide 0.27's interpreter has, and the mark its snapshots start with. */
 const SMALLEST = 20 * 2 ** 20;
 const MARK = 0x706e7300;
+
+// V8's own full collection: exposed to contexts made after the flag is set.
+setFlagsFromString("--expose-gc");
+const collectGarbage = /** @type {() => void} */ (runInNewContext("gc"));
 
 /** Snapshot-like bytes: Pyodide's mark (in the platform's order, as Pyodide writes it), then memory. */
 function snapshot(size = SMALLEST + 16, mark = MARK) {
@@ -94,10 +101,15 @@ test("a whole one whose sha256 is not the one recorded is not this browser's", a
 });
 
 test("a snapshot is handed to Pyodide once, and not held after (Pyodide keeps its options)", async () => {
-  const bytes = snapshot();
-  const once = handOnce(bytes);
-  assert.equal(await once, bytes); // as loadPyodide reads it: `await options._loadSnapshot`
+  const once = handOnce(snapshot()); // as loadPyodide keeps it, in its options
+  const handed = new WeakRef(await once); // as loadPyodide reads it: `await options._loadSnapshot`
+  assert.equal(handed.deref()?.byteLength, SMALLEST + 16);
   await assert.rejects(async () => await once, /The snapshot was handed over already/);
+  await new Promise(setImmediate); // a WeakRef holds its target until the current job ends
+  collectGarbage();
+  // (ok, not equal: a failure would print 20 MiB of bytes.)
+  assert.ok(handed.deref() === undefined, "the bytes were let go, though `once` is still held");
+  assert.ok(once);
 });
 
 // A sandbox's boot, as the page sends it, and its figure; the files it names are fetched.

@@ -3,7 +3,8 @@
 // A damaged one could hang Pyodide rather than fail, so it must look whole, carry the sha256
 // snapshot.js recorded when this browser made it, and not be marked as tried by a boot that
 // never finished (worker.js marks each attempt until it has worked). The page reads it the
-// same way for a sandbox (sandbox.js), which may not open Cache Storage itself.
+// same way for a sandbox (sandbox.js), which may not open Cache Storage itself. And how the
+// bytes are handed to Pyodide, so that they are freed once restored (handOnce).
 
 import { sha256 } from "./digest.js";
 
@@ -44,7 +45,8 @@ export async function readSnapshot(cache, key) {
 
 /**
  * `bytes` as Pyodide's `_loadSnapshot`, handed over once. Pyodide keeps its options for the
- * runtime's life, and would keep the 20 MiB snapshot with them; this lets go once read.
+ * runtime's life (0.27.7: as `API.config`), and would keep the 20 MiB snapshot with them; it
+ * awaits this once, and this lets go of the bytes as it does.
  * @param {Uint8Array} bytes
  * @returns {PromiseLike<Uint8Array>}
  */

@@ -90,7 +90,7 @@ const loadInterpreter = (indexURL) => async (/** @type {PyodideLoader} */ { load
   // it boots as usual, and the site's own worker deals with it on its next boot.
   if (sealed) {
     const handed = sealed[key];
-    delete sealed[key]; // read once: the bytes go with the restore (handOnce)
+    delete sealed[key]; // else kept for the worker's life; the restore lets go too (handOnce)
     if (handed) {
       try {
         return await restore(new Uint8Array(handed));
