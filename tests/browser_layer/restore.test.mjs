@@ -143,9 +143,13 @@ function storage(cache) {
   return asked;
 }
 
+/** A fetch that answers every file with bytes naming it. */
+const serveFiles = () =>
+  mock.method(globalThis, "fetch", async (/** @type {string} */ url) => new Response(`bytes of ${url}`));
+
 /** The files gathered for BOOT and SPEC, each by its bytes' sha256 (a snapshot is 20 MiB). */
 async function gathered() {
-  mock.method(globalThis, "fetch", async (/** @type {string} */ url) => new Response(`bytes of ${url}`));
+  serveFiles();
   const files = await gather(BOOT, SPEC);
   const read = Object.entries(files).map(async ([url, bytes]) => [url, await hex(new Uint8Array(bytes))]);
   return Object.fromEntries(await Promise.all(read));
@@ -195,7 +199,7 @@ test("storage that cannot be read costs the sandbox its snapshot, never its star
 test("a sandbox's files are moved into its frame, not copied, the snapshot with them", async () => {
   const bytes = snapshot();
   storage(await stored(bytes));
-  mock.method(globalThis, "fetch", async (/** @type {string} */ url) => new Response(`bytes of ${url}`));
+  serveFiles();
   /** @type {[any, ArrayBuffer[]][]} What the page posted to the frame, and what it handed over. */
   const posted = [];
   /** @type {any[]} What the frame received: a posted message's clone, as a browser makes it. */
