@@ -61,9 +61,9 @@ from essay_site.pins import PYODIDE, PYODIDE_PACKAGE_SOURCES
 #: Figures whose Python the bench edits and re-runs.
 EDITED = ("pixel_explosion", "normalizing_flow")
 
-#: The same essay as a plain Material page: no figures, no offline copy (search stays on,
-#: as in Material's default).
-PLAIN = ("figures", "offline_reading")
+#: The same essay as a plain Material page: no figures, no offline copy, Material's own start
+#: (search stays on, as in Material's default).
+PLAIN = ("figures", "offline_reading", "light_start")
 #: The essay without Material's search, to see what search adds.
 NO_SEARCH = ("material/search",)
 
