@@ -7,11 +7,19 @@ import re
 from pathlib import Path
 
 import pytest
+from mkdocs.exceptions import PluginError
 from playwright.sync_api import Browser, Route, expect
 
 from essay_site.dev.build import mkdocs_build
 from essay_site.dev.site_server import serve
-from essay_site.light_start.plugin import OWN_FORM, SCRIPT, TABLE_HOST
+from essay_site.light_start.plugin import (
+    MATERIAL_FORM,
+    OWN_FORM,
+    SCRIPT,
+    TABLE_HOST,
+    box_tables,
+    own_toggle,
+)
 from tests.conftest import make_project
 
 
@@ -25,7 +33,7 @@ def test_the_toggle_is_started_inline_and_material_leaves_it(essay_html: str) ->
     assert 'data-md-component="palette"' not in essay_html
     assert essay_html.count(OWN_FORM) == 1
     header = essay_html[essay_html.index(OWN_FORM) : essay_html.index("</header>")]
-    assert f"<script>{SCRIPT.read_text(encoding='utf-8')}</script>" in header
+    assert f"<script>{SCRIPT}</script>" in header
     assert 'var palette=__md_get("__palette")' not in essay_html  # Material's own script
 
 
@@ -33,6 +41,40 @@ def test_every_bare_table_has_a_box_of_its_own(essay_html: str) -> None:
     bare = essay_html.count("<table>")
     assert bare >= 1
     assert essay_html.count(f'<div class="{TABLE_HOST}"><table>') == bare
+
+
+def test_a_table_is_boxed_only_where_it_is_markup() -> None:
+    table = "<table><tr><td>1</td></tr></table>"
+    boxed = f'<div class="{TABLE_HOST}">{table}</div>'
+    assert box_tables(f"<p>a</p>{table}<p>b</p>{table}") == f"<p>a</p>{boxed}<p>b</p>{boxed}"
+    for text in (f'<script>x = "{table}";</script>', f"<textarea>{table}</textarea>"):
+        assert box_tables(text) == text
+    assert box_tables('<table class="x"><tr><td>1</td></tr></table>') == (
+        '<table class="x"><tr><td>1</td></tr></table>'
+    )
+    # A table inside another: the inner one is boxed (inside its cell), the outer left as it is.
+    nested = f"<table><tr><td>{table}</td></tr></table>"
+    assert box_tables(nested) == f"<table><tr><td>{boxed}</td></tr></table>"
+
+
+MATERIALS_SCRIPT = '<script>var palette=__md_get("__palette");if(palette){}</script>'
+
+
+def test_the_toggle_is_taken_only_as_material_9_writes_it() -> None:
+    page = f"<header>{MATERIAL_FORM}<input></form>{MATERIALS_SCRIPT}</header>"
+    assert (
+        own_toggle(page, "p.md")
+        == f"<header>{OWN_FORM}<input></form><script>{SCRIPT}</script></header>"
+    )
+    assert own_toggle("<header>no toggle</header>", "p.md") == "<header>no toggle</header>"
+    changed = (
+        page.replace('class="md-header__option"', 'class="md-header__option md-new"'),
+        page.replace(MATERIALS_SCRIPT, ""),
+        f"{MATERIALS_SCRIPT}{page.replace(MATERIALS_SCRIPT, '')}",  # its script, but before it
+    )
+    for markup in changed:
+        with pytest.raises(PluginError, match=r"^p\.md: light_start found Material's palette"):
+            own_toggle(markup, "p.md")
 
 
 def test_a_material_it_was_not_made_for_fails_the_build_by_name(tmp_path: Path) -> None:
@@ -45,7 +87,8 @@ def test_a_material_it_was_not_made_for_fails_the_build_by_name(tmp_path: Path) 
     (project / "overrides" / "partials" / "javascripts" / "palette.html").write_text("")
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode != 0
-    assert "docs/index.md: light_start found Material's palette toggle, but not as" in result.stderr
+    # The first page built that has the toggle is Material's 404 page, made from a template.
+    assert "404.html: light_start found Material's palette toggle, but not as" in result.stderr
 
 
 @pytest.mark.browser
@@ -76,16 +119,34 @@ def test_the_readers_palette_is_on_the_page_before_materials_script(
         # Material's bundle ran, wrapped the table inside the box, and left the toggle alone.
         assert page.locator(f".{TABLE_HOST} > .md-typeset__scrollwrap table").count() == 1
         assert page.locator("meta[name=color-scheme]").count() == 1
+        # Until the reader chooses, the page follows their system.
+        body = expect(page.locator("body"))
+        page.emulate_media(color_scheme="light")
+        body.to_have_attribute("data-md-color-scheme", "default")
+        page.emulate_media(color_scheme="dark")
+        body.to_have_attribute("data-md-color-scheme", "slate")
         toggle.click()
-        expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "default")
+        body.to_have_attribute("data-md-color-scheme", "default")
         assert page.locator("meta[name=color-scheme]").get_attribute("content") == "light"
-        # The choice is the reader's: Material's own storage keeps it across pages and visits.
+        # Their choice is kept as Material keeps it (its storage, its shape), and holds.
+        light = {"media": "(prefers-color-scheme: light)", "scheme": "default"}
+        light |= {"primary": "indigo", "accent": "indigo"}
+        assert page.evaluate("() => __md_get('__palette')") == {"index": 0, "color": light}
         page.reload()
+        page.emulate_media(color_scheme="light")
+        page.emulate_media(color_scheme="dark")
         assert page.evaluate(scheme) == "default"
+        # One that Material stored is read the same way.
+        dark = {**light, "media": "(prefers-color-scheme: dark)", "scheme": "slate"}
+        page.evaluate("(color) => __md_set('__palette', {index: 1, color})", dark)
+        page.reload()
+        assert page.evaluate(scheme) == "slate"
+        page.locator("form[data-md-palette] label:not([hidden])").click()
+        body.to_have_attribute("data-md-color-scheme", "default")
         # Enter on the toggle moves on, as in Material.
         page.locator("form[data-md-palette] input:checked").focus()
         page.keyboard.press("Enter")
-        expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+        body.to_have_attribute("data-md-color-scheme", "slate")
         colour = page.locator("meta[name=theme-color]").get_attribute("content")
         assert re.fullmatch(r"rgb\(\d+, \d+, \d+\)", colour or ""), colour  # the header's
     context.close()

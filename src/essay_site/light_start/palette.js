@@ -3,7 +3,8 @@
 // sets a color-scheme <meta>: each makes every element of the page restyle).
 // The build writes this inline, right after the toggle's form in the header: it runs before the
 // rest of the page is parsed, so the reader's palette is on <body> before the first paint and
-// restyles nothing. It keeps Material's markup and its stored choice ("__palette").
+// restyles nothing. It keeps Material's markup and its stored choice ("__palette"). Unlike
+// Material's, it stores only what the reader chooses, so until then it follows their system.
 {
   const form = /** @type {HTMLFormElement} */ (document.querySelector("form[data-md-palette]"));
   const options = [...form.querySelectorAll("input")];
@@ -16,7 +17,12 @@
 
   /** The reader's choice if they made one, else the first option their system's scheme matches. */
   const chosen = () => {
-    const stored = __md_get("__palette");
+    let stored = null;
+    try {
+      stored = __md_get("__palette");
+    } catch {
+      // Storage refused (site data blocked): the system's scheme, and the toggle still works.
+    }
     const index = stored
       ? stored.index
       : options.findIndex((option) => matchMedia(option.dataset.mdColorMedia ?? "").matches);
