@@ -95,6 +95,11 @@ def it_prints_with_its_values(session: Session) -> None:
     assert printed["control"] and "28" in printed["controlText"], printed
 
 
+def the_toggle_switches_light_and_dark(session: Session) -> None:
+    session.read()
+    assert session.driver.call("palette") == {"scheme": "default", "shown": 1, "of": 2}
+
+
 def an_edited_figure_runs(session: Session) -> None:
     session.read()
     edit = {"widget": "pixel_explosion", "line": "BAR_BITS = 28", "from": "28", "to": "20"}
@@ -280,6 +285,7 @@ SCENARIOS: dict[str, Callable[[Session], None]] = {
         each_control_changes_its_figure,
         pixel_label_turns_red_at_28,
         it_prints_with_its_values,
+        the_toggle_switches_light_and_dark,
         an_edited_figure_runs,
         no_console_error_and_nothing_from_elsewhere,
         # Its request is made after the check that none was, on the page shared until then.

@@ -351,6 +351,19 @@ const scenarios = {
   },
 
   /** Resources this page loaded (the Resource Timing list) from anywhere but its own origin. */
+  /** The light/dark toggle (light_start's, started inline): it shows one option, switches, and back. */
+  async palette() {
+    const scheme = () => document.body.dataset.mdColorScheme;
+    const toggles = () => /** @type {HTMLElement[]} */ ([...document.querySelectorAll("form[data-md-palette] label")]);
+    const shown = () => toggles().filter((toggle) => !toggle.hidden);
+    const before = { scheme: scheme(), shown: shown().length, of: toggles().length };
+    for (const to of ["slate", before.scheme]) {
+      shown()[0].click();
+      await until(() => scheme() === to, 5_000, () => `the toggle left the page ${scheme()}, not ${to}`);
+    }
+    return before;
+  },
+
   async elsewhere() {
     return performance
       .getEntriesByType("resource")
