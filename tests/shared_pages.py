@@ -21,6 +21,13 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from essay_site.dev.site_server import serve
 from tests.conftest import BUILT_VALUE, FIGURES, Visit, all_live, open_page
 
+
+@pytest.fixture(scope="session")
+def essay_html(essay_site: Path) -> str:
+    """The essay's page as built (its ``index.html``), read once, for tests without a browser."""
+    return (essay_site / "index.html").read_text(encoding="utf-8")
+
+
 #: Playwright's default page size, which the other tests' pages have.
 DEFAULT_SIZE: ViewportSize = {"width": 1280, "height": 720}
 

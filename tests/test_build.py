@@ -72,11 +72,6 @@ def manuscript_paragraphs() -> list[str]:
     return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
 
 
-@pytest.fixture(scope="module")
-def essay_html(essay_site: Path) -> str:
-    return (essay_site / "index.html").read_text(encoding="utf-8")
-
-
 def test_every_paragraph_of_the_manuscript_is_on_the_page(essay_html: str) -> None:
     main = essay_html[essay_html.index("<article") : essay_html.index("</article>")]
     page = " ".join(words(page_text(main)))

@@ -23,11 +23,6 @@ from essay_site.light_start.plugin import (
 from tests.conftest import make_project
 
 
-@pytest.fixture(scope="module")
-def essay_html(essay_site: Path) -> str:
-    return (essay_site / "index.html").read_text(encoding="utf-8")
-
-
 def test_the_toggle_is_started_inline_and_material_leaves_it(essay_html: str) -> None:
     # Material's bundle takes over the form marked data-md-component="palette": none is left.
     assert 'data-md-component="palette"' not in essay_html

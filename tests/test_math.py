@@ -95,15 +95,10 @@ def same_tex(tex: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def page(essay_site: Path) -> str:
-    return (essay_site / "index.html").read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def formulas(page: str) -> list[Node]:
+def formulas(essay_html: str) -> list[Node]:
     """Every ``<math>`` of the essay's article, in document order."""
     parser = _Tree()
-    parser.feed(page)
+    parser.feed(essay_html)
     (article,) = parser.root.find("article")
     return article.find("math")
 
@@ -115,7 +110,7 @@ def formula(formulas: list[Node], tex: str) -> Node:
     return found[0]
 
 
-def test_every_formula_of_the_manuscript_is_mathml(formulas: list[Node], page: str) -> None:
+def test_every_formula_of_the_manuscript_is_mathml(formulas: list[Node], essay_html: str) -> None:
     expected = manuscript_formulas()
     assert len(expected) == 99
     assert len(formulas) == len(expected)
@@ -123,7 +118,7 @@ def test_every_formula_of_the_manuscript_is_mathml(formulas: list[Node], page: s
     sources = [same_tex(m.find("annotation")[0].text) for m in formulas]
     assert sources == [same_tex(tex) for tex, _ in expected]
     assert [m.attrs.get("display") == "block" for m in formulas] == [d for _, d in expected]
-    displays = re.findall(r'<div class="arithmatex" tabindex="0"><math display="block"', page)
+    displays = re.findall(r'<div class="arithmatex" tabindex="0"><math display="block"', essay_html)
     assert len(displays) == sum(d for _, d in expected) == 14
     for math in formulas:
         (annotation,) = math.find("annotation")
@@ -131,10 +126,10 @@ def test_every_formula_of_the_manuscript_is_mathml(formulas: list[Node], page: s
         assert math.find("merror") == []
 
 
-def test_no_tex_and_no_katex_drawing_is_left(page: str) -> None:
+def test_no_tex_and_no_katex_drawing_is_left(essay_html: str) -> None:
     # Nor KaTeX's HTML (.katex-html), its stylesheet or its fonts: "katex" is nowhere.
-    assert "katex" not in page
-    article = page[page.index("<article") : page.index("</article>")]
+    assert "katex" not in essay_html
+    article = essay_html[essay_html.index("<article") : essay_html.index("</article>")]
     # Outside the annotations, no TeX delimiter is left in the article.
     drawn = re.sub(r"<annotation\b.*?</annotation>", "", article, flags=re.DOTALL)
     assert "\\(" not in drawn
@@ -205,9 +200,9 @@ def test_a_conditional_bar_reads_as_before(formulas: list[Node]) -> None:
             assert (bar.attrs["lspace"], bar.attrs["rspace"]) == ("0.2778em", "0.2778em")
 
 
-def test_the_math_font_is_served_with_its_stylesheet(essay_site: Path, page: str) -> None:
+def test_the_math_font_is_served_with_its_stylesheet(essay_site: Path, essay_html: str) -> None:
     folder = essay_site / SITE_FOLDER
-    assert f'href="{SITE_FOLDER}/{STYLESHEET}"' in page
+    assert f'href="{SITE_FOLDER}/{STYLESHEET}"' in essay_html
     css = (folder / STYLESHEET).read_text(encoding="utf-8")
     faces = re.findall(r"@font-face\s*\{([^}]*)\}", css)
     assert len(faces) == 1

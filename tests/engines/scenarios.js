@@ -350,7 +350,6 @@ const scenarios = {
     return printed;
   },
 
-  /** Resources this page loaded (the Resource Timing list) from anywhere but its own origin. */
   /** The light/dark toggle (light_start's, started inline): it shows one option, switches, and back. */
   async palette() {
     const scheme = () => document.body.dataset.mdColorScheme;
@@ -364,6 +363,7 @@ const scenarios = {
     return before;
   },
 
+  /** Resources this page loaded (the Resource Timing list) from anywhere but its own origin. */
   async elsewhere() {
     return performance
       .getEntriesByType("resource")
