@@ -23,7 +23,8 @@ const scenarios = {
         }
         return roots().length === count && roots().every((root) => root.dataset.state === "live");
       },
-      90_000,
+      // Past the page's own watchdog (busy_timeout): a stall ends as the page's error, not here.
+      (Number(/** @type {HTMLElement} */ (document.querySelector("[data-busy-timeout]")).dataset.busyTimeout) + 60) * 1000,
       // Which step the first figure not yet live was at (downloading, compiling, starting
       // Python): a slow computer and a stall read differently.
       () => {
