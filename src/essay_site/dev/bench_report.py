@@ -26,6 +26,7 @@ def report_audits(found: dict[str, list[lighthouse.Audit]], searches: dict[str, 
         ("total blocking time (ms)", "tbt_ms", 1),
         ("20 longest tasks, before first paint too (ms)", "long_tasks_ms", 1),
         ("cumulative layout shift", "cls", 1),
+        ("elements in the page (dom-size passes at 818)", "elements", 1),
     ):
         ours, theirs = (statistics.median(getattr(a, field) for a in found[k]) for k in found)
         print(f"{label:52} {ours * scale:10.2f} {theirs * scale:10.2f}")
